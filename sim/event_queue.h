@@ -1,0 +1,108 @@
+// The pending-event set: one total order, written once.
+//
+// Events are taken in the order (time, priority, insertion sequence): the
+// earliest time first; at equal times the smaller priority number; at equal
+// time and priority, the one scheduled first. The sequence number comes from a
+// counter, so ties are never broken by memory addresses.
+//
+// Implementation: a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990) keyed by
+// time, which relies on the discrete-event invariant that nothing is scheduled
+// before the last event taken. Bucket k > 0 holds events whose time first
+// differs from `last_` in bit k-1; bucket 0 holds the events at exactly
+// `last_`, kept as a binary heap on (priority, sequence). A performance trick:
+// unlike a binary heap over all events, buckets are appended and drained
+// sequentially, so the cost per event stays nearly flat from a thousand to a
+// million pending events (see reports/performance.md).
+//
+// Cancellation is lazy: a cancelled event stays in its bucket and is dropped
+// when it reaches the front. Contract: cancel only events that have not run
+// yet; models clear their handle when the event fires.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace concsim::sim {
+
+// Smaller runs first among events at the same instant.
+enum class Priority : std::uint8_t { kUrgent = 0, kNormal = 128, kLate = 255 };
+
+// Receives an event. The tag is opaque to the kernel: models use it to say
+// which of their entities or which kind of wake-up the event is for.
+class EventHandler {
+ public:
+  virtual void on_event(std::uint64_t tag) = 0;
+
+ protected:
+  ~EventHandler() = default;
+};
+
+// Names one scheduled event; 0 is "none".
+struct EventId {
+  std::uint64_t seq = 0;
+  [[nodiscard]] bool valid() const { return seq != 0; }
+};
+
+struct QueuedEvent {
+  Time time;
+  std::uint64_t order;  // priority in the top 8 bits, sequence in the low 56
+  EventHandler* handler;
+  std::uint64_t tag;
+
+  [[nodiscard]] std::uint64_t seq() const { return order & kSeqMask; }
+  [[nodiscard]] Priority priority() const { return static_cast<Priority>(order >> 56); }
+  static constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << 56) - 1;
+};
+
+class EventQueue {
+ public:
+  EventQueue() = default;
+  EventQueue(const EventQueue&) = delete;
+  EventQueue& operator=(const EventQueue&) = delete;
+
+  // Schedules an event. `time` must not be earlier than the last event taken.
+  EventId push(Time time, Priority priority, EventHandler* handler, std::uint64_t tag);
+
+  // Cancels a pending event. Returns false if it was already cancelled.
+  bool cancel(EventId id);
+
+  [[nodiscard]] bool empty() const { return live_ == 0; }
+  [[nodiscard]] std::size_t size() const { return live_; }
+
+  // The time of the next event. Requires !empty().
+  Time next_time();
+
+  // Removes and returns the next event. Requires !empty().
+  QueuedEvent pop();
+
+  // The time of the last event taken (0 before any).
+  [[nodiscard]] Time last_time() const { return static_cast<Time>(last_); }
+
+  // Bytes held by the queue's buffers, for the simulator's own memory account.
+  [[nodiscard]] std::size_t memory_bytes() const;
+
+ private:
+  static constexpr int kBuckets = 65;
+
+  static int bucket_for(std::uint64_t time, std::uint64_t last);
+  void push_front_heap(const QueuedEvent& e);
+  QueuedEvent pop_front_heap();
+  // Moves the earliest non-empty bucket into bucket 0. Requires some event.
+  void refill();
+  // Drops cancelled events from the front; returns false if none is left.
+  bool settle();
+
+  std::array<std::vector<QueuedEvent>, kBuckets> buckets_;
+  std::uint64_t last_ = 0;       // time of the last event taken, as unsigned
+  std::uint64_t next_seq_ = 1;   // sequence counter; 0 is reserved for "none"
+  std::size_t stored_ = 0;       // entries in buckets, cancelled ones included
+  std::size_t live_ = 0;         // entries not cancelled
+  std::unordered_set<std::uint64_t> cancelled_;
+};
+
+}  // namespace concsim::sim

@@ -1,0 +1,100 @@
+#include "sim/simulation.h"
+
+#include <utility>
+
+#include "sim/check.h"
+
+namespace concsim::sim {
+
+const char* to_string(StopReason r) {
+  switch (r) {
+    case StopReason::kQuiescent: return "quiescent";
+    case StopReason::kHorizon: return "horizon";
+    case StopReason::kEventBudget: return "event_budget";
+    case StopReason::kStopped: return "stopped";
+    case StopReason::kStalled: return "stalled";
+    case StopReason::kTimeOverflow: return "time_overflow";
+  }
+  return "unknown";
+}
+
+EventId Simulation::schedule_at(Time time, EventHandler& handler, std::uint64_t tag,
+                                Priority priority) {
+  CONCSIM_CHECK(time >= now_, "an event may not be scheduled in the past");
+  return queue_.push(time, priority, &handler, tag);
+}
+
+EventId Simulation::schedule_in(Duration delay, EventHandler& handler, std::uint64_t tag,
+                                Priority priority) {
+  CONCSIM_CHECK(delay >= 0, "negative delay");
+  Time at = 0;
+  if (!checked_add(now_, delay, &at)) {
+    report_overflow("now " + std::to_string(now_) + " ns + delay " + std::to_string(delay) +
+                    " ns exceeds the largest representable time (about 292 years)");
+    return EventId{};
+  }
+  return queue_.push(at, priority, &handler, tag);
+}
+
+void Simulation::stop(std::string detail) {
+  if (stop_requested_) return;
+  stop_requested_ = true;
+  stop_reason_ = StopReason::kStopped;
+  stop_detail_ = std::move(detail);
+}
+
+void Simulation::report_overflow(std::string detail) {
+  // Overflow wins over an ordinary stop: the run's times are no longer sound.
+  stop_requested_ = true;
+  stop_reason_ = StopReason::kTimeOverflow;
+  stop_detail_ = std::move(detail);
+}
+
+RunResult Simulation::run(const RunLimits& limits) {
+  RunResult result;
+  stop_requested_ = false;
+  horizon_reached_ = false;
+  EventId horizon_event;
+  if (limits.horizon != kTimeMax && limits.horizon >= now_) {
+    horizon_event = queue_.push(limits.horizon, Priority::kUrgent, &horizon_handler_, 0);
+  }
+  std::uint64_t delivered = 0;
+  for (;;) {
+    if (stop_requested_) {
+      result.reason = stop_reason_;
+      result.detail = stop_detail_;
+      break;
+    }
+    if (horizon_reached_) {
+      horizon_event = EventId{};
+      result.reason = StopReason::kHorizon;
+      break;
+    }
+    // Only the horizon event itself may be left: then nothing real is pending.
+    const std::size_t real_pending = queue_.size() - (horizon_event.valid() ? 1 : 0);
+    if (real_pending == 0) {
+      for (const StallSource* s : stall_sources_) s->describe_waiting(result.waiting);
+      result.reason = result.waiting.empty() ? StopReason::kQuiescent : StopReason::kStalled;
+      break;
+    }
+    if (delivered >= limits.max_events) {
+      result.reason = StopReason::kEventBudget;
+      break;
+    }
+    const QueuedEvent e = queue_.pop();
+    now_ = e.time;  // the one place where "now" changes
+    if (e.handler == &horizon_handler_) {
+      e.handler->on_event(e.tag);
+      continue;  // the horizon is not a model event and is not counted
+    }
+    ++delivered;
+    ++events_total_;
+    e.handler->on_event(e.tag);
+  }
+  if (horizon_event.valid()) queue_.cancel(horizon_event);
+  result.end_time = now_;
+  result.events = delivered;
+  return result;
+}
+
+}  // namespace concsim::sim

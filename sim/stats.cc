@@ -1,0 +1,63 @@
+#include "sim/stats.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/check.h"
+
+namespace concsim::sim {
+
+TimeWeighted::TimeWeighted(Time start, std::int64_t initial)
+    : start_(start), last_change_(start), value_(initial), max_(initial) {}
+
+void TimeWeighted::set(Time now, std::int64_t value) {
+  CONCSIM_CHECK(now >= last_change_, "time-weighted signal set in the past");
+  integral_ += static_cast<detail::Int128>(value_) * (now - last_change_);
+  last_change_ = now;
+  value_ = value;
+  max_ = std::max(max_, value);
+}
+
+double TimeWeighted::mean(Time end) const {
+  CONCSIM_CHECK(end >= last_change_);
+  const detail::Int128 total = integral_ + static_cast<detail::Int128>(value_) * (end - last_change_);
+  const Time span = end - start_;
+  if (span <= 0) return static_cast<double>(value_);
+  return static_cast<double>(total) / static_cast<double>(span);
+}
+
+void LatencyRecorder::record(Duration d) {
+  if (samples_.empty()) {
+    min_ = max_ = d;
+  } else {
+    min_ = std::min(min_, d);
+    max_ = std::max(max_, d);
+    if (d < samples_.back()) sorted_ = false;
+  }
+  samples_.push_back(d);
+  sum_ += d;
+}
+
+Duration LatencyRecorder::mean() const {
+  if (samples_.empty()) return 0;
+  const auto n = static_cast<detail::Int128>(samples_.size());
+  const detail::Int128 half = sum_ >= 0 ? n / 2 : -(n / 2);
+  return static_cast<Duration>((sum_ + half) / n);
+}
+
+Duration LatencyRecorder::percentile(double p) {
+  CONCSIM_CHECK(p >= 0 && p <= 100, "percentile outside [0, 100]");
+  if (samples_.empty()) return 0;
+  if (!sorted_) {
+    std::sort(samples_.begin(), samples_.end());
+    sorted_ = true;
+  }
+  const auto n = static_cast<double>(samples_.size());
+  // ceil(p/100 * n), computed so that exact products (p = 50, n = 10) do not
+  // round up through floating-point error.
+  double rank = std::ceil(p / 100.0 * n - 1e-9);
+  if (rank < 1) rank = 1;
+  return samples_[static_cast<std::size_t>(rank) - 1];
+}
+
+}  // namespace concsim::sim

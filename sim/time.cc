@@ -1,0 +1,59 @@
+#include "sim/time.h"
+
+#include "sim/detail/int128.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace concsim::sim {
+namespace {
+
+// Writes |v| / unit with up to `decimals` decimals, trimming trailing zeros,
+// rounding half away from zero on the dropped digits. Integer-only.
+std::string scaled(std::int64_t v, std::int64_t unit, int decimals, const char* suffix) {
+  const bool negative = v < 0;
+  // Work in unsigned to cover INT64_MIN.
+  unsigned long long mag = negative ? 0ULL - static_cast<unsigned long long>(v)
+                                    : static_cast<unsigned long long>(v);
+  unsigned long long u = static_cast<unsigned long long>(unit);
+  unsigned long long pow10 = 1;
+  for (int i = 0; i < decimals; ++i) pow10 *= 10;
+  // Number of decimals representable exactly for this unit.
+  unsigned long long whole = mag / u;
+  unsigned long long rem = mag % u;
+  // frac = round(rem * pow10 / u) without overflow (u <= 1e9, pow10 <= 1e9).
+  sim::detail::UInt128 num = static_cast<detail::UInt128>(rem) * pow10;
+  unsigned long long frac = static_cast<unsigned long long>((num + u / 2) / u);
+  if (frac >= pow10) {
+    whole += 1;
+    frac -= pow10;
+  }
+  char buf[64];
+  int n;
+  if (decimals == 0 || frac == 0) {
+    n = std::snprintf(buf, sizeof buf, "%s%llu%s", negative ? "-" : "", whole, suffix);
+  } else {
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%0*llu", decimals, frac);
+    int len = decimals;
+    while (len > 0 && digits[len - 1] == '0') --len;
+    digits[len] = '\0';
+    n = std::snprintf(buf, sizeof buf, "%s%llu.%s%s", negative ? "-" : "", whole, digits, suffix);
+  }
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+std::string format_seconds(Time t) { return scaled(t, kSecond, 9, "s"); }
+
+std::string format_duration(Duration d) {
+  const unsigned long long mag =
+      d < 0 ? 0ULL - static_cast<unsigned long long>(d) : static_cast<unsigned long long>(d);
+  if (mag < 1'000ULL) return scaled(d, 1, 0, "ns");
+  if (mag < 1'000'000ULL) return scaled(d, kMicrosecond, 3, "us");
+  if (mag < 1'000'000'000ULL) return scaled(d, kMillisecond, 3, "ms");
+  return scaled(d, kSecond, 3, "s");
+}
+
+}  // namespace concsim::sim
