@@ -1,0 +1,1165 @@
+#include "models/loop/event_loop.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "sim/check.h"
+
+namespace concsim::models {
+namespace {
+
+constexpr std::uint32_t kIdle = 0xFFFFFFFF;
+// Trace ids of executor jobs: kept apart from task ids.
+constexpr std::uint32_t kJobIdBase = 0x40000000;
+
+}  // namespace
+
+EventLoop::EventLoop(sim::Simulation& sim, const Program& program, const LoopOptions& options)
+    : sim_(sim),
+      program_(program),
+      options_(options),
+      store_(program.constants),
+      interp_(program, store_, shared_, this),
+      recorder_(options.record, options.record_limit) {
+  for (const SharedVar& v : program.shared) shared_.push_back(v.initial);
+  for (const SyncObject& o : program.sync) {
+    SyncState s;
+    s.kind = o.kind;
+    switch (o.kind) {
+      case SyncKind::kSemaphore:
+      case SyncKind::kBoundedSemaphore: s.value = s.initial = o.value; break;
+      case SyncKind::kLock: s.value = s.initial = 1; break;
+      case SyncKind::kEvent: s.value = 0; break;
+      case SyncKind::kQueue: s.initial = o.value; break;  // maxsize
+    }
+    sync_.push_back(std::move(s));
+  }
+  max_workers_ = options.executor_workers > 0 ? options.executor_workers
+                                              : std::min(32, options.cores + 4);
+  sim_.add_stall_source(this);
+}
+
+// ---------------------------------------------------------------- loop ----
+
+void EventLoop::start(std::uint32_t function) {
+  main_ = create_task(function, {}, program_.functions[function].name);
+  tasks_[main_].is_main = true;
+}
+
+void EventLoop::call_soon(Callback cb) {
+  cb.ready_at = sim_.now();
+  ready_.push_back(cb);
+  stats_.max_ready = std::max<std::uint64_t>(stats_.max_ready, ready_.size());
+  wake_loop();
+}
+
+void EventLoop::wake_loop() {
+  if (finished_ || iterating_) return;
+  if (idle_) {
+    idle_ = false;
+    if (options_.trace_phases) trace(Recorder::kNoTask, "select returns");
+  }
+  schedule_iteration();
+}
+
+void EventLoop::schedule_iteration() {
+  if (iteration_scheduled_ || finished_) return;
+  iteration_scheduled_ = true;
+  // Late priority: timers and I/O due at this same instant are delivered
+  // first, so the iteration's poll and timer phases see them.
+  sim_.schedule_in(0, *this, tag(Tag::kIterate, 0), sim::Priority::kLate);
+}
+
+void EventLoop::on_event(std::uint64_t t) {
+  const auto kind = static_cast<Tag>(t >> 56);
+  const auto index = static_cast<std::uint32_t>((t >> 32) & 0xFFFFFF);
+  const auto gen = static_cast<std::uint32_t>(t);
+  switch (kind) {
+    case Tag::kIterate:
+      iteration_scheduled_ = false;
+      iterate();
+      break;
+    case Tag::kPollDone:
+      stats_.busy += busy_for_;
+      busy_task_ = Recorder::kNoTask;
+      if (options_.trace_phases) trace(Recorder::kNoTask, "timers: " + std::to_string(fired_timers_.size()) + " due");
+      for (const Callback& cb : fired_timers_) ready_.push_back(cb);
+      fired_timers_.clear();
+      ntodo_ = ready_.size();
+      run_ready();
+      break;
+    case Tag::kCpuDone: {
+      const std::uint32_t task = busy_task_;
+      const sim::Time end = sim_.now();
+      account_wait(busy_since_, end, busy_blocking_, task);
+      if (busy_blocking_) {
+        stats_.blocked += busy_for_;
+      } else {
+        stats_.busy += busy_for_;
+      }
+      busy_task_ = Recorder::kNoTask;
+      step(task, Resume::with(Value::null()));
+      if (busy_task_ == Recorder::kNoTask && iterating_) run_ready();
+      break;
+    }
+    case Tag::kTimer:
+    case Tag::kIo: {
+      Future* f = get(FutRef{index, gen});
+      if (f == nullptr) break;
+      f->timer = sim::EventId{};
+      Callback cb{CbKind::kSetResult, index, 0, gen, sim_.now()};
+      if (kind == Tag::kTimer) {
+        fired_timers_.push_back(cb);
+      } else {
+        io_ready_.push_back(cb);
+      }
+      wake_loop();
+      break;
+    }
+    case Tag::kWorker:
+      run_worker(index, Resume::with(Value::null()));
+      break;
+  }
+}
+
+void EventLoop::iterate() {
+  if (finished_) return;
+  iterating_ = true;
+  ++stats_.iterations;
+  // Phase 1: poll. I/O completions that arrived become ready callbacks.
+  const std::size_t io = io_ready_.size();
+  if (options_.trace_phases) {
+    trace(Recorder::kNoTask, "iteration " + std::to_string(stats_.iterations) + ": poll, " +
+                                 std::to_string(io) + " I/O ready, " + std::to_string(ready_.size()) +
+                                 " callbacks ready");
+  }
+  for (const Callback& cb : io_ready_) ready_.push_back(cb);
+  io_ready_.clear();
+  const sim::Duration cost = options_.poll_cost + options_.per_event_cost * static_cast<sim::Duration>(io);
+  if (cost > 0) {
+    // The select() call and the handling of each event keep the loop thread
+    // busy; timers that come due meanwhile are still collected below.
+    busy_task_ = Recorder::kNoTask - 1;  // the loop itself
+    busy_blocking_ = false;
+    busy_since_ = sim_.now();
+    busy_for_ = cost;
+    sim_.schedule_in(cost, *this, tag(Tag::kPollDone, 0));
+    return;
+  }
+  // Phase 2: timers that are due move to the ready queue.
+  if (options_.trace_phases) trace(Recorder::kNoTask, "timers: " + std::to_string(fired_timers_.size()) + " due");
+  for (const Callback& cb : fired_timers_) ready_.push_back(cb);
+  fired_timers_.clear();
+  // Phase 3: run what is ready now; later arrivals wait for the next round.
+  ntodo_ = ready_.size();
+  if (options_.trace_phases) trace(Recorder::kNoTask, "run: " + std::to_string(ntodo_) + " callbacks");
+  run_ready();
+}
+
+void EventLoop::run_ready() {
+  while (ntodo_ > 0 && busy_task_ == Recorder::kNoTask && !finished_) {
+    const Callback cb = ready_.front();
+    ready_.pop_front();
+    --ntodo_;
+    run_callback(cb);
+  }
+  if (busy_task_ != Recorder::kNoTask || finished_) return;
+  end_iteration();
+}
+
+void EventLoop::end_iteration() {
+  iterating_ = false;
+  if (finished_) return;
+  if (!ready_.empty() || !io_ready_.empty() || !fired_timers_.empty()) {
+    schedule_iteration();
+  } else {
+    idle_ = true;
+    idle_since_ = sim_.now();
+    if (options_.trace_phases) trace(Recorder::kNoTask, "select: sleep until the next timer or I/O");
+  }
+}
+
+// Lateness: the work that became ready while the loop thread was held by
+// `task` from `from` to `to` waited until `to`.
+void EventLoop::account_wait(sim::Time from, sim::Time to, bool blocked, std::uint32_t task) {
+  sim::Duration worst = 0;
+  std::vector<std::uint32_t> delayed;
+  auto consider = [&](const Callback& cb) {
+    const sim::Duration late = to - std::max(cb.ready_at, from);
+    if (late <= 0) return;
+    worst = std::max(worst, late);
+    std::uint32_t who = Recorder::kNoTask;
+    switch (cb.kind) {
+      case CbKind::kStep:
+      case CbKind::kWakeup: who = cb.a; break;
+      case CbKind::kSetResult:
+      case CbKind::kReleaseWaiter:
+      case CbKind::kExecutorDone: {
+        const Future* f = cb.kind == CbKind::kExecutorDone ? get(jobs_[cb.a].future)
+                                                           : get(FutRef{cb.a, cb.gen});
+        if (f != nullptr && f->kind == FutKind::kPlain) who = f->owner;
+        break;
+      }
+      default: break;
+    }
+    if (who != task && who != Recorder::kNoTask &&
+        std::find(delayed.begin(), delayed.end(), who) == delayed.end()) {
+      delayed.push_back(who);
+    }
+  };
+  for (const Callback& cb : ready_) consider(cb);
+  for (const Callback& cb : fired_timers_) consider(cb);
+  for (const Callback& cb : io_ready_) consider(cb);
+  if (worst > stats_.longest_stall) {
+    stats_.longest_stall = worst;
+    stats_.longest_stall_task = task;
+    stats_.longest_stall_at = from;
+  }
+  if (blocked) {
+    stats_.blocking_calls.push_back(BlockingCall{task, from, to - from,
+                                                 static_cast<std::uint32_t>(delayed.size()), worst});
+  }
+}
+
+void EventLoop::run_callback(const Callback& cb) {
+  switch (cb.kind) {
+    case CbKind::kStep: {
+      Task& t = tasks_[cb.a];
+      if (t.state == TaskState::kDone || t.state == TaskState::kFailed || t.state == TaskState::kCancelled) return;
+      if (t.must_cancel) {
+        t.must_cancel = false;
+        if (!t.started) {
+          // coro.throw() into a coroutine that never ran: it ends at once,
+          // before its first statement, so no handler of its body runs.
+          t.started = true;
+          t.start = sim_.now();
+          finish(cb.a, true, exception("CancelledError", ""));
+          return;
+        }
+        step(cb.a, Resume::raise(exception("CancelledError", "")));
+        return;
+      }
+      step(cb.a, tasks_[cb.a].started ? Resume::with(Value::null()) : Resume::start());
+      return;
+    }
+    case CbKind::kWakeup:
+      wakeup(cb.a, FutRef{cb.b, cb.gen});
+      return;
+    case CbKind::kSetResult:
+    case CbKind::kReleaseWaiter: {
+      Future* f = get(FutRef{cb.a, cb.gen});
+      if (f != nullptr && f->state == FutState::kPending) set_result(FutRef{cb.a, cb.gen}, Value::null());
+      return;
+    }
+    case CbKind::kGatherChild: {
+      GatherState& g = gathers_[cb.a];
+      g.finished += 1;
+      Future* outer = get(g.outer);
+      if (outer == nullptr || outer->state != FutState::kPending) return;
+      const Task& child = tasks_[g.children[cb.b].index()];
+      if (!g.return_exceptions) {
+        if (child.state == TaskState::kCancelled) {
+          set_exception(g.outer, exception("CancelledError", ""));
+          return;
+        }
+        if (child.state == TaskState::kFailed) {
+          set_exception(g.outer, child.result);
+          return;
+        }
+      }
+      if (g.finished == g.children.size()) {
+        std::vector<Value> results;
+        for (Value c : g.children) {
+          const Task& t = tasks_[c.index()];
+          results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result);
+        }
+        if (g.cancel_requested) {
+          set_exception(g.outer, exception("CancelledError", ""));
+        } else {
+          set_result(g.outer, Value::list(store_.add_list(std::move(results))));
+        }
+      }
+      return;
+    }
+    case CbKind::kWaitCompletion: {
+      WaitState& w = waits_[cb.a];
+      w.counter -= 1;
+      const Task& child = tasks_[cb.b];
+      const bool first_exc = w.when == ReturnWhen::kFirstException && child.state == TaskState::kFailed;
+      if (w.counter <= 0 || w.when == ReturnWhen::kFirstCompleted || first_exc) {
+        Future* waiter = get(w.waiter);
+        if (waiter != nullptr && waiter->state == FutState::kPending) set_result(w.waiter, Value::null());
+      }
+      return;
+    }
+    case CbKind::kExecutorDone: {
+      Job& j = jobs_[cb.a];
+      Future* f = get(j.future);
+      if (f == nullptr || f->state != FutState::kPending) return;
+      if (j.failed) {
+        set_exception(j.future, j.result);
+      } else {
+        set_result(j.future, j.result);
+      }
+      return;
+    }
+  }
+}
+
+// ------------------------------------------------------------- futures ----
+
+EventLoop::FutRef EventLoop::new_future(FutKind kind, std::uint32_t owner) {
+  std::uint32_t index;
+  if (!free_futures_.empty()) {
+    index = free_futures_.back();
+    free_futures_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(futures_.size());
+    CONCSIM_CHECK(index < 0xFFFFFF, "more than 16 million futures pending at once");
+    futures_.emplace_back();
+  }
+  Future& f = futures_[index];
+  f.state = FutState::kPending;
+  f.kind = kind;
+  f.exception = false;
+  f.live = true;
+  f.owner = owner;
+  f.value = Value::null();
+  f.timer = sim::EventId{};
+  f.callbacks.clear();
+  return FutRef{index, f.gen};
+}
+
+EventLoop::Future* EventLoop::get(FutRef r) {
+  if (!r.valid() || r.index >= futures_.size()) return nullptr;
+  Future& f = futures_[r.index];
+  return f.live && f.gen == r.gen ? &f : nullptr;
+}
+
+void EventLoop::free_future(FutRef r) {
+  Future* f = get(r);
+  if (f == nullptr || f->kind == FutKind::kTask) return;
+  if (f->timer.valid()) sim_.cancel(f->timer);
+  f->timer = sim::EventId{};
+  f->live = false;
+  f->gen += 1;
+  f->callbacks.clear();
+  f->callbacks.shrink_to_fit();
+  free_futures_.push_back(r.index);
+}
+
+void EventLoop::add_done_callback(FutRef r, Callback cb) {
+  Future* f = get(r);
+  CONCSIM_CHECK(f != nullptr, "callback on a freed future");
+  if (f->state != FutState::kPending) {
+    call_soon(cb);
+  } else {
+    f->callbacks.push_back(cb);
+  }
+}
+
+void EventLoop::remove_done_callback(FutRef r, CbKind kind, std::uint32_t a) {
+  Future* f = get(r);
+  if (f == nullptr) return;
+  auto& cbs = f->callbacks;
+  cbs.erase(std::remove_if(cbs.begin(), cbs.end(),
+                           [&](const Callback& c) { return c.kind == kind && c.a == a; }),
+            cbs.end());
+}
+
+void EventLoop::schedule_callbacks(Future& f) {
+  // The callbacks run in the order they were added, each on its own turn of
+  // the ready queue (Future.__schedule_callbacks).
+  std::vector<Callback> cbs;
+  cbs.swap(f.callbacks);
+  if (f.timer.valid()) {
+    sim_.cancel(f.timer);  // the future's timeout handle, cancelled with it
+    f.timer = sim::EventId{};
+  }
+  for (const Callback& cb : cbs) call_soon(cb);
+}
+
+void EventLoop::set_result(FutRef r, Value v) {
+  Future* f = get(r);
+  CONCSIM_CHECK(f != nullptr && f->state == FutState::kPending, "set_result on a finished future");
+  f->state = FutState::kDone;
+  f->value = v;
+  schedule_callbacks(*f);
+}
+
+void EventLoop::set_exception(FutRef r, Value exc) {
+  Future* f = get(r);
+  CONCSIM_CHECK(f != nullptr && f->state == FutState::kPending, "set_exception on a finished future");
+  f->state = FutState::kDone;
+  f->exception = true;
+  f->value = exc;
+  schedule_callbacks(*f);
+}
+
+bool EventLoop::cancel_future(FutRef r) {
+  Future* f = get(r);
+  if (f == nullptr || f->state != FutState::kPending) return false;
+  if (f->kind == FutKind::kTask) return cancel_task(f->owner);
+  if (f->kind == FutKind::kGather) return gather_cancel(f->owner);
+  f->state = FutState::kCancelled;
+  schedule_callbacks(*f);
+  return true;
+}
+
+Resume EventLoop::outcome_of(FutRef r) {
+  Future* f = get(r);
+  CONCSIM_CHECK(f != nullptr);
+  if (f->state == FutState::kCancelled) return Resume::raise(exception("CancelledError", ""));
+  if (f->exception) return Resume::raise(f->value);
+  return Resume::with(f->value);
+}
+
+// --------------------------------------------------------------- tasks ----
+
+std::uint32_t EventLoop::create_task(std::uint32_t function, const std::vector<Value>& args,
+                                     std::string_view name) {
+  const auto id = static_cast<std::uint32_t>(tasks_.size());
+  CONCSIM_CHECK(id < kJobIdBase, "too many tasks");
+  tasks_.emplace_back();
+  Task& t = tasks_.back();
+  interp_.init_task(t.core, function, args, sim_.stream("task", id));
+  t.name = store_.intern(name);
+  t.created = sim_.now();
+  t.future = new_future(FutKind::kTask, id);
+  recorder_.state(sim_.now(), id, SpanKind::kReady);
+  trace(id, "created");
+  call_soon(Callback{CbKind::kStep, id, 0, 0});
+  return id;
+}
+
+void EventLoop::step(std::uint32_t task, Resume resume) {
+  {
+    Task& t = tasks_[task];
+    if (!t.started) {
+      t.started = true;
+      t.start = sim_.now();
+      trace(task, "started");
+    }
+    t.state = TaskState::kRunning;
+  }
+  recorder_.state(sim_.now(), task, SpanKind::kRunning);
+  Resume r = resume;
+  for (;;) {
+    Request req = interp_.run(tasks_[task].core, r);
+    Resume next;
+    if (!handle(task, req, &next)) return;
+    r = next;
+  }
+}
+
+void EventLoop::suspend(std::uint32_t task, FutRef f, PendingOp op) {
+  Task& t = tasks_[task];
+  t.waiter = f;
+  t.op = op;
+  t.state = TaskState::kPending;
+  Future* fut = get(f);
+  if (fut->kind == FutKind::kPlain) fut->owner = task;
+  add_done_callback(f, Callback{CbKind::kWakeup, task, f.index, f.gen});
+  recorder_.state(sim_.now(), task, SpanKind::kWaiting);
+  // A cancel() that found no future to cancel (the task was running) takes
+  // effect at this await: the future is cancelled at once.
+  if (t.must_cancel && cancel_future(f)) t.must_cancel = false;
+}
+
+void EventLoop::start_cpu(std::uint32_t task, sim::Duration d, bool blocking) {
+  busy_task_ = task;
+  busy_blocking_ = blocking;
+  busy_since_ = sim_.now();
+  busy_for_ = d;
+  recorder_.state(sim_.now(), task, blocking ? SpanKind::kBlocked : SpanKind::kRunning);
+  trace(task, std::string(blocking ? "block " : "cpu ") + sim::format_duration(d));
+  sim_.schedule_in(d, *this, tag(Tag::kCpuDone, 0));
+}
+
+bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
+  using K = Request::Kind;
+  switch (req.kind) {
+    case K::kLog:
+      trace(task, "log: " + req.text);
+      *next = Resume::with(Value::null());
+      return true;
+    case K::kSpawn: {
+      const std::uint32_t child = create_task(program_.spawns[req.spec].function, req.args, req.text);
+      *next = Resume::with(Value::task(child));
+      return true;
+    }
+    case K::kCpu:
+    case K::kBlock:
+      if (req.duration == 0) {
+        *next = Resume::with(Value::null());
+        return true;
+      }
+      start_cpu(task, req.duration, req.kind == K::kBlock);
+      return false;
+    case K::kSleep:
+    case K::kIo: {
+      if (req.kind == K::kSleep && req.duration == 0) {
+        // asyncio.sleep(0) yields without a future: the task's next step is
+        // queued behind everything already ready.
+        trace(task, "yield");
+        tasks_[task].state = TaskState::kPending;
+        recorder_.state(sim_.now(), task, SpanKind::kReady);
+        call_soon(Callback{CbKind::kStep, task, 0, 0});
+        return false;
+      }
+      const FutRef f = new_future(FutKind::kPlain, task);
+      futures_[f.index].timer = sim_.schedule_in(
+          req.duration, *this, tag(req.kind == K::kSleep ? Tag::kTimer : Tag::kIo, f.index, f.gen));
+      trace(task, std::string(req.kind == K::kSleep ? "sleep " : "io ") + sim::format_duration(req.duration));
+      suspend(task, f, PendingOp::kFuture);
+      return false;
+    }
+    case K::kYield:
+      trace(task, "yield");
+      tasks_[task].state = TaskState::kPending;
+      recorder_.state(sim_.now(), task, SpanKind::kReady);
+      call_soon(Callback{CbKind::kStep, task, 0, 0});
+      return false;
+    case K::kAwait: {
+      const std::uint32_t other = req.value.index();
+      if (other == task) {
+        *next = Resume::raise(exception("RuntimeError", "a task cannot await itself"));
+        return true;
+      }
+      const Task& o = tasks_[other];
+      if (o.state == TaskState::kDone || o.state == TaskState::kFailed || o.state == TaskState::kCancelled) {
+        *next = task_outcome(o);
+        return true;
+      }
+      trace(task, "await " + task_name(other));
+      suspend(task, o.future, PendingOp::kFuture);
+      return false;
+    }
+    case K::kGather: {
+      const auto g = static_cast<std::uint32_t>(gathers_.size());
+      gathers_.emplace_back();
+      gathers_[g].children = store_.list(req.value.index());
+      gathers_[g].return_exceptions = req.flag;
+      gathers_[g].outer = new_future(FutKind::kGather, g);
+      const std::vector<Value> children = gathers_[g].children;
+      if (children.empty()) {
+        // gather() of nothing is a finished future holding [].
+        free_future(gathers_[g].outer);
+        *next = Resume::with(Value::list(store_.add_list({})));
+        return true;
+      }
+      for (std::uint32_t i = 0; i < children.size(); ++i) {
+        add_done_callback(tasks_[children[i].index()].future, Callback{CbKind::kGatherChild, g, i, 0});
+      }
+      trace(task, "gather " + store_.format(req.value, this));
+      suspend(task, gathers_[g].outer, PendingOp::kFuture);
+      return false;
+    }
+    case K::kWait: {
+      const std::vector<Value> children = store_.list(req.value.index());
+      if (children.empty()) {
+        *next = Resume::raise(exception("ValueError", "Set of Tasks/Futures is empty."));
+        return true;
+      }
+      const auto w = static_cast<std::uint32_t>(waits_.size());
+      waits_.emplace_back();
+      WaitState& ws = waits_[w];
+      ws.tasks = children;
+      ws.counter = static_cast<std::int64_t>(children.size());
+      ws.when = program_.waits[req.spec].return_when;
+      ws.waiter = new_future(FutKind::kPlain, task);
+      if (req.has_timeout) {
+        futures_[ws.waiter.index].timer =
+            sim_.schedule_in(req.duration, *this, tag(Tag::kTimer, ws.waiter.index, ws.waiter.gen));
+      }
+      const FutRef waiter = ws.waiter;
+      for (Value c : children) {
+        add_done_callback(tasks_[c.index()].future, Callback{CbKind::kWaitCompletion, w, c.index(), 0});
+      }
+      tasks_[task].op_a = w;
+      trace(task, "wait " + store_.format(req.value, this) +
+                      (req.has_timeout ? " timeout " + sim::format_duration(req.duration) : ""));
+      suspend(task, waiter, PendingOp::kWait);
+      return false;
+    }
+    case K::kAsCompletedNext: {
+      const std::vector<Value> rest = store_.list(req.value.index());
+      std::uint32_t best = kIdle;
+      for (Value c : rest) {
+        const Task& o = tasks_[c.index()];
+        if (o.end >= 0 && (best == kIdle || o.completion < tasks_[best].completion)) best = c.index();
+      }
+      if (best != kIdle) {
+        *next = Resume::with(Value::task(best));
+        return true;
+      }
+      const FutRef waiter = new_future(FutKind::kPlain, task);
+      for (Value c : rest) {
+        add_done_callback(tasks_[c.index()].future, Callback{CbKind::kReleaseWaiter, waiter.index, 0, waiter.gen});
+      }
+      tasks_[task].op_a = req.value.index();
+      suspend(task, waiter, PendingOp::kAsCompleted);
+      return false;
+    }
+    case K::kWaitFor: {
+      const std::uint32_t inner = req.value.index();
+      const Task& o = tasks_[inner];
+      if (o.end >= 0) {
+        *next = task_outcome(o);
+        return true;
+      }
+      const FutRef waiter = new_future(FutKind::kPlain, task);
+      futures_[waiter.index].timer =
+          sim_.schedule_in(req.duration, *this, tag(Tag::kTimer, waiter.index, waiter.gen));
+      add_done_callback(tasks_[inner].future, Callback{CbKind::kReleaseWaiter, waiter.index, 0, waiter.gen});
+      tasks_[task].op_a = inner;
+      trace(task, "wait_for " + task_name(inner) + " timeout " + sim::format_duration(req.duration));
+      suspend(task, waiter, PendingOp::kWaitFor);
+      return false;
+    }
+    case K::kCancel: {
+      bool any = false;
+      std::vector<Value> targets;
+      if (req.value.kind == ValueKind::kList) {
+        targets = store_.list(req.value.index());
+      } else {
+        targets.push_back(req.value);
+      }
+      for (Value v : targets) {
+        if (v.kind != ValueKind::kTask) continue;
+        trace(task, "cancel " + task_name(v.index()));
+        any = cancel_task(v.index()) || any;
+      }
+      *next = Resume::with(Value::boolean(any));
+      return true;
+    }
+    case K::kAcquire: {
+      if (acquire(task, req.object)) {
+        *next = Resume::with(Value::boolean(true));
+        return true;
+      }
+      const FutRef f = new_future(FutKind::kPlain, task);
+      sync_[req.object].waiters.push_back(f);
+      tasks_[task].op_a = req.object;
+      trace(task, "acquire " + program_.sync[req.object].name + " (waits)");
+      suspend(task, f, PendingOp::kAcquire);
+      return false;
+    }
+    case K::kRelease: {
+      const Value err = release(req.object);
+      *next = err.kind == ValueKind::kException ? Resume::raise(err) : Resume::with(Value::null());
+      return true;
+    }
+    case K::kEventSet: {
+      SyncState& s = sync_[req.object];
+      s.value = 1;
+      // Event.set wakes every waiter, in the order they began to wait.
+      std::deque<FutRef> waiters;
+      waiters.swap(s.waiters);
+      for (FutRef f : waiters) {
+        Future* fut = get(f);
+        if (fut != nullptr && fut->state == FutState::kPending) set_result(f, Value::boolean(true));
+      }
+      *next = Resume::with(Value::null());
+      return true;
+    }
+    case K::kEventClear:
+      sync_[req.object].value = 0;
+      *next = Resume::with(Value::null());
+      return true;
+    case K::kEventWait: {
+      if (sync_[req.object].value != 0) {
+        *next = Resume::with(Value::boolean(true));
+        return true;
+      }
+      const FutRef f = new_future(FutKind::kPlain, task);
+      sync_[req.object].waiters.push_back(f);
+      suspend(task, f, PendingOp::kEventWait);
+      return false;
+    }
+    case K::kQueuePut: {
+      if (queue_try_put(req.object, req.value)) {
+        *next = Resume::with(Value::null());
+        return true;
+      }
+      const FutRef f = new_future(FutKind::kPlain, task);
+      sync_[req.object].putters.push_back(f);
+      tasks_[task].op_a = req.object;
+      tasks_[task].result = req.value;  // the item to put, kept while waiting
+      suspend(task, f, PendingOp::kQueuePut);
+      return false;
+    }
+    case K::kQueueGet: {
+      Value item;
+      if (queue_try_get(req.object, &item)) {
+        *next = Resume::with(item);
+        return true;
+      }
+      const FutRef f = new_future(FutKind::kPlain, task);
+      sync_[req.object].waiters.push_back(f);
+      tasks_[task].op_a = req.object;
+      suspend(task, f, PendingOp::kQueueGet);
+      return false;
+    }
+    case K::kQueueTaskDone: {
+      SyncState& s = sync_[req.object];
+      if (s.unfinished <= 0) {
+        *next = Resume::raise(exception("ValueError", "task_done() called too many times"));
+        return true;
+      }
+      if (--s.unfinished == 0) {
+        std::deque<FutRef> joiners;
+        joiners.swap(s.joiners);
+        for (FutRef f : joiners) {
+          Future* fut = get(f);
+          if (fut != nullptr && fut->state == FutState::kPending) set_result(f, Value::boolean(true));
+        }
+      }
+      *next = Resume::with(Value::null());
+      return true;
+    }
+    case K::kQueueJoin: {
+      if (sync_[req.object].unfinished == 0) {
+        *next = Resume::with(Value::null());
+        return true;
+      }
+      const FutRef f = new_future(FutKind::kPlain, task);
+      sync_[req.object].joiners.push_back(f);
+      suspend(task, f, PendingOp::kQueueJoin);
+      return false;
+    }
+    case K::kExecutor: {
+      const FutRef f = new_future(FutKind::kPlain, task);
+      submit_job(task, program_.spawns[req.spec].function, req.args, req.text, f);
+      trace(task, "run_in_executor " + req.text);
+      suspend(task, f, PendingOp::kFuture);
+      return false;
+    }
+    case K::kFinished:
+      finish(task, req.flag, req.value);
+      return false;
+    case K::kRunaway:
+      trace(task, "stopped: no await in " + std::to_string(Interpreter::kMaxInstructionsPerStep) + " steps");
+      sim_.stop("task " + task_name(task) + " ran " + std::to_string(Interpreter::kMaxInstructionsPerStep) +
+                " instructions without awaiting (an endless loop?)");
+      finished_ = true;
+      finish_time_ = sim_.now();
+      return false;
+  }
+  return false;
+}
+
+Resume EventLoop::task_outcome(const Task& t) {
+  if (t.state == TaskState::kCancelled) return Resume::raise(exception("CancelledError", ""));
+  if (t.state == TaskState::kFailed) return Resume::raise(t.result);
+  return Resume::with(t.result);
+}
+
+void EventLoop::wakeup(std::uint32_t task, FutRef f) {
+  Task& t = tasks_[task];
+  if (t.waiter.index != f.index || t.waiter.gen != f.gen) return;  // a stale wake-up
+  t.waiter = FutRef{};
+  Resume r = outcome_of(f);
+  const Future* fut = get(f);
+  const bool granted = fut->state == FutState::kDone && !fut->exception;
+  if (t.must_cancel) {
+    // cancel() arrived after the future finished but before this step: the
+    // task sees CancelledError instead of the result (Task.__step).
+    t.must_cancel = false;
+    r = Resume::raise(exception("CancelledError", ""));
+  }
+  const PendingOp op = t.op;
+  t.op = PendingOp::kNone;
+  const std::uint32_t a = t.op_a;
+  free_future(f);
+  const bool raised = r.kind == Resume::Kind::kException;
+  if (raised && store_.exception_type(r.value) == "CancelledError") trace(task, "CancelledError raised");
+  switch (op) {
+    case PendingOp::kNone:
+    case PendingOp::kFuture:
+    case PendingOp::kEventWait:
+    case PendingOp::kQueueJoin:
+      step(task, r);
+      return;
+    case PendingOp::kWait: {
+      WaitState& w = waits_[a];
+      for (Value c : w.tasks) remove_done_callback(tasks_[c.index()].future, CbKind::kWaitCompletion, a);
+      if (raised) {
+        step(task, r);
+        return;
+      }
+      // done and pending in the order the tasks were given (asyncio returns
+      // sets, ordered by memory address; concsim keeps argument order).
+      std::vector<Value> done;
+      std::vector<Value> pending;
+      for (Value c : w.tasks) (tasks_[c.index()].end >= 0 ? done : pending).push_back(c);
+      const Value both = Value::list(store_.add_list(
+          {Value::list(store_.add_list(std::move(done))), Value::list(store_.add_list(std::move(pending)))}));
+      step(task, Resume::with(both));
+      return;
+    }
+    case PendingOp::kAsCompleted: {
+      const std::vector<Value> rest = store_.list(a);
+      for (Value c : rest) remove_done_callback(tasks_[c.index()].future, CbKind::kReleaseWaiter, f.index);
+      if (raised) {
+        step(task, r);
+        return;
+      }
+      std::uint32_t best = kIdle;
+      for (Value c : rest) {
+        const Task& o = tasks_[c.index()];
+        if (o.end >= 0 && (best == kIdle || o.completion < tasks_[best].completion)) best = c.index();
+      }
+      CONCSIM_CHECK(best != kIdle, "as_completed woke with nothing finished");
+      step(task, Resume::with(Value::task(best)));
+      return;
+    }
+    case PendingOp::kWaitFor: {
+      remove_done_callback(tasks_[a].future, CbKind::kReleaseWaiter, f.index);
+      const Task& inner = tasks_[a];
+      if (inner.end >= 0) {
+        step(task, task_outcome(inner));
+        return;
+      }
+      // Timed out, or this task was cancelled: cancel the inner task and wait
+      // for it to finish (_cancel_and_wait), then raise.
+      const FutRef waiter = new_future(FutKind::kPlain, task);
+      add_done_callback(tasks_[a].future, Callback{CbKind::kReleaseWaiter, waiter.index, 0, waiter.gen});
+      cancel_task(a);
+      tasks_[task].op_a = a;
+      suspend(task, waiter, raised ? PendingOp::kWaitForCancelled : PendingOp::kWaitForCancel);
+      return;
+    }
+    case PendingOp::kWaitForCancel:
+    case PendingOp::kWaitForCancelled: {
+      remove_done_callback(tasks_[a].future, CbKind::kReleaseWaiter, f.index);
+      if (raised || op == PendingOp::kWaitForCancelled) {
+        step(task, raised ? r : Resume::raise(exception("CancelledError", "")));
+        return;
+      }
+      const Task& inner = tasks_[a];
+      if (inner.state == TaskState::kCancelled) {
+        trace(task, "TimeoutError raised");
+        step(task, Resume::raise(exception("TimeoutError", "")));
+      } else {
+        step(task, task_outcome(inner));  // the inner task ignored the cancellation
+      }
+      return;
+    }
+    case PendingOp::kAcquire:
+      if (raised) {
+        // Cancelled after the semaphore was handed over: give it back.
+        if (granted) release(a);
+        step(task, r);
+        return;
+      }
+      step(task, Resume::with(Value::boolean(true)));
+      return;
+    case PendingOp::kQueueGet:
+    case PendingOp::kQueuePut: {
+      SyncState& s = sync_[a];
+      if (raised) {
+        // A woken getter that is cancelled passes the wake-up on.
+        if (granted) wake_up_next(op == PendingOp::kQueueGet ? s.waiters : s.putters, Value::null());
+        step(task, r);
+        return;
+      }
+      // Woken: try again, as asyncio's `while self.empty(): await getter`.
+      Value item;
+      if (op == PendingOp::kQueueGet ? queue_try_get(a, &item) : queue_try_put(a, tasks_[task].result)) {
+        step(task, Resume::with(op == PendingOp::kQueueGet ? item : Value::null()));
+        return;
+      }
+      const FutRef again = new_future(FutKind::kPlain, task);
+      (op == PendingOp::kQueueGet ? s.waiters : s.putters).push_back(again);
+      tasks_[task].op_a = a;
+      suspend(task, again, op);
+      return;
+    }
+  }
+}
+
+void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
+  Task& t = tasks_[task];
+  const bool cancelled = failed && v.kind == ValueKind::kException && store_.exception_type(v) == "CancelledError";
+  t.state = cancelled ? TaskState::kCancelled : (failed ? TaskState::kFailed : TaskState::kDone);
+  t.result = v;
+  t.end = sim_.now();
+  t.completion = ++completions_;
+  t.waiter = FutRef{};
+  recorder_.close(sim_.now(), task);
+  if (cancelled) {
+    trace(task, "cancelled");
+  } else if (failed) {
+    trace(task, "failed: " + store_.format(v, this));
+  } else {
+    trace(task, "done -> " + store_.format(v, this, true));
+  }
+  Future& f = futures_[t.future.index];
+  if (cancelled) {
+    f.state = FutState::kCancelled;
+    schedule_callbacks(f);
+  } else if (failed) {
+    set_exception(t.future, v);
+  } else {
+    set_result(t.future, v);
+  }
+  if (t.is_main) {
+    main_done_ = true;
+    on_main_finished();
+  } else if (shutting_down_) {
+    on_main_finished();
+  }
+}
+
+void EventLoop::on_main_finished() {
+  if (!shutting_down_) {
+    shutting_down_ = true;
+    // asyncio.run cancels what is still running, in creation order here
+    // (asyncio walks a WeakSet, whose order follows memory addresses).
+    for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
+      if (tasks_[i].end < 0) {
+        trace(main_, "asyncio.run: cancel " + task_name(i));
+        cancel_task(i);
+      }
+    }
+  }
+  for (const Task& t : tasks_) {
+    if (t.end < 0) return;
+  }
+  for (std::uint32_t j : worker_job_) {
+    if (j != kIdle) return;  // shutdown_default_executor waits for the workers
+  }
+  if (!job_queue_.empty()) return;
+  finished_ = true;
+  finish_time_ = sim_.now();
+  recorder_.line(sim_.now(), Recorder::kNoTask, "asyncio.run returns");
+  sim_.stop("asyncio.run returned");
+}
+
+bool EventLoop::cancel_task(std::uint32_t task) {
+  Task& t = tasks_[task];
+  if (t.end >= 0) return false;
+  if (t.waiter.valid() && cancel_future(t.waiter)) return true;
+  t.must_cancel = true;
+  return true;
+}
+
+bool EventLoop::gather_cancel(std::uint32_t gather) {
+  GatherState& g = gathers_[gather];
+  Future* outer = get(g.outer);
+  if (outer == nullptr || outer->state != FutState::kPending) return false;
+  bool any = false;
+  const std::vector<Value> children = g.children;
+  for (Value c : children) any = cancel_task(c.index()) || any;
+  if (any) gathers_[gather].cancel_requested = true;
+  return any;
+}
+
+// ----------------------------------------------------- synchronisation ----
+
+bool EventLoop::acquire(std::uint32_t, std::uint32_t obj) {
+  SyncState& s = sync_[obj];
+  bool waiting = false;
+  for (FutRef f : s.waiters) {
+    const Future* fut = get(f);
+    waiting = waiting || (fut != nullptr && fut->state == FutState::kPending);
+  }
+  // A newcomer never overtakes a waiter (asyncio 3.11 locked()).
+  if (s.value > 0 && !waiting) {
+    s.value -= 1;
+    return true;
+  }
+  return false;
+}
+
+Value EventLoop::release(std::uint32_t obj) {
+  SyncState& s = sync_[obj];
+  if (s.kind == SyncKind::kLock && s.value > 0) {
+    return exception("RuntimeError", "Lock is not acquired.");
+  }
+  if (s.kind == SyncKind::kBoundedSemaphore && s.value >= s.initial) {
+    return exception("ValueError", "BoundedSemaphore released too many times");
+  }
+  s.value += 1;
+  // Hand the unit straight to the first waiter, first come first served.
+  wake_up_next(s.waiters, Value::boolean(true));
+  return Value::null();
+}
+
+// Sets the first still-pending future of `waiters` and removes it. For
+// semaphores and locks the unit goes with it.
+void EventLoop::wake_up_next(std::deque<FutRef>& waiters, Value v) {
+  while (!waiters.empty()) {
+    const FutRef f = waiters.front();
+    waiters.pop_front();
+    Future* fut = get(f);
+    if (fut == nullptr || fut->state != FutState::kPending) continue;
+    const std::uint32_t owner = fut->owner;
+    if (tasks_[owner].op == PendingOp::kAcquire) sync_[tasks_[owner].op_a].value -= 1;
+    set_result(f, v);
+    return;
+  }
+}
+
+bool EventLoop::queue_try_put(std::uint32_t obj, Value item) {
+  SyncState& s = sync_[obj];
+  if (s.initial > 0 && static_cast<std::int64_t>(s.items.size()) >= s.initial) return false;
+  s.items.push_back(item);
+  s.unfinished += 1;
+  wake_up_next(s.waiters, Value::null());
+  return true;
+}
+
+bool EventLoop::queue_try_get(std::uint32_t obj, Value* item) {
+  SyncState& s = sync_[obj];
+  if (s.items.empty()) return false;
+  *item = s.items.front();
+  s.items.pop_front();
+  wake_up_next(s.putters, Value::null());
+  return true;
+}
+
+// ------------------------------------------------------------ executor ----
+
+void EventLoop::submit_job(std::uint32_t task, std::uint32_t function, const std::vector<Value>& args,
+                           std::string_view name, FutRef f) {
+  const auto j = static_cast<std::uint32_t>(jobs_.size());
+  jobs_.emplace_back();
+  Job& job = jobs_.back();
+  interp_.init_task(job.core, function, args, sim_.stream("job", j));
+  job.future = f;
+  job.name = store_.intern(std::string(name));
+  job.owner = task;
+  // ThreadPoolExecutor: an idle worker takes the job, else a new worker is
+  // started while there are fewer than max_workers, else the job queues.
+  for (std::uint32_t w = 0; w < worker_job_.size(); ++w) {
+    if (worker_job_[w] == kIdle) {
+      worker_job_[w] = j;
+      jobs_[j].start = sim_.now();
+      run_worker(w, Resume::start());
+      return;
+    }
+  }
+  if (static_cast<int>(worker_job_.size()) < max_workers_) {
+    worker_job_.push_back(j);
+    jobs_[j].start = sim_.now();
+    run_worker(static_cast<std::uint32_t>(worker_job_.size() - 1), Resume::start());
+    return;
+  }
+  job_queue_.push_back(j);
+}
+
+void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
+  using K = Request::Kind;
+  const std::uint32_t j = worker_job_[worker];
+  const std::uint32_t id = kJobIdBase + j;
+  Resume r = resume;
+  for (;;) {
+    Request req = interp_.run(jobs_[j].core, r);
+    switch (req.kind) {
+      case K::kCpu:
+      case K::kBlock:
+      case K::kSleep:
+      case K::kIo:
+        if (req.duration == 0) {
+          r = Resume::with(Value::null());
+          continue;
+        }
+        // Each worker is an OS thread with a core of its own under this
+        // machine model; it is simply busy for the duration.
+        recorder_.state(sim_.now(), id, req.kind == K::kCpu ? SpanKind::kRunning : SpanKind::kBlocked);
+        sim_.schedule_in(req.duration, *this, tag(Tag::kWorker, worker));
+        return;
+      case K::kYield:
+        r = Resume::with(Value::null());
+        continue;
+      case K::kLog:
+        trace(id, "log: " + req.text);
+        r = Resume::with(Value::null());
+        continue;
+      case K::kFinished: {
+        Job& job = jobs_[j];
+        job.failed = req.flag;
+        job.result = req.value;
+        job.end = sim_.now();
+        recorder_.close(sim_.now(), id);
+        trace(id, job.failed ? "failed: " + store_.format(job.result, this) : "done -> " + store_.format(job.result, this, true));
+        // The result reaches the loop with call_soon_threadsafe.
+        call_soon(Callback{CbKind::kExecutorDone, j, 0, 0});
+        worker_job_[worker] = kIdle;
+        start_next_job(worker);
+        if (shutting_down_) on_main_finished();
+        return;
+      }
+      case K::kRunaway:
+        sim_.stop("an executor job ran " + std::to_string(Interpreter::kMaxInstructionsPerStep) +
+                  " instructions without a pause (an endless loop?)");
+        return;
+      default:
+        r = Resume::raise(exception("RuntimeError", "only cpu, block, sleep, io, yield and log can run in an executor"));
+        continue;
+    }
+  }
+}
+
+void EventLoop::start_next_job(std::uint32_t worker) {
+  if (job_queue_.empty()) return;
+  const std::uint32_t j = job_queue_.front();
+  job_queue_.pop_front();
+  worker_job_[worker] = j;
+  jobs_[j].start = sim_.now();
+  run_worker(worker, Resume::start());
+}
+
+// ------------------------------------------------------------- results ----
+
+TaskState EventLoop::main_state() const { return tasks_.empty() ? TaskState::kPending : tasks_[main_].state; }
+
+std::string EventLoop::main_result() const {
+  return tasks_.empty() ? "" : store_.format(tasks_[main_].result, this, true);
+}
+
+std::string EventLoop::task_name(std::uint32_t task) const {
+  if (task >= kJobIdBase) {
+    const std::uint32_t j = task - kJobIdBase;
+    return j < jobs_.size() ? "executor:" + store_.str(jobs_[j].name) : "executor";
+  }
+  if (task == Recorder::kNoTask) return "loop";
+  return task < tasks_.size() ? store_.str(tasks_[task].name) : "task#" + std::to_string(task);
+}
+
+std::vector<TaskSummary> EventLoop::task_summaries() const {
+  std::vector<TaskSummary> out;
+  for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
+    const Task& t = tasks_[i];
+    out.push_back(TaskSummary{store_.str(t.name), t.start, t.end, t.state,
+                              t.end >= 0 ? store_.format(t.result, this, true) : "", false});
+  }
+  for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
+    const Job& job = jobs_[j];
+    const TaskState s = job.end < 0 ? TaskState::kPending : (job.failed ? TaskState::kFailed : TaskState::kDone);
+    out.push_back(TaskSummary{task_name(kJobIdBase + j), job.start, job.end, s,
+                              job.end >= 0 ? store_.format(job.result, this, true) : "", true});
+  }
+  return out;
+}
+
+void EventLoop::describe_waiting(std::vector<sim::WaitingTask>& out) const {
+  if (finished_) return;
+  for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
+    const Task& t = tasks_[i];
+    if (t.end >= 0) continue;
+    out.push_back(sim::WaitingTask{task_name(i), interp_.describe_wait(t.core)});
+  }
+}
+
+std::size_t EventLoop::memory_bytes() const {
+  std::size_t bytes = tasks_.capacity() * sizeof(Task) + futures_.capacity() * sizeof(Future) +
+                      ready_.size() * sizeof(Callback) + store_.memory_bytes();
+  for (const Task& t : tasks_) bytes += t.core.memory_bytes(program_) - sizeof(TaskCore);
+  for (const Future& f : futures_) bytes += f.callbacks.capacity() * sizeof(Callback);
+  return bytes;
+}
+
+}  // namespace concsim::models

@@ -1,0 +1,309 @@
+// The event-loop model: CPython 3.11 asyncio's semantics in virtual time.
+//
+// One loop thread runs callbacks from a FIFO ready queue. Each iteration
+// (BaseEventLoop._run_once) has three phases, in this order:
+//
+//        +--------------------------------------------------------+
+//        v                                                        |
+//   [1 poll]  select(): I/O completions that arrived become       |
+//        |    ready callbacks (and executor results posted with   |
+//        |    call_soon_threadsafe are already in the queue)      |
+//        v                                                        |
+//   [2 timers] timers whose deadline has passed move to the       |
+//        |     ready queue, by (deadline, order scheduled)        |
+//        v                                                        |
+//   [3 run]  run exactly the callbacks that were ready when this  |
+//            phase began; callbacks they schedule wait for the    |
+//            next iteration ------------------------------------- +
+//
+// When nothing is ready the loop sleeps in select until the next timer or
+// I/O completion; "now" moves only then, or while a callback runs a `cpu` or
+// `block` step (the loop thread is busy or frozen: nothing else runs).
+//
+// Awaiting follows asyncio's futures and callbacks hop by hop: a finished
+// sleep's timer callback sets a future in one iteration and the task resumes
+// in the next; a created task first runs in a later iteration; gather,
+// wait, wait_for and as_completed are built from done callbacks the same way,
+// and cancellation cancels the future a task waits on so that CancelledError
+// is raised at the await. Deterministic choices where asyncio's order depends
+// on memory addresses are listed in docs of configs/README.md ("Semantics").
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "models/program/interpreter.h"
+#include "models/program/program.h"
+#include "models/program/trace.h"
+#include "sim/simulation.h"
+#include "sim/stats.h"
+
+namespace concsim::models {
+
+struct LoopOptions {
+  int cores = 4;                    // cores of the machine (executor workers run on them)
+  int executor_workers = 0;         // 0: min(32, cores + 4), as ThreadPoolExecutor
+  sim::Duration poll_cost = 0;      // loop thread time per select() call
+  sim::Duration per_event_cost = 0; // loop thread time per I/O completion handled
+  bool record = false;              // keep a trace and spans
+  std::size_t record_limit = 100'000;
+  bool trace_phases = false;        // also trace the loop's own phases (claim S18)
+};
+
+struct BlockingCall {
+  std::uint32_t task;
+  sim::Time start;
+  sim::Duration duration;
+  std::uint32_t delayed_tasks = 0;   // other tasks whose ready work waited for it
+  sim::Duration max_lateness = 0;    // the longest such wait caused by this call
+};
+
+struct TaskSummary {
+  std::string name;
+  sim::Time start = -1;  // first step; -1 if it never ran
+  sim::Time end = -1;
+  TaskState state = TaskState::kPending;
+  std::string result;    // the result, or the exception, as text
+  bool is_executor_job = false;
+};
+
+struct LoopStats {
+  std::uint64_t iterations = 0;
+  sim::Duration busy = 0;      // running callbacks and cpu steps, and poll costs
+  sim::Duration blocked = 0;   // frozen in blocking calls
+  sim::Duration longest_stall = 0;
+  std::uint32_t longest_stall_task = Recorder::kNoTask;
+  sim::Time longest_stall_at = 0;
+  std::vector<BlockingCall> blocking_calls;
+  std::uint64_t max_ready = 0;
+};
+
+class EventLoop final : public sim::EventHandler, public sim::StallSource, public TaskNamer {
+ public:
+  EventLoop(sim::Simulation& sim, const Program& program, const LoopOptions& options);
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // asyncio.run(main()): creates the main task. Run the simulation after it.
+  // When main finishes, the remaining tasks are cancelled and awaited and the
+  // executor is shut down, as asyncio.run does; then the loop stops the run.
+  void start(std::uint32_t function);
+
+  [[nodiscard]] bool finished() const { return finished_; }
+  [[nodiscard]] sim::Time finish_time() const { return finish_time_; }
+  // The main task's outcome: its result, or its exception if it failed.
+  [[nodiscard]] TaskState main_state() const;
+  [[nodiscard]] std::string main_result() const;
+
+  [[nodiscard]] std::vector<TaskSummary> task_summaries() const;
+  [[nodiscard]] const LoopStats& stats() const { return stats_; }
+  [[nodiscard]] const Recorder& recorder() const { return recorder_; }
+  [[nodiscard]] const std::vector<Value>& shared() const { return shared_; }
+  [[nodiscard]] const Store& store() const { return store_; }
+  [[nodiscard]] std::size_t memory_bytes() const;
+  [[nodiscard]] int executor_workers() const { return max_workers_; }
+
+  std::string task_name(std::uint32_t task) const override;
+  void on_event(std::uint64_t tag) override;
+  void describe_waiting(std::vector<sim::WaitingTask>& out) const override;
+
+ private:
+  // ---- futures ----
+  struct FutRef {
+    std::uint32_t index = 0xFFFFFFFF;
+    std::uint32_t gen = 0;
+    [[nodiscard]] bool valid() const { return index != 0xFFFFFFFF; }
+  };
+  enum class CbKind : std::uint8_t {
+    kStep,            // Task.__step: a task's first step, or after a yield
+    kWakeup,          // Task.__wakeup: resume with the outcome of future b
+    kSetResult,       // a sleep's timer or an I/O's readiness: set future a's result
+    kReleaseWaiter,   // _release_waiter: set future a's result unless done
+    kGatherChild,     // gather's _done_callback for child b of gather a
+    kWaitCompletion,  // wait's _on_completion for wait state a
+    kExecutorDone,    // the executor's result, posted with call_soon_threadsafe
+  };
+  struct Callback {
+    CbKind kind;
+    std::uint32_t a;
+    std::uint32_t b;
+    std::uint32_t gen;  // of the future named by a (or b for kWakeup)
+    sim::Time ready_at = 0;
+  };
+  enum class FutState : std::uint8_t { kPending, kDone, kCancelled };
+  enum class FutKind : std::uint8_t { kPlain, kTask, kGather };
+  struct Future {
+    FutState state = FutState::kPending;
+    FutKind kind = FutKind::kPlain;
+    bool exception = false;
+    bool live = false;
+    std::uint32_t gen = 0;
+    std::uint32_t owner = 0;      // task for kTask, gather for kGather
+    Value value;
+    sim::EventId timer;           // a timer to cancel with the future
+    std::vector<Callback> callbacks;
+  };
+
+  // ---- tasks ----
+  enum class PendingOp : std::uint8_t {
+    kNone, kFuture, kWait, kAsCompleted, kWaitFor, kWaitForCancel, kWaitForCancelled,
+    kAcquire, kEventWait, kQueueGet, kQueuePut, kQueueJoin,
+  };
+  struct Task {
+    TaskCore core;
+    std::uint32_t name;            // string id in the store
+    TaskState state = TaskState::kPending;
+    bool started = false;
+    bool must_cancel = false;
+    bool is_main = false;
+    PendingOp op = PendingOp::kNone;
+    std::uint32_t op_a = 0;        // op state: wait state, sync object, task
+    std::uint32_t op_b = 0;
+    FutRef waiter;                 // _fut_waiter
+    FutRef future;                 // the task's own future
+    sim::Time created = 0;
+    sim::Time start = -1;
+    sim::Time end = -1;
+    Value result;                  // result or exception
+    std::uint64_t completion = 0;  // order of completion, for as_completed
+  };
+
+  struct GatherState {
+    FutRef outer;
+    std::vector<Value> children;
+    std::uint32_t finished = 0;
+    bool return_exceptions = false;
+    bool cancel_requested = false;
+  };
+  struct WaitState {
+    FutRef waiter;
+    std::vector<Value> tasks;
+    std::int64_t counter = 0;
+    ReturnWhen when = ReturnWhen::kAllCompleted;
+    sim::EventId timer;
+  };
+  struct SyncState {
+    SyncKind kind;
+    std::int64_t value = 0;    // semaphore count; lock: 1 when free; event: 1 when set
+    std::int64_t initial = 0;
+    std::deque<FutRef> waiters;   // acquire/wait/get
+    std::deque<FutRef> putters;
+    std::deque<FutRef> joiners;
+    std::deque<Value> items;
+    std::int64_t unfinished = 0;
+  };
+  struct Job {
+    TaskCore core;
+    FutRef future;
+    std::uint32_t name;
+    std::uint32_t owner;
+    sim::Time start = -1;
+    sim::Time end = -1;
+    bool failed = false;
+    Value result;
+  };
+
+  // Kernel event tags: the kind in the top byte.
+  enum class Tag : std::uint8_t { kIterate, kCpuDone, kTimer, kIo, kWorker, kPollDone };
+  static std::uint64_t tag(Tag kind, std::uint32_t index, std::uint32_t gen = 0) {
+    return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(index & 0xFFFFFF) << 32) | gen;
+  }
+
+  // loop mechanics
+  void call_soon(Callback cb);
+  void wake_loop();
+  void schedule_iteration();
+  void iterate();
+  void run_ready();
+  void end_iteration();
+  void run_callback(const Callback& cb);
+  void account_wait(sim::Time from, sim::Time to, bool blocked, std::uint32_t task);
+
+  // futures
+  FutRef new_future(FutKind kind, std::uint32_t owner);
+  Future* get(FutRef r);
+  void free_future(FutRef r);
+  void add_done_callback(FutRef f, Callback cb);
+  void remove_done_callback(FutRef f, CbKind kind, std::uint32_t a);
+  void schedule_callbacks(Future& f);
+  void set_result(FutRef f, Value v);
+  void set_exception(FutRef f, Value exc);
+  bool cancel_future(FutRef f);
+  Resume outcome_of(FutRef f);
+
+  // tasks
+  std::uint32_t create_task(std::uint32_t function, const std::vector<Value>& args, std::string_view name);
+  void step(std::uint32_t task, Resume resume);
+  bool handle(std::uint32_t task, Request& req, Resume* next);
+  void suspend(std::uint32_t task, FutRef f, PendingOp op);
+  void finish(std::uint32_t task, bool failed, Value v);
+  bool cancel_task(std::uint32_t task);
+  bool gather_cancel(std::uint32_t gather);
+  Resume task_outcome(const Task& t);
+  void wakeup(std::uint32_t task, FutRef f);
+  void start_cpu(std::uint32_t task, sim::Duration d, bool blocking);
+  void on_main_finished();
+
+  // synchronisation
+  bool acquire(std::uint32_t task, std::uint32_t obj);
+  Value release(std::uint32_t obj);
+  void wake_up_next(std::deque<FutRef>& waiters, Value v);
+  bool queue_try_get(std::uint32_t obj, Value* item);
+  bool queue_try_put(std::uint32_t obj, Value item);
+
+  // executor
+  void submit_job(std::uint32_t task, std::uint32_t function, const std::vector<Value>& args,
+                  std::string_view name, FutRef f);
+  void run_worker(std::uint32_t worker, Resume resume);
+  void start_next_job(std::uint32_t worker);
+
+  Value exception(std::string_view type, std::string_view message) {
+    return store_.make_exception(type, message);
+  }
+  void trace(std::uint32_t task, std::string event) { recorder_.line(sim_.now(), task, std::move(event)); }
+
+  sim::Simulation& sim_;
+  const Program& program_;
+  LoopOptions options_;
+  Store store_;
+  std::vector<Value> shared_;
+  Interpreter interp_;
+  Recorder recorder_;
+  LoopStats stats_;
+
+  std::vector<Task> tasks_;
+  std::vector<Future> futures_;
+  std::vector<std::uint32_t> free_futures_;
+  std::vector<GatherState> gathers_;
+  std::vector<WaitState> waits_;
+  std::vector<SyncState> sync_;
+  std::vector<Job> jobs_;
+  std::vector<std::uint32_t> worker_job_;  // per worker: job index, or kIdle
+  std::deque<std::uint32_t> job_queue_;
+  int max_workers_ = 1;
+
+  std::deque<Callback> ready_;
+  std::vector<Callback> io_ready_;       // I/O completions not yet seen by select
+  std::vector<Callback> fired_timers_;   // due timers not yet moved to ready
+  std::size_t ntodo_ = 0;                // callbacks left in this iteration's run phase
+  bool iterating_ = false;               // inside an iteration
+  bool iteration_scheduled_ = false;
+  bool idle_ = false;                    // sleeping in select
+  sim::Time idle_since_ = 0;
+  // The callback in progress while the loop thread is busy in a cpu/block step.
+  std::uint32_t busy_task_ = Recorder::kNoTask;
+  bool busy_blocking_ = false;
+  sim::Time busy_since_ = 0;
+  sim::Duration busy_for_ = 0;
+
+  std::uint64_t completions_ = 0;
+  std::uint32_t main_ = 0;
+  bool main_done_ = false;
+  bool shutting_down_ = false;
+  bool finished_ = false;
+  sim::Time finish_time_ = 0;
+};
+
+}  // namespace concsim::models

@@ -1,0 +1,114 @@
+// Runs a task's bytecode until it needs its runtime.
+//
+// The interpreter is model-neutral: it knows nothing of time, cores or event
+// loops. It executes instructions that need no one else (assignments, jumps,
+// exception handling) and stops at the first one that does, returning a
+// Request. The runtime (the event loop, the thread scheduler) carries the
+// request out and later calls run() again with the outcome: a value, or an
+// exception raised at the instruction that asked (this is how cancellation
+// reaches the await a task is suspended at).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/program/program.h"
+#include "sim/random.h"
+#include "sim/time.h"
+
+namespace concsim::models {
+
+enum class TaskState : std::uint8_t { kPending, kRunning, kDone, kFailed, kCancelled };
+const char* to_string(TaskState s);
+
+// The interpreter's part of a task. Runtimes embed it in their own task type.
+struct TaskCore {
+  std::uint32_t function = 0;
+  std::uint32_t pc = 0;
+  std::unique_ptr<Value[]> locals;
+  std::vector<Value> exc_stack;  // exceptions being handled; empty for most tasks
+  sim::RandomStream rng;
+
+  [[nodiscard]] std::size_t memory_bytes(const Program& p) const {
+    return sizeof(TaskCore) + p.functions[function].num_locals * sizeof(Value) +
+           exc_stack.capacity() * sizeof(Value);
+  }
+};
+
+struct Resume {
+  enum class Kind : std::uint8_t { kStart, kValue, kException } kind = Kind::kStart;
+  Value value;
+
+  static Resume start() { return {}; }
+  static Resume with(Value v) { return {Kind::kValue, v}; }
+  static Resume raise(Value exc) { return {Kind::kException, exc}; }
+};
+
+struct Request {
+  enum class Kind : std::uint8_t {
+    kCpu, kBlock, kSleep, kIo, kYield, kLog,
+    kSpawn,            // spec, args, name -> resume with the new task
+    kAwait,            // value: a task
+    kGather,           // value: a list of tasks; flag: return_exceptions
+    kWait,             // value: a list of tasks; spec: wait spec; duration if has_timeout
+    kAsCompletedNext,  // value: a list of remaining tasks -> resume with the finished task
+    kWaitFor,          // value: a task; duration: timeout
+    kCancel,           // value: a task or a list of tasks
+    kAcquire, kRelease, kEventSet, kEventClear, kEventWait,
+    kQueuePut, kQueueGet, kQueueTaskDone, kQueueJoin,  // object; value: the item for put
+    kExecutor,         // spec, args
+    kFinished,         // the task ended: value is its result, or its exception if failed
+    kRunaway,          // too many instructions without a request: an endless loop
+  };
+  Kind kind = Kind::kFinished;
+  sim::Duration duration = 0;
+  bool has_timeout = false;
+  bool flag = false;     // gather: return_exceptions; finished: failed
+  Value value;
+  std::uint32_t spec = kNone;
+  std::uint32_t object = kNone;
+  std::vector<Value> args;  // spawn, executor
+  std::string text;         // log line; spawn: the task name
+};
+
+class Interpreter {
+ public:
+  Interpreter(const Program& program, Store& store, std::vector<Value>& shared, const TaskNamer* namer)
+      : p_(program), store_(store), shared_(shared), namer_(namer) {}
+
+  // Prepares a task to run `function` with `args` (one per parameter).
+  void init_task(TaskCore& task, std::uint32_t function, const std::vector<Value>& args,
+                 sim::RandomStream rng) const;
+
+  // Runs until the task needs its runtime. `resume` is the outcome of the
+  // last request (kStart the first time).
+  Request run(TaskCore& task, const Resume& resume);
+
+  // Instructions a task may execute between two requests before the run is
+  // stopped as an endless loop.
+  static constexpr std::uint64_t kMaxInstructionsPerStep = 10'000'000;
+
+  [[nodiscard]] const Program& program() const { return p_; }
+  [[nodiscard]] Store& store() const { return store_; }
+  // The source position of the instruction a task is at, for messages.
+  [[nodiscard]] const SourceRef& where(const TaskCore& task) const { return p_.where[task.pc]; }
+  // What a suspended task waits on, for stall reports ("sleep", "get q", ...).
+  [[nodiscard]] std::string describe_wait(const TaskCore& task) const;
+
+ private:
+  bool raise(TaskCore& task, Value exc, Request* finished);
+  sim::Duration sample_duration(TaskCore& task, std::uint32_t index, Value* exc);
+  void store_var(TaskCore& task, std::uint32_t var, Value v);
+  [[nodiscard]] EvalContext context(const TaskCore& task) const {
+    return EvalContext{store_, task.locals.get(), shared_.data(), namer_};
+  }
+
+  const Program& p_;
+  Store& store_;
+  std::vector<Value>& shared_;
+  const TaskNamer* namer_;
+};
+
+}  // namespace concsim::models

@@ -1,0 +1,96 @@
+// What a run records for people to read: trace lines and per-task spans.
+//
+// Models append to a Recorder while they run; the report writers at the
+// edges render it as a text trace, an ASCII timeline or Chrome Trace Event
+// JSON. Recording is bounded (limit) so that a run with a million tasks
+// cannot fill memory with its own trace; a truncated trace says so.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace concsim::models {
+
+struct TraceLine {
+  sim::Time t;
+  std::uint32_t task;  // kNoTask for the loop itself
+  std::string event;
+};
+
+enum class SpanKind : std::uint8_t {
+  kRunning,  // executing on a CPU (cpu steps, and the instants between awaits)
+  kBlocked,  // in a blocking call: the thread is frozen
+  kWaiting,  // suspended at an await, a sleep or an I/O
+  kReady,    // runnable, waiting for the loop or a core
+};
+const char* to_string(SpanKind k);
+
+struct Span {
+  std::uint32_t task;
+  SpanKind kind;
+  sim::Time start;
+  sim::Time end;
+};
+
+class Recorder {
+ public:
+  static constexpr std::uint32_t kNoTask = 0xFFFFFFFF;
+
+  explicit Recorder(bool enabled = false, std::size_t limit = 100'000)
+      : enabled_(enabled), limit_(limit) {}
+
+  [[nodiscard]] bool enabled() const { return enabled_; }
+  void line(sim::Time t, std::uint32_t task, std::string event) {
+    if (!enabled_) return;
+    if (lines_.size() >= limit_) {
+      truncated_ = true;
+      return;
+    }
+    lines_.push_back(TraceLine{t, task, std::move(event)});
+  }
+  // Opens a span of `kind` for `task` at t, closing the task's open span.
+  void state(sim::Time t, std::uint32_t task, SpanKind kind) {
+    if (!enabled_) return;
+    close(t, task);
+    if (spans_.size() >= limit_) {
+      truncated_ = true;
+      return;
+    }
+    if (open_.size() <= task) open_.resize(task + 1, kNone);
+    open_[task] = spans_.size();
+    spans_.push_back(Span{task, kind, t, t});
+  }
+  void close(sim::Time t, std::uint32_t task) {
+    if (!enabled_ || task >= open_.size() || open_[task] == kNone) return;
+    spans_[open_[task]].end = t;
+    open_[task] = kNone;
+  }
+
+  [[nodiscard]] const std::vector<TraceLine>& lines() const { return lines_; }
+  [[nodiscard]] const std::vector<Span>& spans() const { return spans_; }
+  [[nodiscard]] bool truncated() const { return truncated_; }
+
+ private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  bool enabled_;
+  std::size_t limit_;
+  bool truncated_ = false;
+  std::vector<TraceLine> lines_;
+  std::vector<Span> spans_;
+  std::vector<std::size_t> open_;
+};
+
+inline const char* to_string(SpanKind k) {
+  switch (k) {
+    case SpanKind::kRunning: return "running";
+    case SpanKind::kBlocked: return "blocked";
+    case SpanKind::kWaiting: return "waiting";
+    case SpanKind::kReady: return "ready";
+  }
+  return "?";
+}
+
+}  // namespace concsim::models
