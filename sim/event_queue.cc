@@ -35,11 +35,20 @@ EventId EventQueue::push(Time time, Priority priority, EventHandler* handler,
   }
   ++stored_;
   ++live_;
-  return EventId{seq};
+  return EventId{seq, time};
 }
 
 bool EventQueue::cancel(EventId id) {
   CONCSIM_CHECK(id.valid() && id.seq < next_seq_, "cancel of an event never scheduled");
+  // An event that has left the queue did not run (the contract), so it was
+  // cancelled and then dropped. Everything that left has a time <= last_, and
+  // whatever is still stored at exactly last_ sits in bucket 0.
+  const auto t = static_cast<std::uint64_t>(id.time);
+  if (t < last_) return false;
+  if (t == last_ && std::none_of(buckets_[0].begin(), buckets_[0].end(),
+                                 [&](const QueuedEvent& e) { return e.seq() == id.seq; })) {
+    return false;
+  }
   if (!cancelled_.insert(id.seq).second) return false;
   CONCSIM_CHECK(live_ > 0);
   --live_;
@@ -101,10 +110,35 @@ bool EventQueue::settle() {
   }
 }
 
+void EventQueue::drop_cancelled_front() {
+  while (!buckets_[0].empty() && !cancelled_.empty() &&
+         cancelled_.erase(buckets_[0].front().seq()) != 0) {
+    pop_front_heap();
+    --stored_;
+  }
+}
+
 Time EventQueue::next_time() {
-  const bool any = settle();
-  CONCSIM_CHECK(any, "next_time() on an empty queue");
-  return buckets_[0].front().time;
+  CONCSIM_CHECK(live_ > 0, "next_time() on an empty queue");
+  // No refill here: it would move last_ to the peeked time and forbid
+  // scheduling anything before it.
+  drop_cancelled_front();
+  if (!buckets_[0].empty()) return buckets_[0].front().time;
+  // Every time in a lower bucket is below every time in a higher one, so the
+  // earliest live event is the minimum of the lowest bucket holding one.
+  for (std::size_t b = 1; b < kBuckets; ++b) {
+    bool found = false;
+    std::uint64_t earliest = 0;
+    for (const QueuedEvent& e : buckets_[b]) {
+      if (!cancelled_.empty() && cancelled_.contains(e.seq())) continue;
+      const auto t = static_cast<std::uint64_t>(e.time);
+      if (!found || t < earliest) earliest = t;
+      found = true;
+    }
+    if (found) return static_cast<Time>(earliest);
+  }
+  CONCSIM_CHECK(false, "live events missing from the buckets");
+  return 0;
 }
 
 QueuedEvent EventQueue::pop() {

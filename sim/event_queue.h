@@ -16,7 +16,11 @@
 //
 // Cancellation is lazy: a cancelled event stays in its bucket and is dropped
 // when it reaches the front. Contract: cancel only events that have not run
-// yet; models clear their handle when the event fires.
+// yet; models clear their handle when the event fires. Cancelling an event
+// again, even after it was dropped, returns false.
+//
+// next_time() only looks: `last_` stays the time of the last event taken, so
+// an event may still be scheduled between that and the peeked time.
 #pragma once
 
 #include <array>
@@ -42,9 +46,12 @@ class EventHandler {
   ~EventHandler() = default;
 };
 
-// Names one scheduled event; 0 is "none".
+// Names one scheduled event; 0 is "none". The event's time lets cancel() tell
+// an event that has left the queue from one still pending, without keeping
+// the sequence number of every cancelled event for the rest of the run.
 struct EventId {
   std::uint64_t seq = 0;
+  Time time = 0;
   [[nodiscard]] bool valid() const { return seq != 0; }
 };
 
@@ -68,7 +75,8 @@ class EventQueue {
   // Schedules an event. `time` must not be earlier than the last event taken.
   EventId push(Time time, Priority priority, EventHandler* handler, std::uint64_t tag);
 
-  // Cancels a pending event. Returns false if it was already cancelled.
+  // Cancels a pending event. Returns false if it was already cancelled
+  // (whether or not the queue has dropped it since).
   bool cancel(EventId id);
 
   [[nodiscard]] bool empty() const { return live_ == 0; }
@@ -96,6 +104,8 @@ class EventQueue {
   void refill();
   // Drops cancelled events from the front; returns false if none is left.
   bool settle();
+  // Drops cancelled events from the front of bucket 0 only; never refills.
+  void drop_cancelled_front();
 
   std::array<std::vector<QueuedEvent>, kBuckets> buckets_;
   std::uint64_t last_ = 0;       // time of the last event taken, as unsigned

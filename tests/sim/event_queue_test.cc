@@ -219,6 +219,27 @@ TEST(EventQueue, CancelTwiceAfterTheEventWasDropped) {
   EXPECT_TRUE(q.empty());
 }
 
+// Events at the instant of the last event taken share the front heap with
+// what is left at that instant; cancel must find them there.
+TEST(EventQueue, CancelAtTheCurrentInstant) {
+  EventQueue q;
+  NullHandler h;
+  q.push(0, kN, &h, 1);
+  const EventId b = q.push(0, kN, &h, 2);
+  EXPECT_TRUE(q.cancel(b));
+  EXPECT_EQ(q.pop().tag, 1u);
+  EXPECT_FALSE(q.cancel(b));  // still stored, already cancelled
+  EXPECT_TRUE(q.empty());
+  const EventId c = q.push(0, kL, &h, 3);
+  const EventId d = q.push(0, kN, &h, 4);
+  EXPECT_EQ(q.pop().tag, 4u);  // drops b on the way
+  EXPECT_FALSE(q.cancel(b));   // gone, and was cancelled
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_TRUE(q.cancel(c));
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(d.time, 0);
+}
+
 TEST(EventQueue, MemoryGrowsWithPendingEvents) {
   EventQueue q;
   NullHandler h;
@@ -247,6 +268,7 @@ class Reference {
   [[nodiscard]] const Key& front() const { return *set_.begin(); }
   [[nodiscard]] const Key& back() const { return *set_.rbegin(); }
   [[nodiscard]] std::uint64_t tag(std::uint64_t seq) const { return tag_of_.at(seq); }
+  [[nodiscard]] EventId id(std::uint64_t seq) const { return {seq, std::get<0>(key_of_.at(seq))}; }
 
   void remove(std::uint64_t seq) {
     set_.erase(key_of_.at(seq));
@@ -276,13 +298,14 @@ void run_episode(std::mt19937_64& rng, Time base, int ops_per_phase) {
   Reference ref;
   NullHandler h;
   std::uint64_t next_seq = 1;
-  std::vector<std::uint64_t> cancelled;
+  std::vector<EventId> cancelled;
   Time now = 0;
 
   const auto push = [&](Time t, Priority p) {
     const std::uint64_t tag = rng();
     const EventId id = q.push(t, p, &h, tag);
     ASSERT_EQ(id.seq, next_seq);
+    ASSERT_EQ(id.time, t);
     ++next_seq;
     ref.push(t, p, id.seq, tag);
   };
@@ -338,12 +361,12 @@ void run_episode(std::mt19937_64& rng, Time base, int ops_per_phase) {
       } else if (r < 80) {
         pop();
       } else if (r < 92) {
-        const std::uint64_t seq = ref.any_live(rng());
-        ASSERT_TRUE(q.cancel(EventId{seq}));
-        ref.remove(seq);
-        cancelled.push_back(seq);
+        const EventId id = ref.id(ref.any_live(rng()));
+        ASSERT_TRUE(q.cancel(id));
+        ref.remove(id.seq);
+        cancelled.push_back(id);
       } else if (r < 95 && !cancelled.empty()) {
-        ASSERT_FALSE(q.cancel(EventId{cancelled[rng() % cancelled.size()]}));
+        ASSERT_FALSE(q.cancel(cancelled[rng() % cancelled.size()]));
       } else {
         ASSERT_EQ(q.next_time(), std::get<0>(ref.front()));
       }
