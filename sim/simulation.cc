@@ -52,8 +52,10 @@ void Simulation::report_overflow(std::string detail) {
 
 RunResult Simulation::run(const RunLimits& limits) {
   RunResult result;
-  stop_requested_ = false;
-  horizon_reached_ = false;
+  // A stop or overflow reported since the last run ends this one at once, so
+  // stop_requested_ is cleared when a run consumes it, not here. A horizon
+  // the clock has already passed is reached before any event.
+  horizon_reached_ = limits.horizon < now_;
   EventId horizon_event;
   if (limits.horizon != kTimeMax && limits.horizon >= now_) {
     horizon_event = queue_.push(limits.horizon, Priority::kUrgent, &horizon_handler_, 0);
@@ -91,6 +93,7 @@ RunResult Simulation::run(const RunLimits& limits) {
     ++events_total_;
     e.handler->on_event(e.tag);
   }
+  stop_requested_ = false;
   if (horizon_event.valid()) queue_.cancel(horizon_event);
   result.end_time = now_;
   result.events = delivered;
