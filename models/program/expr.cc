@@ -160,6 +160,15 @@ class Parser {
       return true;
     }
     if (c == '\'' || c == '"') return parse_string(c);
+    if (c == '[') {
+      ++pos_;
+      if (!accept("]")) {
+        set_error("only the empty list [] can be written; build lists with append()");
+        return false;
+      }
+      emit(ExprOp::kEmptyList);
+      return true;
+    }
     if (std::isdigit(static_cast<unsigned char>(c))) return parse_number();
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return parse_name();
     set_error("unexpected \"" + std::string(1, c) + "\"");
@@ -239,7 +248,8 @@ class Parser {
       ExprOp::Code code;
       int argc;
     };
-    static constexpr std::array<Fn, 5> kFns{{{"len", ExprOp::kLen, 1},
+    static constexpr std::array<Fn, 6> kFns{{{"append", ExprOp::kAppend, 2},
+                                             {"len", ExprOp::kLen, 1},
                                              {"str", ExprOp::kStr, 1},
                                              {"min", ExprOp::kMin, 2},
                                              {"max", ExprOp::kMax, 2},
@@ -251,7 +261,7 @@ class Parser {
     if (fn == nullptr) {
       pos_ = start;
       set_error("unknown function \"" + std::string(name) +
-                "\" (functions: len, str, min, max, abs)");
+                "\" (functions: append, len, str, min, max, abs)");
       return false;
     }
     ++pos_;  // '('
@@ -483,6 +493,9 @@ bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
         }
         break;
       }
+      case ExprOp::kEmptyList:
+        stack[sp++] = Value::list(ctx.store.add_list({}));
+        break;
       case ExprOp::kStr:
         stack[sp - 1] = Value::string(ctx.store.add_string(ctx.store.format(stack[sp - 1], ctx.namer)));
         break;
@@ -496,6 +509,13 @@ bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
       default: {
         const Value b = stack[--sp];
         Value& a = stack[sp - 1];
+        if (op.code == ExprOp::kAppend) {
+          if (a.kind != ValueKind::kList) return type_error(std::string("append() to ") + kind_name(a.kind));
+          std::vector<Value> items = ctx.store.list(a.index());
+          items.push_back(b);
+          a = Value::list(ctx.store.add_list(std::move(items)));
+          break;
+        }
         if (op.code == ExprOp::kEq || op.code == ExprOp::kNe) {
           const bool eq = values_equal(ctx.store, a, b);
           a = Value::boolean(op.code == ExprOp::kEq ? eq : !eq);

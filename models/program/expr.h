@@ -8,8 +8,9 @@
 //   sum ->  prod (("+"|"-") prod)*    prod -> unary (("*"|"/"|"%") unary)*
 //   unary -> "-" unary | primary
 //   primary -> integer | duration ("1.5ms") | 'string' | "string" | true | false
-//            | null | None | name | name "(" args ")" | "(" or ")"
-// Functions: len(x), str(x), min(a, b), max(a, b), abs(x).
+//            | null | None | "[]" | name | name "(" args ")" | "(" or ")"
+// Functions: len(x), str(x), min(a, b), max(a, b), abs(x), append(list, x)
+// (a new list with x at the end; lists are values, never changed in place).
 // Compiled once to postfix code; evaluation uses a fixed stack and never
 // allocates unless it builds a string. Type errors at run time raise
 // TypeError, division by zero ZeroDivisionError, in the running task.
@@ -37,7 +38,7 @@ struct ExprOp {
     kEq, kNe, kLt, kLe, kGt, kGe,
     kAndJump,  // if top is false: keep it and jump to operand, else pop
     kOrJump,   // if top is true: keep it and jump to operand, else pop
-    kLen, kStr, kMin, kMax, kAbs,
+    kLen, kStr, kMin, kMax, kAbs, kAppend, kEmptyList,
   };
   Code code;
   std::uint32_t operand = 0;  // constant index, slot or jump target

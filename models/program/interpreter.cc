@@ -258,7 +258,11 @@ Request Interpreter::run(TaskCore& task, const Resume& resume) {
             ok = false;
             break;
           }
-          items.push_back(v);
+          if (v.kind == ValueKind::kList) {
+            for (Value t : store_.list(v.index())) items.push_back(t);
+          } else {
+            items.push_back(v);
+          }
         }
         if (!ok) break;
         store_var(task, in.c, Value::list(store_.add_list(std::move(items))));
@@ -316,12 +320,18 @@ Request Interpreter::run(TaskCore& task, const Resume& resume) {
             ok = false;
             break;
           }
-          if (v.kind != ValueKind::kTask) {
-            exc = store_.make_exception("TypeError", "expected a task from \"" + p_.exprs[e].text + "\"");
-            ok = false;
-            break;
+          // A list of tasks stands for its elements, as gather(*tasks) does.
+          std::vector<Value> one{v};
+          const std::vector<Value>& vs = v.kind == ValueKind::kList ? store_.list(v.index()) : one;
+          for (Value t : vs) {
+            if (t.kind != ValueKind::kTask) {
+              exc = store_.make_exception("TypeError", "expected a task from \"" + p_.exprs[e].text + "\"");
+              ok = false;
+              break;
+            }
+            tasks.push_back(t);
           }
-          tasks.push_back(v);
+          if (!ok) break;
         }
         if (!ok) break;
         req.value = Value::list(store_.add_list(std::move(tasks)));
