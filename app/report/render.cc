@@ -1,0 +1,296 @@
+#include "app/report/render.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "app/report/json.h"
+#include "sim/time.h"
+
+namespace concsim::report {
+namespace {
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string time_or_dash(sim::Time t) { return t < 0 ? "-" : sim::format_seconds(t); }
+
+// A simple left-aligned table with a header row.
+void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line = indent;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 < row.size() ? pad(row[i], widths[i] + 2) : row[i];
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+}  // namespace
+
+void write_table(std::ostream& out, const run::RunOutput& r) {
+  out << "concsim " << r.version << ": workload " << r.workload << ", model " << r.model << ", machine "
+      << r.machine << ", seed " << r.seed << "\n\n";
+  std::vector<std::vector<std::string>> summary{
+      {"status", r.status + (r.detail.empty() ? "" : " (" + r.detail + ")")},
+      {"end time", sim::format_seconds(r.end_time)},
+      {"events", std::to_string(r.events)},
+      {"main", r.main_state + (r.main_result.empty() ? "" : " -> " + r.main_result)},
+      {"loop", std::to_string(r.loop.iterations) + " iterations; busy " + sim::format_duration(r.loop.busy) +
+                   ", blocked " + sim::format_duration(r.loop.blocked) + ", idle " +
+                   sim::format_duration(r.loop_idle)},
+      {"longest stall", r.loop.longest_stall == 0
+                            ? std::string("0s")
+                            : sim::format_duration(r.loop.longest_stall) + " (" +
+                                  r.tasks.at(r.loop.longest_stall_task).name + " at " +
+                                  sim::format_seconds(r.loop.longest_stall_at) + ")"},
+  };
+  for (const auto& [name, value] : r.shared) summary.push_back({"shared " + name, value});
+  table(out, summary, "");
+  if (!r.waiting.empty()) {
+    out << "\nwaiting when the run stalled\n";
+    std::vector<std::vector<std::string>> rows{{"task", "waits on"}};
+    for (const auto& w : r.waiting) rows.push_back({w.task, w.waits_on});
+    table(out, rows, "  ");
+  }
+  if (!r.loop.blocking_calls.empty()) {
+    out << "\nblocking calls\n";
+    std::vector<std::vector<std::string>> rows{{"task", "start", "duration", "tasks delayed", "max lateness"}};
+    for (const auto& b : r.loop.blocking_calls) {
+      rows.push_back({r.tasks.at(b.task).name, sim::format_seconds(b.start), sim::format_duration(b.duration),
+                      std::to_string(b.delayed_tasks), sim::format_duration(b.max_lateness)});
+    }
+    table(out, rows, "  ");
+  }
+  bool any_log = false;
+  for (const auto& l : r.trace) any_log = any_log || l.event.rfind("log: ", 0) == 0;
+  if (any_log) {
+    out << "\noutput\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& l : r.trace) {
+      if (l.event.rfind("log: ", 0) == 0) rows.push_back({sim::format_seconds(l.t), l.task, l.event.substr(5)});
+    }
+    table(out, rows, "  ");
+  }
+  out << "\ntasks\n";
+  std::vector<std::vector<std::string>> rows{{"task", "start", "end", "state", "result"}};
+  constexpr std::size_t kMaxRows = 50;
+  for (std::size_t i = 0; i < r.tasks.size() && i < kMaxRows; ++i) {
+    const auto& t = r.tasks[i];
+    rows.push_back({t.name, time_or_dash(t.start), time_or_dash(t.end), models::to_string(t.state), t.result});
+  }
+  table(out, rows, "  ");
+  if (r.tasks.size() > kMaxRows) out << "  ... " << (r.tasks.size() - kMaxRows) << " more (see --format json)\n";
+  const std::string tl = timeline(r);
+  if (!tl.empty()) out << "\ntimeline\n" << tl;
+  if (r.trace_truncated) out << "\n(trace truncated at the recording limit)\n";
+}
+
+void write_json(std::ostream& out, const run::RunOutput& r) {
+  JsonWriter j(out);
+  j.begin_object();
+  j.field("concsim_version", r.version);
+  j.field("workload", r.workload);
+  j.field("model", r.model);
+  j.field("machine", r.machine);
+  j.field("seed", r.seed);
+  j.field("status", r.status);
+  if (!r.detail.empty()) j.field("detail", r.detail);
+  j.field("end_time_ns", static_cast<std::int64_t>(r.end_time));
+  j.field("events_processed", r.events);
+  j.key("main").begin_object().field("state", r.main_state).field("result", r.main_result).end_object();
+  j.key("loop").begin_object();
+  j.field("iterations", r.loop.iterations);
+  j.field("busy_ns", static_cast<std::int64_t>(r.loop.busy));
+  j.field("blocked_ns", static_cast<std::int64_t>(r.loop.blocked));
+  j.field("idle_ns", static_cast<std::int64_t>(r.loop_idle));
+  j.field("longest_stall_ns", static_cast<std::int64_t>(r.loop.longest_stall));
+  if (r.loop.longest_stall > 0) {
+    j.field("longest_stall_task", r.tasks.at(r.loop.longest_stall_task).name);
+    j.field("longest_stall_at_ns", static_cast<std::int64_t>(r.loop.longest_stall_at));
+  }
+  j.field("max_ready", r.loop.max_ready);
+  j.field("executor_workers", r.executor_workers);
+  j.key("blocking_calls").begin_array();
+  for (const auto& b : r.loop.blocking_calls) {
+    j.begin_object()
+        .field("task", r.tasks.at(b.task).name)
+        .field("start_ns", static_cast<std::int64_t>(b.start))
+        .field("duration_ns", static_cast<std::int64_t>(b.duration))
+        .field("tasks_delayed", static_cast<std::uint64_t>(b.delayed_tasks))
+        .field("max_lateness_ns", static_cast<std::int64_t>(b.max_lateness))
+        .end_object();
+  }
+  j.end_array();
+  j.end_object();
+  if (!r.shared.empty()) {
+    j.key("shared").begin_object();
+    for (const auto& [name, value] : r.shared) j.field(name, value);
+    j.end_object();
+  }
+  if (!r.waiting.empty()) {
+    j.key("waiting").begin_array();
+    for (const auto& w : r.waiting) j.begin_object().field("task", w.task).field("waits_on", w.waits_on).end_object();
+    j.end_array();
+  }
+  j.key("tasks").begin_array();
+  for (const auto& t : r.tasks) {
+    j.begin_object().field("name", t.name);
+    j.key("start_ns");
+    if (t.start < 0) j.null(); else j.value(static_cast<std::int64_t>(t.start));
+    j.key("end_ns");
+    if (t.end < 0) j.null(); else j.value(static_cast<std::int64_t>(t.end));
+    j.field("state", models::to_string(t.state)).field("result", t.result);
+    if (t.is_executor_job) j.field("executor", true);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("trace").begin_array();
+  for (const auto& l : r.trace) {
+    j.begin_object().field("t_ns", static_cast<std::int64_t>(l.t)).field("task", l.task).field("event", l.event).end_object();
+  }
+  j.end_array();
+  j.field("trace_truncated", r.trace_truncated);
+  j.end_object();
+}
+
+void write_csv(std::ostream& out, const run::RunOutput& r) {
+  auto cell = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) {
+      if (c == '"') q += '"';
+      q += c;
+    }
+    return q + "\"";
+  };
+  std::size_t done = 0;
+  std::size_t failed = 0;
+  std::size_t cancelled = 0;
+  for (const auto& t : r.tasks) {
+    done += t.state == models::TaskState::kDone;
+    failed += t.state == models::TaskState::kFailed;
+    cancelled += t.state == models::TaskState::kCancelled;
+  }
+  out << "workload,model,machine,seed,status,end_time_ns,events_processed,loop_iterations,loop_busy_ns,"
+         "loop_blocked_ns,loop_idle_ns,longest_stall_ns,tasks,tasks_done,tasks_failed,tasks_cancelled\n";
+  out << cell(r.workload) << ',' << cell(r.model) << ',' << cell(r.machine) << ',' << r.seed << ','
+      << cell(r.status) << ',' << r.end_time << ',' << r.events << ',' << r.loop.iterations << ','
+      << r.loop.busy << ',' << r.loop.blocked << ',' << r.loop_idle << ',' << r.loop.longest_stall << ','
+      << r.tasks.size() << ',' << done << ',' << failed << ',' << cancelled << '\n';
+}
+
+void write_text_trace(std::ostream& out, const run::RunOutput& r) {
+  std::size_t width = 4;
+  for (const auto& l : r.trace) width = std::max(width, l.task.size());
+  for (const auto& l : r.trace) {
+    out << pad(sim::format_seconds(l.t), 14) << pad(l.task, width + 2) << l.event << '\n';
+  }
+  if (r.trace_truncated) out << "(trace truncated at the recording limit)\n";
+}
+
+std::string timeline(const run::RunOutput& r, int width) {
+  if (r.end_time <= 0 || r.spans.empty()) return "";
+  // Rows in order of first appearance; the loop's own pseudo-task is left out.
+  std::vector<std::string> names;
+  std::map<std::uint32_t, std::size_t> row_of;
+  for (const auto& s : r.spans) {
+    if (row_of.count(s.task_index) == 0) {
+      row_of[s.task_index] = names.size();
+      names.push_back(s.task);
+    }
+  }
+  constexpr std::size_t kMaxRows = 40;
+  if (names.size() > kMaxRows) return "";
+  const auto w = static_cast<std::size_t>(width);
+  // Per cell, the time spent in each state; the cell shows the longest one,
+  // and running or blocked if present at all (they are the story).
+  std::vector<std::vector<std::array<sim::Duration, 4>>> acc(names.size(),
+                                                             std::vector<std::array<sim::Duration, 4>>(w, {0, 0, 0, 0}));
+  for (const auto& s : r.spans) {
+    auto& row = acc[row_of[s.task_index]];
+    for (std::size_t c = 0; c < w; ++c) {
+      const sim::Time c0 = static_cast<sim::Time>(static_cast<long double>(r.end_time) * c / w);
+      const sim::Time c1 = static_cast<sim::Time>(static_cast<long double>(r.end_time) * (c + 1) / w);
+      const sim::Time lo = std::max(c0, s.start);
+      const sim::Time hi = std::min(c1, s.end);
+      if (hi > lo) row[c][static_cast<std::size_t>(s.kind)] += hi - lo;
+      if (s.start == s.end && s.start >= c0 && s.start < c1 && s.kind == models::SpanKind::kRunning) {
+        row[c][0] += 1;  // an instant of running still shows
+      }
+    }
+  }
+  static constexpr std::array<char, 4> kChar{'#', 'B', '.', '-'};
+  std::size_t name_width = 4;
+  for (const auto& n : names) name_width = std::max(name_width, n.size());
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string line = pad(names[i], name_width + 1) + "|";
+    for (std::size_t c = 0; c < w; ++c) {
+      const auto& a = acc[i][c];
+      char ch = ' ';
+      if (a[1] > 0) {
+        ch = 'B';
+      } else if (a[0] > 0) {
+        ch = '#';
+      } else if (a[2] > 0 || a[3] > 0) {
+        ch = a[2] >= a[3] ? kChar[2] : kChar[3];
+      }
+      line += ch;
+    }
+    out += line + "|\n";
+  }
+  const std::string axis0 = "0s";
+  const std::string axis1 = sim::format_seconds(r.end_time);
+  std::string axis = std::string(name_width + 1, ' ') + "|" + axis0;
+  const std::size_t fill = w > axis0.size() + axis1.size() ? w - axis0.size() - axis1.size() : 1;
+  axis += std::string(fill, ' ') + axis1 + "|\n";
+  out += axis;
+  out += "  # running  B blocked (loop frozen)  . waiting at an await  - ready\n";
+  return out;
+}
+
+void write_chrome_trace(std::ostream& out, const run::RunOutput& r) {
+  // Times in microseconds with nanosecond decimals, as the format expects.
+  auto us = [](sim::Time t) { return fixed(t, 1000, 3); };
+  JsonWriter j(out);
+  j.begin_object();
+  j.field("displayTimeUnit", "ns");
+  j.key("otherData").begin_object().field("workload", r.workload).field("model", r.model).field("version", r.version).end_object();
+  j.key("traceEvents").begin_array();
+  std::map<std::uint32_t, std::string> threads;
+  for (const auto& s : r.spans) threads.emplace(s.task_index, s.task);
+  for (const auto& [tid, name] : threads) {
+    j.begin_object().field("name", "thread_name").field("ph", "M").field("pid", 1).field("tid", static_cast<std::uint64_t>(tid));
+    j.key("args").begin_object().field("name", name).end_object();
+    j.end_object();
+  }
+  for (const auto& s : r.spans) {
+    if (s.end <= s.start && s.kind != models::SpanKind::kRunning) continue;
+    j.begin_object().field("name", models::to_string(s.kind)).field("cat", models::to_string(s.kind)).field("ph", "X");
+    j.key("ts").raw(us(s.start));
+    j.key("dur").raw(us(s.end - s.start));
+    j.field("pid", 1).field("tid", static_cast<std::uint64_t>(s.task_index)).end_object();
+  }
+  std::map<std::string, std::uint32_t> tid_of;
+  for (const auto& s : r.spans) tid_of.emplace(s.task, s.task_index);
+  for (const auto& l : r.trace) {
+    const auto it = tid_of.find(l.task);
+    j.begin_object().field("name", l.event).field("ph", "i").field("s", it == tid_of.end() ? "p" : "t");
+    j.key("ts").raw(us(l.t));
+    j.field("pid", 1);
+    if (it != tid_of.end()) j.field("tid", static_cast<std::uint64_t>(it->second));
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
+}  // namespace concsim::report

@@ -1,0 +1,72 @@
+// Runs a loaded workload under a model and gathers what the reports need.
+//
+// This is the seam between the edges (loading, the command line, report
+// writers) and the core (sim/, models/): it builds a Simulation, the model,
+// runs it, and copies the results into RunOutput, a plain value that the
+// writers in app/report render without knowing any model's internals.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/load/workload.h"
+#include "models/loop/event_loop.h"
+#include "models/program/trace.h"
+#include "sim/simulation.h"
+
+namespace concsim::run {
+
+struct RunOptions {
+  bool record = true;                 // keep the trace and spans
+  std::size_t record_limit = 100'000;
+  bool trace_phases = false;          // also trace the event loop's phases
+};
+
+struct NamedLine {
+  sim::Time t;
+  std::string task;
+  std::string event;
+};
+
+struct NamedSpan {
+  std::string task;
+  std::uint32_t task_index;
+  models::SpanKind kind;
+  sim::Time start;
+  sim::Time end;
+};
+
+struct RunOutput {
+  std::string version;
+  std::string workload;
+  std::string model;
+  std::string machine;
+  std::uint64_t seed = 0;
+
+  // How the run ended.
+  sim::StopReason reason = sim::StopReason::kQuiescent;
+  std::string status;          // "completed", "stalled", "horizon", ...
+  std::string detail;
+  std::vector<sim::WaitingTask> waiting;
+  int exit_code = 0;           // 0 fine, 1 the run failed a check of its own
+  sim::Time end_time = 0;
+  std::uint64_t events = 0;
+
+  // The event loop's results.
+  std::string main_state;
+  std::string main_result;
+  std::vector<models::TaskSummary> tasks;
+  models::LoopStats loop;
+  sim::Duration loop_idle = 0;
+  int executor_workers = 0;
+  std::vector<std::pair<std::string, std::string>> shared;  // final values
+
+  std::vector<NamedLine> trace;
+  std::vector<NamedSpan> spans;
+  bool trace_truncated = false;
+};
+
+RunOutput run_workload(const load::Workload& workload, const RunOptions& options);
+
+}  // namespace concsim::run
