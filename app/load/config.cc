@@ -44,6 +44,7 @@ struct TreeNode {
   Kind kind = Kind::kNull;
   Loc loc;
   std::string text;                  // scalars
+  bool quoted = false;               // a scalar written in single or double quotes
   std::vector<std::int32_t> items;   // sequences
   std::vector<Entry> entries;        // mappings, in file order
 };
@@ -176,9 +177,10 @@ class Builder final : public YAML::EventHandler {
     leaf(mark, anchor, Kind::kNull, std::string());
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
-    leaf(mark, anchor, Kind::kScalar, value);
+    // yaml-cpp tags an untagged quoted scalar "!" and a plain one "?".
+    leaf(mark, anchor, Kind::kScalar, value, tag == "!");
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -263,11 +265,12 @@ class Builder final : public YAML::EventHandler {
     }
   }
 
-  std::int32_t add_node(Kind kind, const Loc& loc, std::string text) {
+  std::int32_t add_node(Kind kind, const Loc& loc, std::string text, bool quoted = false) {
     TreeNode node;
     node.kind = kind;
     node.loc = loc;
     node.text = std::move(text);
+    node.quoted = quoted;
     tree_.nodes.push_back(std::move(node));
     return static_cast<std::int32_t>(tree_.nodes.size() - 1);
   }
@@ -301,7 +304,8 @@ class Builder final : public YAML::EventHandler {
     }
   }
 
-  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, Kind kind, const std::string& text) {
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, Kind kind, const std::string& text,
+            bool quoted = false) {
     Loc loc = make_loc(origin_, mark.line, mark.column);
     // yaml-cpp places an absent value ("key:" and nothing) at whatever token
     // follows, often lines later; its key is the better place to point at.
@@ -314,11 +318,11 @@ class Builder final : public YAML::EventHandler {
       count(loc, stack_.back().path);
       take_key(text, loc);
       // An anchored key can be aliased later, so it needs a node of its own.
-      if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{add_node(kind, loc, text), 1, 0};
+      if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{add_node(kind, loc, text, quoted), 1, 0};
       return;
     }
     count(loc, next_path());
-    const std::int32_t index = add_node(kind, loc, text);
+    const std::int32_t index = add_node(kind, loc, text, quoted);
     if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{index, 1, 0};
     attach(index);
   }
@@ -720,6 +724,7 @@ bool Node::is_map() const { return node_of(*tree_, index_).kind == Kind::kMap; }
 bool Node::is_seq() const { return node_of(*tree_, index_).kind == Kind::kSeq; }
 bool Node::is_scalar() const { return node_of(*tree_, index_).kind == Kind::kScalar; }
 bool Node::is_null() const { return node_of(*tree_, index_).kind == Kind::kNull; }
+bool Node::is_quoted() const { return node_of(*tree_, index_).quoted; }
 
 std::string Node::describe() const {
   const TreeNode& node = node_of(*tree_, index_);

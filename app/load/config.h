@@ -113,6 +113,9 @@ class Node {
   bool is_seq() const;
   bool is_scalar() const;
   bool is_null() const;
+  // A scalar written in quotes ('x' or "x"), which some fields read as a
+  // string where the same text unquoted would be a number or a reference.
+  bool is_quoted() const;
 
   // "a mapping", "a sequence", "null", or the scalar in quotes: what "got"
   // says in messages.
