@@ -1,0 +1,1063 @@
+#include "app/load/workload.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "app/load/suggest.h"
+#include "app/load/text.h"
+#include "app/load/units.h"
+#include "models/program/expr.h"
+
+namespace concsim::load {
+namespace {
+
+using models::DurationSpec;
+using models::ExceptClause;
+using models::FunctionDef;
+using models::SourceRef;
+using models::Step;
+using models::StepKind;
+using models::Steps;
+using models::SyncKind;
+using models::TaskSpec;
+
+// Every step name, for "did you mean" on a misspelt one.
+const std::vector<std::string>& step_names() {
+  static const std::vector<std::string> names{
+      "cpu",       "block",     "sleep",        "io",         "yield",  "log",
+      "set",       "return",    "raise",        "call",       "spawn",  "await",
+      "gather",    "wait",      "as_completed", "wait_for",   "cancel", "acquire",
+      "release",   "set_event", "clear_event",  "wait_event", "put",    "get",
+      "task_done", "join",      "async_with",   "async_for",  "repeat", "loop",
+      "while",     "if",        "break",        "continue",   "try",    "run_in_executor"};
+  return names;
+}
+
+bool is_step_name(std::string_view name) {
+  const auto& names = step_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty()) return false;
+  const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  return std::all_of(s.begin() + 1, s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+// Words the expression language reads as constants or operators: a variable
+// so named could never be read back.
+bool is_reserved(std::string_view s) {
+  static constexpr std::array<std::string_view, 9> kWords{"true", "True", "false", "False", "null",
+                                                          "None", "and",  "or",    "not"};
+  return std::find(kWords.begin(), kWords.end(), s) != kWords.end();
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += quote(names[i]);
+  }
+  return out;
+}
+
+// "unknown <what> "x"; did you mean "y"?", or the known names when none is
+// close and there are few enough to list.
+std::string unknown(std::string_view what, std::string_view got, const std::vector<std::string>& known) {
+  std::string message = "unknown ";
+  message.append(what);
+  message += " " + quote(got);
+  const std::string best = suggest(got, known);
+  if (!best.empty()) {
+    message += "; did you mean " + quote(best) + "?";
+  } else if (known.empty()) {
+    message += "; the workload defines none";
+  } else if (known.size() <= 12) {
+    message += "; known: " + quoted_list(known);
+  }
+  return message;
+}
+
+// Why `name` cannot name a `what`, or nullopt when it can.
+std::optional<std::string> name_problem(std::string_view name, std::string_view what, bool variable) {
+  std::string message = quote(name);
+  if (!is_identifier(name)) {
+    message += " is not a valid ";
+    message.append(what);
+    message += " name (use letters, digits and _, not starting with a digit)";
+    return message;
+  }
+  if (variable && is_reserved(name)) {
+    message += " is a reserved word of the expression language and cannot name a ";
+    message.append(what);
+    return message;
+  }
+  return std::nullopt;
+}
+
+// "[+-]digits" with '_' allowed: the plain scalars read as integers.
+bool looks_like_integer(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s.empty() || s[0] < '0' || s[0] > '9') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// A number followed by a duration unit: text meant as a duration, so that a
+// malformed one ("0.5ns") is reported rather than read as a string.
+bool looks_like_duration(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  const std::size_t start = i;
+  while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
+  if (i == start) return false;
+  while (i < s.size() && s[i] == ' ') ++i;
+  const std::string_view unit = s.substr(i);
+  return unit == "ns" || unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs" || unit == "ms" ||
+         unit == "s" || unit == "m" || unit == "h";
+}
+
+// The expression text of an integer; the most negative one has no positive
+// counterpart to negate.
+std::string integer_text(std::int64_t v) {
+  if (v == std::numeric_limits<std::int64_t>::min()) return "(-9223372036854775807 - 1)";
+  return std::to_string(v);
+}
+
+// A duration as the expression parser's literal ("1.5ms"), so that any
+// spelling load::parse_duration accepts ("10 ms", "1.5e" excluded) works.
+std::string duration_text(sim::Duration d) {
+  if (d >= 0) return format_duration_exact(d);
+  if (d == std::numeric_limits<sim::Duration>::min()) {
+    return "(-" + format_duration_exact(std::numeric_limits<sim::Duration>::max()) + " - 1ns)";
+  }
+  return "-" + format_duration_exact(-d);
+}
+
+// "function "f" has no parameter "x"" with a suggestion or the parameters.
+std::string no_such_parameter(const std::string& function, const std::string& param,
+                              const std::vector<std::string>& params) {
+  std::string message = "function " + quote(function) + " has no parameter " + quote(param);
+  const std::string best = suggest(param, params);
+  if (params.empty()) {
+    message += "; it takes none";
+  } else if (!best.empty()) {
+    message += "; did you mean " + quote(best) + "?";
+  } else {
+    message += "; its parameters are " + quoted_list(params);
+  }
+  return message;
+}
+
+const char* sync_kind_name(SyncKind k) {
+  switch (k) {
+    case SyncKind::kSemaphore:
+      return "a semaphore";
+    case SyncKind::kBoundedSemaphore:
+      return "a bounded_semaphore";
+    case SyncKind::kLock:
+      return "a lock";
+    case SyncKind::kEvent:
+      return "an event";
+    case SyncKind::kQueue:
+      return "a queue";
+  }
+  return "a sync object";
+}
+
+// Saturating arithmetic for the size estimate, which must not wrap on a
+// hostile file.
+constexpr std::int64_t kSizeCap = std::int64_t{1} << 62;
+std::int64_t sat_add(std::int64_t a, std::int64_t b) { return std::min(kSizeCap, a + b); }
+std::int64_t sat_mul(std::int64_t a, std::int64_t b) {
+  if (a == 0 || b == 0) return 0;
+  if (a > kSizeCap / b) return kSizeCap;
+  return std::min(kSizeCap, a * b);
+}
+
+// What a piece of the program compiles to: its size in steps, and how many
+// returns and break/continues leave it (each one copies the finally blocks
+// it crosses).
+struct Size {
+  std::int64_t steps = 0;
+  std::int64_t returns = 0;
+  std::int64_t jumps = 0;
+
+  void add(const Size& o) {
+    steps = sat_add(steps, o.steps);
+    returns = sat_add(returns, o.returns);
+    jumps = sat_add(jumps, o.jumps);
+  }
+  void add_times(const Size& o, std::int64_t times) {
+    steps = sat_add(steps, sat_mul(o.steps, times));
+    returns = sat_add(returns, sat_mul(o.returns, times));
+    jumps = sat_add(jumps, sat_mul(o.jumps, times));
+  }
+};
+
+class Loader {
+ public:
+  explicit Loader(const Document& doc) : doc_(doc) {}
+
+  Workload run(bool compile) {
+    const Node root = doc_.root();
+    root.expect_keys({"name", "description", "seed", "model", "machine", "shared", "sync", "functions",
+                      "main", "limits", "loop"});
+    Workload w;
+    w.name = std::filesystem::path(doc_.name()).stem().string();
+    if (auto n = root.get("name")) w.name = non_empty_string(*n);
+    if (auto n = root.get("description")) w.description = n->is_null() ? "" : n->as_string();
+    if (auto n = root.get("seed")) {
+      w.seed = static_cast<std::uint64_t>(n->as_int(0, std::numeric_limits<std::int64_t>::max()));
+    }
+    if (auto n = root.get("model")) {
+      w.model = std::string(n->as_enum<std::string_view>({{"async", "async"}, {"threads", "threads"}}));
+    }
+    if (auto n = root.get("machine")) w.machine = non_empty_string(*n);
+    if (auto n = root.get("limits")) {
+      n->expect_keys({"horizon", "max_events"});
+      if (auto h = n->get("horizon")) w.horizon = h->as_duration(1, sim::kTimeMax);
+      if (auto m = n->get("max_events")) {
+        w.max_events = static_cast<std::uint64_t>(m->as_int(1, std::numeric_limits<std::int64_t>::max()));
+      }
+    }
+    if (auto n = root.get("loop")) {
+      n->expect_keys({"executor_workers"});
+      if (auto e = n->get("executor_workers")) w.executor_workers = e->as_int(1, kMaxExecutorWorkers);
+    }
+    if (auto n = root.get("shared")) read_shared(*n, w.program);
+    if (auto n = root.get("sync")) read_sync(*n, w.program);
+
+    // Function names and parameters are read before any body, so that a
+    // call to a function defined further down the file can be checked.
+    const std::optional<Node> functions = root.get("functions");
+    if (functions) declare_functions(*functions);
+    const Node main = root.require("main");
+    function_params_.emplace("main", std::vector<std::string>{});
+    function_names_.push_back("main");
+    if (functions) {
+      for (const auto& [name, def] : functions->entries()) {
+        FunctionDef f;
+        f.name = name;
+        f.params = function_params_.at(name);
+        f.steps = steps(def.require("steps"));
+        f.at = ref(def);
+        function_nodes_.emplace(name, def);
+        w.program.functions.push_back(std::move(f));
+      }
+    }
+    FunctionDef m;
+    m.name = "main";
+    m.steps = steps(main);
+    m.at = ref(main);
+    function_nodes_.emplace("main", main);
+    w.program.functions.push_back(std::move(m));
+
+    check_size(w.program);
+    if (!compile) return w;
+
+    models::CompileError error;
+    if (!models::compile_program(w.program, &w.compiled, &error)) {
+      SourcePos pos = root.pos();
+      if (error.at.line > 0) pos = SourcePos{file_of(error.at), error.at.line, error.at.column};
+      throw ConfigError(pos, error.at.path, error.message);
+    }
+    return w;
+  }
+
+ private:
+  // ---- positions ----
+
+  // The compiler's SourceRef has no file; nearly everything comes from the
+  // document's file, and the few pieces set with --set are remembered here.
+  SourceRef ref(const Node& n) { return ref_at(n.pos(), n.path()); }
+  SourceRef ref_at(const SourcePos& pos, const std::string& path) {
+    if (pos.file != doc_.name()) other_files_[std::make_tuple(path, pos.line, pos.column)] = pos.file;
+    return SourceRef{pos.line, pos.column, path};
+  }
+  std::string file_of(const SourceRef& at) const {
+    const auto it = other_files_.find(std::make_tuple(at.path, at.line, at.column));
+    return it == other_files_.end() ? doc_.name() : it->second;
+  }
+
+  // ---- names ----
+
+  static std::string non_empty_string(const Node& n) {
+    std::string s = n.as_string();
+    if (s.empty()) n.fail("must not be empty");
+    return s;
+  }
+  // A name given as a value ("into: x").
+  static std::string name_value(const Node& n, std::string_view what, bool variable) {
+    if (!n.is_scalar()) {
+      std::string message = "expected a ";
+      message.append(what);
+      n.fail(message + " name, got " + n.describe());
+    }
+    std::string name = n.as_string();
+    if (auto problem = name_problem(name, what, variable)) n.fail(*problem);
+    return name;
+  }
+  static std::string variable(const Node& n) { return name_value(n, "variable", true); }
+  static std::optional<std::string> optional_variable(const Node& map, std::string_view key) {
+    if (auto n = map.get(key)) return variable(*n);
+    return std::nullopt;
+  }
+  // A name given as a key ("set: {x: 1}"), reported at the key.
+  static void check_key_name(const Node& map, const std::string& key, std::string_view what, bool variable) {
+    if (auto problem = name_problem(key, what, variable)) map.fail_key(key, *problem);
+  }
+
+  std::string function_name(const Node& n) {
+    std::string name = name_value(n, "function", false);
+    if (function_params_.count(name) == 0) n.fail(unknown("function", name, function_names_));
+    return name;
+  }
+
+  std::string sync_object(const Node& n, std::initializer_list<SyncKind> kinds, std::string_view what) {
+    std::string name = name_value(n, "sync object", false);
+    const auto it = sync_.find(name);
+    if (it == sync_.end()) n.fail(unknown("sync object", name, sync_names_));
+    if (std::find(kinds.begin(), kinds.end(), it->second) == kinds.end()) {
+      std::string message = quote(name) + " is " + sync_kind_name(it->second) + ", not ";
+      message.append(what);
+      n.fail(message);
+    }
+    return name;
+  }
+
+  // ---- top-level sections ----
+
+  void read_shared(const Node& n, models::ProgramAst& program) {
+    if (n.is_null()) return;
+    for (const auto& [name, value] : n.entries()) {
+      check_key_name(n, name, "variable", true);
+      program.shared.push_back(models::SharedDef{name, value_expr(value), ref(value)});
+    }
+  }
+
+  void read_sync(const Node& n, models::ProgramAst& program) {
+    if (n.is_null()) return;
+    for (const auto& [name, def] : n.entries()) {
+      check_key_name(n, name, "sync object", false);
+      def.expect_keys({"kind", "value", "maxsize"});
+      models::SyncDef s;
+      s.name = name;
+      s.kind = def.require("kind").as_enum<SyncKind>({{"semaphore", SyncKind::kSemaphore},
+                                                      {"bounded_semaphore", SyncKind::kBoundedSemaphore},
+                                                      {"lock", SyncKind::kLock},
+                                                      {"event", SyncKind::kEvent},
+                                                      {"queue", SyncKind::kQueue}});
+      const bool semaphore = s.kind == SyncKind::kSemaphore || s.kind == SyncKind::kBoundedSemaphore;
+      if (def.has("value") && !semaphore) {
+        def.fail_key("value", std::string("only semaphores take a value; this is ") + sync_kind_name(s.kind));
+      }
+      if (def.has("maxsize") && s.kind != SyncKind::kQueue) {
+        def.fail_key("maxsize", std::string("only queues take a maxsize; this is ") + sync_kind_name(s.kind));
+      }
+      if (semaphore) s.value = def.has("value") ? def.require("value").as_int(0, kMaxSyncValue) : 1;
+      if (s.kind == SyncKind::kQueue && def.has("maxsize")) {
+        s.value = def.require("maxsize").as_int(0, kMaxSyncValue);
+      }
+      s.at = ref(def);
+      sync_.emplace(name, s.kind);
+      sync_names_.push_back(name);
+      program.sync.push_back(std::move(s));
+    }
+  }
+
+  void declare_functions(const Node& n) {
+    if (n.is_null()) return;
+    for (const auto& [name, def] : n.entries()) {
+      check_key_name(n, name, "function", false);
+      if (name == "main") {
+        n.fail_key(name, "\"main\" is the workload's top-level `main:`; give this function another name");
+      }
+      def.expect_keys({"params", "steps"});
+      std::vector<std::string> params;
+      if (auto p = def.get("params"); p && !p->is_null()) {
+        if (!p->is_seq()) p->fail("expected a list of parameter names, got " + p->describe());
+        for (const Node& item : p->items()) {
+          std::string param = name_value(item, "parameter", true);
+          if (std::find(params.begin(), params.end(), param) != params.end()) {
+            item.fail("parameter " + quote(param) + " is listed twice");
+          }
+          params.push_back(std::move(param));
+        }
+      }
+      function_params_.emplace(name, std::move(params));
+      function_names_.push_back(name);
+    }
+  }
+
+  // ---- values ----
+
+  // "$name" -> name, "${expression}" -> expression; nullopt for text that
+  // does not start with '$'.
+  static std::optional<std::string> dollar(const Node& n, const std::string& text) {
+    if (text.empty() || text[0] != '$') return std::nullopt;
+    if (text.size() >= 2 && text[1] == '{') {
+      if (text.back() != '}' || text.size() < 3) {
+        n.fail("unterminated \"${\" in " + quote(text) + ": write ${expression}");
+      }
+      std::string inner = text.substr(2, text.size() - 3);
+      if (inner.find("${") != std::string::npos) {
+        n.fail("write one ${...} around the whole expression, e.g. ${a + b}, not " + quote(text));
+      }
+      if (inner.find_first_not_of(' ') == std::string::npos) n.fail("empty ${}");
+      return inner;
+    }
+    std::string name = text.substr(1);
+    if (!is_identifier(name)) {
+      std::string hint = "${";
+      hint.append(name).append("}");
+      n.fail(quote(text) +
+             " is not a variable reference; write $name for a variable, or put an expression "
+             "in ${...}: " +
+             quote(hint));
+    }
+    return name;
+  }
+
+  // A string literal of the expression language, which has no escapes, so
+  // the text must leave one of the two quote characters free.
+  static std::string string_literal(const Node& n, const std::string& text) {
+    std::string out;
+    if (text.find('\'') == std::string::npos) {
+      out.reserve(text.size() + 2);
+      out.append("'").append(text).append("'");
+    } else if (text.find('"') == std::string::npos) {
+      out.reserve(text.size() + 2);
+      out.append("\"").append(text).append("\"");
+    } else {
+      n.fail("a string cannot contain both ' and \" (expression strings have no escapes)");
+    }
+    return out;
+  }
+
+  // VALUE: a value position; see configs/README.md.
+  static std::string value_expr(const Node& n) {
+    if (n.is_null()) return "None";
+    if (!n.is_scalar()) {
+      n.fail(
+          "expected a value (a number, duration, string, true/false, null, $variable or "
+          "${expression}), got " +
+          n.describe());
+    }
+    const std::string text = n.as_string();
+    if (n.is_quoted()) return string_literal(n, text);
+    if (auto e = dollar(n, text)) return *e;
+    if (looks_like_integer(text)) {
+      return integer_text(
+          n.as_int(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()));
+    }
+    if (text == "true" || text == "True" || text == "TRUE") return "true";
+    if (text == "false" || text == "False" || text == "FALSE") return "false";
+    if (text == "None") return "None";
+    if (looks_like_duration(text)) {
+      std::int64_t ns = 0;
+      std::string why;
+      if (models::parse_duration_literal(text, &ns, &why)) return text;
+      const std::optional<sim::Duration> d = parse_duration(text, &why);
+      if (!d) n.fail(why);
+      return duration_text(*d);
+    }
+    return string_literal(n, text);
+  }
+
+  // A count (repeat times, async_for items): an integer literal in range, or
+  // an expression checked when it runs.
+  static std::string count_expr(const Node& n) {
+    if (n.is_scalar() && !n.is_quoted()) {
+      const std::string text = n.as_string();
+      if (looks_like_integer(text)) return integer_text(n.as_int(0, kMaxRepeatLiteral));
+      if (auto e = dollar(n, text)) return *e;
+    }
+    n.fail("expected a whole number, $variable or ${expression}, got " + n.describe());
+  }
+
+  // EXPR: a condition, taken as written.
+  static std::string cond_expr(const Node& n) {
+    if (!n.is_scalar()) n.fail("expected a condition (an expression), got " + n.describe());
+    std::string text = n.as_string();
+    if (text.size() >= 3 && text.compare(0, 2, "${") == 0 && text.back() == '}') {
+      text = text.substr(2, text.size() - 3);
+    } else if (!text.empty() && text[0] == '$') {
+      text.erase(0, 1);
+    }
+    return text;
+  }
+
+  // A template (log, task names, raise messages): text with {expression} holes.
+  static std::string template_text(const Node& n) {
+    if (!n.is_scalar()) n.fail("expected text, got " + n.describe());
+    return n.as_string();
+  }
+
+  // TASKREF: a variable holding a task, or an expression.
+  static std::string task_ref(const Node& n) {
+    if (n.is_scalar()) {
+      const std::string text = n.as_string();
+      if (auto e = dollar(n, text)) return *e;
+      if (is_identifier(text) && !is_reserved(text)) return text;
+    }
+    n.fail("expected a variable holding a task ($name or name) or ${expression}, got " + n.describe());
+  }
+
+  // ---- durations ----
+
+  DurationSpec duration(const Node& n) {
+    DurationSpec d;
+    d.at = ref(n);
+    if (n.is_map()) {
+      d.kind = DurationSpec::Kind::kDistribution;
+      d.distribution = distribution(n);
+      return d;
+    }
+    if (n.is_scalar()) {
+      if (auto e = dollar(n, n.as_string())) {
+        d.kind = DurationSpec::Kind::kExpression;
+        d.expression = *e;
+        return d;
+      }
+    }
+    d.constant = n.as_duration(0, sim::kTimeMax);
+    return d;
+  }
+
+  static sim::Distribution distribution(const Node& n) {
+    n.expect_keys({"constant", "uniform", "exponential", "normal", "lognormal", "empirical"});
+    const auto entries = n.entries();
+    if (entries.size() != 1) {
+      n.fail("a distribution has exactly one key (its kind), got " + std::to_string(entries.size()));
+    }
+    const auto& [kind, p] = entries[0];
+    constexpr sim::Duration kMax = sim::kTimeMax;
+    const auto ns = [](sim::Duration d) { return static_cast<double>(d); };
+    if (kind == "constant") return sim::Distribution::constant(ns(p.as_duration(0, kMax)));
+    if (kind == "uniform") {
+      p.expect_keys({"low", "high"});
+      const sim::Duration low = p.require("low").as_duration(0, kMax);
+      const sim::Duration high = p.require("high").as_duration(0, kMax);
+      if (high < low) p.fail_key("high", "must be at least low (" + format_duration_exact(low) + ")");
+      return sim::Distribution::uniform(ns(low), ns(high));
+    }
+    if (kind == "exponential") {
+      p.expect_keys({"mean"});
+      return sim::Distribution::exponential(ns(p.require("mean").as_duration(1, kMax)));
+    }
+    if (kind == "normal") {
+      p.expect_keys({"mean", "sd"});
+      const sim::Duration mean = p.require("mean").as_duration(0, kMax);
+      const sim::Duration sd = p.require("sd").as_duration(0, kMax);
+      return sim::Distribution::normal(ns(mean), ns(sd));
+    }
+    if (kind == "lognormal") {
+      p.expect_keys({"median", "sigma"});
+      const sim::Duration median = p.require("median").as_duration(1, kMax);
+      const double sigma = p.require("sigma").as_double(0, 10);
+      // The loading edge may use the library logarithm: mu is computed once
+      // and every sample after it is portable.
+      return sim::Distribution::lognormal(std::log(ns(median)), sigma);
+    }
+    // empirical
+    p.expect_keys({"values", "weights"});
+    const Node values = p.require("values");
+    if (!values.is_seq() || values.size() == 0) {
+      values.fail("expected a non-empty list of durations, got " + values.describe());
+    }
+    std::vector<double> v;
+    for (const Node& item : values.items()) v.push_back(ns(item.as_duration(0, kMax)));
+    std::vector<double> w(v.size(), 1.0);
+    if (auto weights = p.get("weights")) {
+      if (!weights->is_seq()) weights->fail("expected a list of weights, got " + weights->describe());
+      if (weights->size() != v.size()) {
+        weights->fail("has " + std::to_string(weights->size()) + " weights for " + std::to_string(v.size()) +
+                      " values");
+      }
+      double total = 0;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        w[i] = weights->at(i).as_double(0, 1e12);
+        total += w[i];
+      }
+      if (!(total > 0)) weights->fail("the weights must not all be 0");
+    }
+    return sim::Distribution::empirical(std::move(v), std::move(w));
+  }
+
+  // ---- tasks ----
+
+  // TASKSPEC: a new task (a mapping) or a variable holding one (a string).
+  TaskSpec task_spec(const Node& n) {
+    if (n.is_scalar()) {
+      TaskSpec t;
+      t.ref = task_ref(n);
+      t.at = ref(n);
+      return t;
+    }
+    if (!n.is_map()) {
+      n.fail("expected a task: a mapping with fn or steps, or a variable holding a task, got " +
+             n.describe());
+    }
+    n.expect_keys({"name", "fn", "args", "steps"});
+    return task_from(n);
+  }
+
+  std::vector<TaskSpec> task_list(const Node& n) {
+    if (!n.is_seq()) n.fail("expected a list of tasks, got " + n.describe());
+    std::vector<TaskSpec> out;
+    for (const Node& item : n.items()) out.push_back(task_spec(item));
+    return out;
+  }
+
+  // The task described by map `m`'s name, fn, args and steps keys (the
+  // caller has checked which keys are allowed).
+  TaskSpec task_from(const Node& m) {
+    TaskSpec t;
+    const std::optional<Node> name = m.get("name");
+    const std::optional<Node> fn = m.get("fn");
+    const std::optional<Node> body = m.get("steps");
+    if (fn && body) m.fail_key("steps", "give either fn (a function) or steps (an inline body), not both");
+    if (!fn && !body) m.fail("missing \"fn\" (a function to run) or \"steps\" (an inline body)");
+    if (name) t.name = template_text(*name);
+    std::vector<std::string> params;
+    if (fn) {
+      t.function = function_name(*fn);
+      params = function_params_.at(t.function);
+    }
+    const std::optional<Node> args = m.get("args");
+    if (args && !args->is_null()) {
+      if (!args->is_map()) args->fail("expected a mapping of parameter: value, got " + args->describe());
+      for (const auto& [param, value] : args->entries()) {
+        check_key_name(*args, param, "parameter", true);
+        if (fn && std::find(params.begin(), params.end(), param) == params.end()) {
+          args->fail_key(param, no_such_parameter(t.function, param, params));
+        }
+        t.args.emplace_back(param, value_expr(value));
+        t.arg_at.push_back(ref(value));
+      }
+    }
+    if (fn) {
+      for (const std::string& param : params) {
+        const bool given =
+            std::any_of(t.args.begin(), t.args.end(), [&](const auto& a) { return a.first == param; });
+        if (!given) {
+          const Node& where = args && args->is_map() ? *args : m;
+          where.fail("missing argument " + quote(param) + " for function " + quote(t.function));
+        }
+      }
+    }
+    if (body) t.steps = steps(*body);
+    // The compiler reports name templates, recursion and arguments at t.at:
+    // the name when there is one, else the function, else the task itself.
+    t.at = name ? ref(*name) : fn ? ref(*fn) : ref(m);
+    return t;
+  }
+
+  // ---- steps ----
+
+  Steps steps(const Node& n) {
+    Steps out;
+    if (n.is_null()) return out;
+    if (!n.is_seq()) n.fail("expected a list of steps (each item starting with \"- \"), got " + n.describe());
+    for (const Node& item : n.items()) out.push_back(step(item));
+    return out;
+  }
+
+  Step step(const Node& item) {
+    if (++step_count_ > kMaxProgramSteps) {
+      item.fail("the workload has more than " + std::to_string(kMaxProgramSteps) + " steps");
+    }
+    if (item.is_scalar()) {
+      // The steps that need no operand may be written bare.
+      static const std::map<std::string, StepKind, std::less<>> kBare{{"yield", StepKind::kYield},
+                                                                      {"break", StepKind::kBreak},
+                                                                      {"continue", StepKind::kContinue},
+                                                                      {"raise", StepKind::kReraise},
+                                                                      {"return", StepKind::kReturn}};
+      const std::string name = item.as_string();
+      const auto it = kBare.find(name);
+      if (it == kBare.end()) {
+        if (is_step_name(name)) {
+          item.fail("step " + quote(name) + " needs a value: write \"" + name + ": ...\"");
+        }
+        item.fail(unknown("step", name, step_names()));
+      }
+      Step s;
+      s.kind = it->second;
+      s.at = ref(item);
+      return s;
+    }
+    if (!item.is_map()) {
+      item.fail(
+          "expected a step (a mapping with one key such as \"sleep: 10ms\", or one of yield, break, "
+          "continue, raise, return), got " +
+          item.describe());
+    }
+    const auto entries = item.entries();
+    if (entries.empty()) item.fail("empty step");
+    if (entries.size() > 1) {
+      std::vector<std::string> keys;
+      for (const auto& e : entries) keys.push_back(e.first);
+      std::string message =
+          "a step has exactly one key, got " + std::to_string(keys.size()) + ": " + quoted_list(keys);
+      if (entries[0].second.is_null() && is_step_name(keys[0])) {
+        std::vector<std::string> rest(keys.begin() + 1, keys.end());
+        message += " (should " + quoted_list(rest) + " be indented under " + quote(keys[0]) + "?)";
+      } else {
+        message += " (put each step in its own list item)";
+      }
+      item.fail(message);
+    }
+    const auto& [key, value] = entries[0];
+    if (!is_step_name(key)) item.fail_key(key, unknown("step", key, step_names()));
+    Step s;
+    s.at = ref_at(item.pos(), value.path());
+    s.expr_at = ref(value);
+    build(s, key, value);
+    return s;
+  }
+
+  static void no_value(const Node& value, const std::string& key) {
+    if (!value.is_null()) value.fail(quote(key) + " takes no value");
+  }
+
+  void build(Step& s, const std::string& key, const Node& v) {
+    if (key == "cpu" || key == "block" || key == "sleep" || key == "io") {
+      s.kind = key == "cpu"     ? StepKind::kCpu
+               : key == "block" ? StepKind::kBlock
+               : key == "sleep" ? StepKind::kSleep
+                                : StepKind::kIo;
+      s.duration = duration(v);
+    } else if (key == "yield" || key == "break" || key == "continue") {
+      no_value(v, key);
+      s.kind = key == "yield" ? StepKind::kYield : key == "break" ? StepKind::kBreak : StepKind::kContinue;
+    } else if (key == "log") {
+      s.kind = StepKind::kLog;
+      s.text = template_text(v);
+    } else if (key == "set") {
+      s.kind = StepKind::kSet;
+      if (!v.is_map() || v.entries().empty()) {
+        v.fail("expected a mapping of variable: value, got " + v.describe());
+      }
+      for (const auto& [name, value] : v.entries()) {
+        check_key_name(v, name, "variable", true);
+        s.assignments.emplace_back(name, value_expr(value));
+        s.assignment_at.push_back(ref(value));
+      }
+    } else if (key == "return") {
+      s.kind = StepKind::kReturn;
+      if (!v.is_null()) s.expr = value_expr(v);
+    } else if (key == "raise") {
+      build_raise(s, v);
+    } else if (key == "call") {
+      s.kind = StepKind::kCall;
+      v.expect_keys({"fn", "args", "into"});
+      v.require("fn");
+      s.tasks.push_back(task_from(v));
+      s.into = optional_variable(v, "into").value_or("");
+    } else if (key == "spawn" || key == "run_in_executor") {
+      s.kind = key == "spawn" ? StepKind::kSpawn : StepKind::kExecutor;
+      if (key == "spawn") {
+        v.expect_keys({"name", "fn", "args", "steps", "into"});
+      } else {
+        v.expect_keys({"fn", "args", "steps", "into"});
+      }
+      s.tasks.push_back(task_from(v));
+      s.into = optional_variable(v, "into").value_or("");
+    } else if (key == "await") {
+      s.kind = StepKind::kAwait;
+      if (v.is_map()) {
+        v.expect_keys({"task", "into"});
+        const Node task = v.require("task");
+        s.expr = task_ref(task);
+        s.expr_at = ref(task);
+        s.into = optional_variable(v, "into").value_or("");
+      } else {
+        s.expr = task_ref(v);
+      }
+    } else if (key == "cancel") {
+      s.kind = StepKind::kCancel;
+      s.expr = task_ref(v);
+    } else if (key == "gather") {
+      s.kind = StepKind::kGather;
+      v.expect_keys({"tasks", "return_exceptions", "into"});
+      s.tasks = task_list(v.require("tasks"));
+      if (auto r = v.get("return_exceptions")) s.return_exceptions = r->as_bool();
+      s.into = optional_variable(v, "into").value_or("");
+    } else if (key == "wait") {
+      s.kind = StepKind::kWait;
+      v.expect_keys({"tasks", "timeout", "return_when", "done", "pending"});
+      s.tasks = task_list(v.require("tasks"));
+      if (auto t = v.get("timeout")) {
+        s.duration = duration(*t);
+        s.has_timeout = true;
+      }
+      if (auto r = v.get("return_when")) {
+        s.return_when =
+            r->as_enum<models::ReturnWhen>({{"ALL_COMPLETED", models::ReturnWhen::kAllCompleted},
+                                            {"FIRST_COMPLETED", models::ReturnWhen::kFirstCompleted},
+                                            {"FIRST_EXCEPTION", models::ReturnWhen::kFirstException}});
+      }
+      s.done = optional_variable(v, "done").value_or("");
+      s.pending = optional_variable(v, "pending").value_or("");
+    } else if (key == "as_completed") {
+      s.kind = StepKind::kAsCompleted;
+      v.expect_keys({"tasks", "as", "steps"});
+      s.tasks = task_list(v.require("tasks"));
+      s.as = optional_variable(v, "as").value_or("");
+      if (auto b = v.get("steps")) s.body = steps(*b);
+    } else if (key == "wait_for") {
+      s.kind = StepKind::kWaitFor;
+      v.expect_keys({"task", "timeout", "into"});
+      s.tasks.push_back(task_spec(v.require("task")));
+      s.duration = duration(v.require("timeout"));
+      s.has_timeout = true;
+      s.into = optional_variable(v, "into").value_or("");
+    } else if (key == "acquire" || key == "release") {
+      s.kind = key == "acquire" ? StepKind::kAcquire : StepKind::kRelease;
+      s.text = sync_object(v, {SyncKind::kSemaphore, SyncKind::kBoundedSemaphore, SyncKind::kLock},
+                           "a semaphore or lock");
+    } else if (key == "set_event" || key == "clear_event" || key == "wait_event") {
+      s.kind = key == "set_event"     ? StepKind::kEventSet
+               : key == "clear_event" ? StepKind::kEventClear
+                                      : StepKind::kEventWait;
+      s.text = sync_object(v, {SyncKind::kEvent}, "an event");
+    } else if (key == "put") {
+      s.kind = StepKind::kQueuePut;
+      v.expect_keys({"queue", "item"});
+      s.text = sync_object(v.require("queue"), {SyncKind::kQueue}, "a queue");
+      const Node item = v.require("item");
+      s.expr = value_expr(item);
+      s.expr_at = ref(item);
+    } else if (key == "get") {
+      s.kind = StepKind::kQueueGet;
+      v.expect_keys({"queue", "into"});
+      s.text = sync_object(v.require("queue"), {SyncKind::kQueue}, "a queue");
+      s.into = optional_variable(v, "into").value_or("");
+    } else if (key == "task_done" || key == "join") {
+      s.kind = key == "task_done" ? StepKind::kQueueTaskDone : StepKind::kQueueJoin;
+      s.text = sync_object(v, {SyncKind::kQueue}, "a queue");
+    } else if (key == "async_with") {
+      s.kind = StepKind::kAsyncWith;
+      v.expect_keys({"resource", "enter", "steps", "exit"});
+      if (auto r = v.get("resource")) {
+        if (v.has("enter")) v.fail_key("enter", "give either resource or enter/exit, not both");
+        if (v.has("exit")) v.fail_key("exit", "give either resource or enter/exit, not both");
+        s.text = sync_object(*r, {SyncKind::kSemaphore, SyncKind::kBoundedSemaphore, SyncKind::kLock},
+                             "a semaphore or lock");
+      } else if (!v.has("enter") && !v.has("exit")) {
+        v.fail("missing \"resource\" (a semaphore or lock) or \"enter\"/\"exit\" steps");
+      }
+      if (auto e = v.get("enter")) s.else_body = steps(*e);
+      s.body = steps(v.require("steps"));
+      if (auto e = v.get("exit")) s.exit_body = steps(*e);
+    } else if (key == "async_for") {
+      s.kind = StepKind::kAsyncFor;
+      v.expect_keys({"items", "fetch", "as", "steps"});
+      const Node items = v.require("items");
+      s.expr = count_expr(items);
+      s.expr_at = ref(items);
+      if (auto f = v.get("fetch")) s.else_body = steps(*f);
+      s.as = optional_variable(v, "as").value_or("");
+      s.body = steps(v.require("steps"));
+    } else if (key == "repeat") {
+      s.kind = StepKind::kRepeat;
+      v.expect_keys({"times", "as", "steps"});
+      const Node times = v.require("times");
+      s.expr = count_expr(times);
+      s.expr_at = ref(times);
+      s.as = optional_variable(v, "as").value_or("");
+      s.body = steps(v.require("steps"));
+    } else if (key == "loop") {
+      s.kind = StepKind::kLoop;
+      s.body = steps(v);
+    } else if (key == "while") {
+      s.kind = StepKind::kWhile;
+      v.expect_keys({"cond", "steps"});
+      const Node cond = v.require("cond");
+      s.expr = cond_expr(cond);
+      s.expr_at = ref(cond);
+      s.body = steps(v.require("steps"));
+    } else if (key == "if") {
+      s.kind = StepKind::kIf;
+      v.expect_keys({"cond", "then", "else"});
+      const Node cond = v.require("cond");
+      s.expr = cond_expr(cond);
+      s.expr_at = ref(cond);
+      s.body = steps(v.require("then"));
+      if (auto e = v.get("else")) s.else_body = steps(*e);
+    } else if (key == "try") {
+      build_try(s, v);
+    }
+  }
+
+  void build_raise(Step& s, const Node& v) {
+    if (v.is_null()) {
+      s.kind = StepKind::kReraise;
+      return;
+    }
+    s.kind = StepKind::kRaise;
+    if (v.is_map()) {
+      v.expect_keys({"type", "message"});
+      s.text = name_value(v.require("type"), "exception type", false);
+      if (auto m = v.get("message")) s.message = template_text(*m);
+    } else {
+      s.text = name_value(v, "exception type", false);
+    }
+  }
+
+  void build_try(Step& s, const Node& v) {
+    s.kind = StepKind::kTry;
+    v.expect_keys({"steps", "except", "finally"});
+    s.body = steps(v.require("steps"));
+    if (auto ex = v.get("except")) {
+      if (!ex->is_seq()) ex->fail("expected a list of except clauses, got " + ex->describe());
+      for (const Node& c : ex->items()) {
+        c.expect_keys({"type", "types", "as", "steps"});
+        ExceptClause clause;
+        clause.at = ref(c);
+        if (auto t = c.get("type")) {
+          if (c.has("types")) c.fail_key("types", "give either type or types, not both");
+          clause.types.push_back(name_value(*t, "exception type", false));
+        } else if (auto ts = c.get("types")) {
+          if (!ts->is_seq() || ts->size() == 0) {
+            ts->fail("expected a non-empty list of exception types, got " + ts->describe());
+          }
+          for (const Node& t : ts->items()) clause.types.push_back(name_value(t, "exception type", false));
+        }
+        clause.as = optional_variable(c, "as").value_or("");
+        if (auto b = c.get("steps")) clause.steps = steps(*b);
+        s.excepts.push_back(std::move(clause));
+      }
+    }
+    if (auto f = v.get("finally")) {
+      s.has_finally = true;
+      s.finally_body = steps(*f);
+    }
+    if (s.excepts.empty() && !s.has_finally) v.fail("a try needs except clauses or a finally block");
+  }
+
+  // ---- size ----
+
+  // Rejects a program whose compiled form would not fit in memory: calls are
+  // inlined and finally blocks copied to every exit, so a short file can
+  // expand exponentially.
+  void check_size(const models::ProgramAst& program) {
+    for (const FunctionDef& f : program.functions) defs_.emplace(f.name, &f);
+    std::int64_t total = 0;
+    const FunctionDef* largest = nullptr;
+    std::int64_t largest_size = -1;
+    for (const FunctionDef& f : program.functions) {
+      const std::int64_t size = function_size(f.name);
+      total = sat_add(total, size);
+      if (size > largest_size) {
+        largest_size = size;
+        largest = &f;
+      }
+    }
+    if (total > kMaxProgramSteps && largest != nullptr) {
+      function_nodes_.at(largest->name)
+          .fail("the workload would compile to about " + std::to_string(total) + " steps, " +
+                quote(largest->name) + " to about " + std::to_string(largest_size) + ", over the limit of " +
+                std::to_string(kMaxProgramSteps) +
+                " (each call copies the called function's steps, and each way out of a try copies its "
+                "finally)");
+    }
+  }
+
+  std::int64_t function_size(const std::string& name) {
+    if (auto it = function_sizes_.find(name); it != function_sizes_.end()) return it->second;
+    // A recursive call is the compiler's to report; count it as nothing here.
+    if (!sizing_.insert(name).second) return 0;
+    const auto def = defs_.find(name);
+    const std::int64_t size = def == defs_.end() ? 0 : size_of(def->second->steps).steps;
+    sizing_.erase(name);
+    function_sizes_.emplace(name, size);
+    return size;
+  }
+
+  Size size_of(const Steps& steps) {
+    Size total;
+    for (const Step& s : steps) total.add(size_of(s));
+    return total;
+  }
+
+  Size size_of(const Step& s) {
+    Size r;
+    r.steps = 1 + static_cast<std::int64_t>(s.assignments.size());
+    if (s.kind == StepKind::kReturn) r.returns = 1;
+    if (s.kind == StepKind::kBreak || s.kind == StepKind::kContinue) r.jumps = 1;
+    // Inline task bodies become functions of their own, compiled where they
+    // appear: their returns stay inside.
+    for (const TaskSpec& t : s.tasks) r.steps = sat_add(r.steps, size_of(t.steps).steps);
+    if (s.kind == StepKind::kCall) r.steps = sat_add(r.steps, function_size(s.tasks.at(0).function));
+    switch (s.kind) {
+      case StepKind::kRepeat:
+      case StepKind::kLoop:
+      case StepKind::kWhile:
+      case StepKind::kAsyncFor:
+      case StepKind::kAsCompleted: {
+        Size body = size_of(s.body);
+        body.add(size_of(s.else_body));
+        r.steps = sat_add(r.steps, body.steps);
+        r.returns = sat_add(r.returns, body.returns);
+        break;
+      }
+      case StepKind::kIf:
+        r.add(size_of(s.body));
+        r.add(size_of(s.else_body));
+        break;
+      case StepKind::kTry: {
+        Size inside = size_of(s.body);
+        for (const ExceptClause& c : s.excepts) inside.add(size_of(c.steps));
+        r.add(inside);
+        if (s.has_finally) {
+          r.add_times(size_of(s.finally_body), sat_add(2, sat_add(inside.returns, inside.jumps)));
+        }
+        break;
+      }
+      case StepKind::kAsyncWith: {
+        r.add(size_of(s.else_body));
+        const Size inside = size_of(s.body);
+        r.add(inside);
+        Size exit = s.text.empty() ? size_of(s.exit_body) : Size{1, 0, 0};
+        r.add_times(exit, sat_add(2, sat_add(inside.returns, inside.jumps)));
+        break;
+      }
+      default:
+        break;
+    }
+    return r;
+  }
+
+  const Document& doc_;
+  std::map<std::tuple<std::string, int, int>, std::string> other_files_;
+  std::map<std::string, std::vector<std::string>> function_params_;  // includes main
+  std::vector<std::string> function_names_;                          // in file order
+  std::map<std::string, Node> function_nodes_;
+  std::map<std::string, SyncKind> sync_;
+  std::vector<std::string> sync_names_;
+  std::int64_t step_count_ = 0;
+  std::map<std::string, const FunctionDef*> defs_;
+  std::map<std::string, std::int64_t> function_sizes_;
+  std::set<std::string> sizing_;
+};
+
+}  // namespace
+
+Workload load_workload(const Document& doc) { return Loader(doc).run(true); }
+
+Workload read_workload(const Document& doc) { return Loader(doc).run(false); }
+
+}  // namespace concsim::load

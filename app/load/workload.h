@@ -1,0 +1,55 @@
+// A workload file: the program the simulated tasks run, its shared state and
+// synchronisation objects, and the run's limits. configs/README.md is the
+// reference for the file format.
+//
+// Loading builds the model-neutral program tree (models/program/ast.h), with
+// every piece's file position and key path recorded, and compiles it at once,
+// so that every mistake in a workload, down to a misspelt variable inside a
+// "${...}" expression, is reported before a run starts, as a ConfigError at
+// the place where it was written.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "app/load/config.h"
+#include "models/program/ast.h"
+#include "models/program/program.h"
+#include "sim/time.h"
+
+namespace concsim::load {
+
+// Magnitudes that no run could get through are rejected while loading rather
+// than discovered hours into a run.
+inline constexpr std::int64_t kMaxRepeatLiteral = 1'000'000'000'000;  // repeat times, async_for items
+inline constexpr std::int64_t kMaxSyncValue = 1'000'000'000'000;      // semaphore value, queue maxsize
+// Steps after `call` bodies are inlined and finally blocks are copied to
+// every exit, which is what the compiler emits.
+inline constexpr std::int64_t kMaxProgramSteps = 1'000'000;
+inline constexpr std::int64_t kMaxExecutorWorkers = 1024;
+
+struct Workload {
+  std::string name;  // default: the file's stem
+  std::string description;
+  std::uint64_t seed = 1;
+  std::string model = "async";  // "async" or "threads"
+  std::string machine = "ideal";
+  models::ProgramAst program;         // `functions` plus a function "main" built from `main:`
+  models::Program compiled;           // models::compile_program(program)
+  std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)
+  sim::Time horizon = sim::kTimeMax;  // limits.horizon
+  std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max();  // limits.max_events
+};
+
+// Reads and compiles a workload. Throws ConfigError for anything wrong with
+// it, compile errors included, at the file, line, column and key path where
+// the offending piece was written (for values set with --set, file "--set").
+Workload load_workload(const Document& doc);
+
+// As load_workload, without compiling: `compiled` stays empty. For tools and
+// tests that look at the program tree itself; only load_workload reports the
+// errors the compiler finds (unknown variables, expression syntax, ...).
+Workload read_workload(const Document& doc);
+
+}  // namespace concsim::load
