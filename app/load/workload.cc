@@ -968,11 +968,11 @@ class Loader {
     }
     if (total > kMaxProgramSteps && largest != nullptr) {
       function_nodes_.at(largest->name)
-          .fail("the workload would compile to about " + std::to_string(total) + " steps, " +
-                quote(largest->name) + " to about " + std::to_string(largest_size) + ", over the limit of " +
-                std::to_string(kMaxProgramSteps) +
-                " (each call copies the called function's steps, and each way out of a try copies its "
-                "finally)");
+          .fail("the workload would compile to about " + std::to_string(total) + " steps (" +
+                quote(largest->name) + " alone to about " + std::to_string(largest_size) +
+                "), over the limit of " + std::to_string(kMaxProgramSteps) +
+                ": each call copies the called function's steps, and each way out of a try copies its "
+                "finally");
     }
   }
 
@@ -995,7 +995,11 @@ class Loader {
 
   Size size_of(const Step& s) {
     Size r;
-    r.steps = 1 + static_cast<std::int64_t>(s.assignments.size());
+    // Roughly the instructions the compiler emits for the step itself: the
+    // jumps and bookkeeping of structured steps, a spawn per new task, a set
+    // per assignment or call argument.
+    r.steps = 2 + static_cast<std::int64_t>(s.assignments.size() + 2 * s.tasks.size() + 4 * s.excepts.size());
+    for (const TaskSpec& t : s.tasks) r.steps = sat_add(r.steps, static_cast<std::int64_t>(t.args.size()));
     if (s.kind == StepKind::kReturn) r.returns = 1;
     if (s.kind == StepKind::kBreak || s.kind == StepKind::kContinue) r.jumps = 1;
     // Inline task bodies become functions of their own, compiled where they
