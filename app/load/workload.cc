@@ -159,6 +159,86 @@ std::string no_such_parameter(const std::string& function, const std::string& pa
   return message;
 }
 
+// The name a step kind is written with.
+const char* step_name(StepKind k) {
+  switch (k) {
+    case StepKind::kCpu:
+      return "cpu";
+    case StepKind::kBlock:
+      return "block";
+    case StepKind::kSleep:
+      return "sleep";
+    case StepKind::kIo:
+      return "io";
+    case StepKind::kYield:
+      return "yield";
+    case StepKind::kLog:
+      return "log";
+    case StepKind::kSet:
+      return "set";
+    case StepKind::kReturn:
+      return "return";
+    case StepKind::kRaise:
+    case StepKind::kReraise:
+      return "raise";
+    case StepKind::kCall:
+      return "call";
+    case StepKind::kSpawn:
+      return "spawn";
+    case StepKind::kAwait:
+      return "await";
+    case StepKind::kGather:
+      return "gather";
+    case StepKind::kWait:
+      return "wait";
+    case StepKind::kAsCompleted:
+      return "as_completed";
+    case StepKind::kWaitFor:
+      return "wait_for";
+    case StepKind::kCancel:
+      return "cancel";
+    case StepKind::kAcquire:
+      return "acquire";
+    case StepKind::kRelease:
+      return "release";
+    case StepKind::kEventSet:
+      return "set_event";
+    case StepKind::kEventClear:
+      return "clear_event";
+    case StepKind::kEventWait:
+      return "wait_event";
+    case StepKind::kQueuePut:
+      return "put";
+    case StepKind::kQueueGet:
+      return "get";
+    case StepKind::kQueueTaskDone:
+      return "task_done";
+    case StepKind::kQueueJoin:
+      return "join";
+    case StepKind::kAsyncWith:
+      return "async_with";
+    case StepKind::kAsyncFor:
+      return "async_for";
+    case StepKind::kRepeat:
+      return "repeat";
+    case StepKind::kLoop:
+      return "loop";
+    case StepKind::kWhile:
+      return "while";
+    case StepKind::kIf:
+      return "if";
+    case StepKind::kBreak:
+      return "break";
+    case StepKind::kContinue:
+      return "continue";
+    case StepKind::kTry:
+      return "try";
+    case StepKind::kExecutor:
+      return "run_in_executor";
+  }
+  return "?";
+}
+
 const char* sync_kind_name(SyncKind k) {
   switch (k) {
     case SyncKind::kSemaphore:
@@ -264,6 +344,7 @@ class Loader {
     w.program.functions.push_back(std::move(m));
 
     check_size(w.program);
+    for (const FunctionDef& f : w.program.functions) find_executor_jobs(f.steps);
     if (!compile) return w;
 
     models::CompileError error;
@@ -946,6 +1027,83 @@ class Loader {
       s.finally_body = steps(*f);
     }
     if (s.excepts.empty() && !s.has_finally) v.fail("a try needs except clauses or a finally block");
+  }
+
+  // ---- executor jobs ----
+
+  // A run_in_executor job runs on a worker thread, which has no event loop:
+  // only steps that need no loop can run there. The model would raise
+  // RuntimeError when the job reached one; saying so before the run is kinder.
+  void find_executor_jobs(const Steps& steps) {
+    for (const Step& s : steps) {
+      if (s.kind == StepKind::kExecutor) {
+        const TaskSpec& t = s.tasks.at(0);
+        std::set<std::string> seen;
+        if (t.function.empty()) {
+          check_job(t.steps, s, seen);
+        } else if (const auto def = defs_.find(t.function); def != defs_.end()) {
+          seen.insert(t.function);
+          check_job(def->second->steps, s, seen);
+        }
+      }
+      for (const TaskSpec& t : s.tasks) find_executor_jobs(t.steps);
+      for_each_body(s, [this](const Steps& body) { find_executor_jobs(body); });
+    }
+  }
+
+  void check_job(const Steps& steps, const Step& origin, std::set<std::string>& seen) {
+    for (const Step& s : steps) {
+      if (!runs_in_executor(s)) {
+        std::string message =
+            "a run_in_executor job (started at " + origin.at.path + ") runs on a worker thread";
+        message += ", which cannot \"";
+        message += s.kind == StepKind::kAsyncWith ? "async_with a resource" : step_name(s.kind);
+        message += "\": only cpu, block, sleep, io, yield, log, set, call and control flow run there";
+        throw ConfigError(SourcePos{file_of(s.at), s.at.line, s.at.column}, s.at.path, message);
+      }
+      if (s.kind == StepKind::kCall && seen.insert(s.tasks.at(0).function).second) {
+        if (const auto def = defs_.find(s.tasks.at(0).function); def != defs_.end()) {
+          check_job(def->second->steps, origin, seen);
+        }
+      }
+      for_each_body(s, [&](const Steps& body) { check_job(body, origin, seen); });
+    }
+  }
+
+  static bool runs_in_executor(const Step& s) {
+    switch (s.kind) {
+      case StepKind::kSpawn:
+      case StepKind::kAwait:
+      case StepKind::kGather:
+      case StepKind::kWait:
+      case StepKind::kAsCompleted:
+      case StepKind::kWaitFor:
+      case StepKind::kCancel:
+      case StepKind::kAcquire:
+      case StepKind::kRelease:
+      case StepKind::kEventSet:
+      case StepKind::kEventClear:
+      case StepKind::kEventWait:
+      case StepKind::kQueuePut:
+      case StepKind::kQueueGet:
+      case StepKind::kQueueTaskDone:
+      case StepKind::kQueueJoin:
+      case StepKind::kExecutor:
+        return false;
+      case StepKind::kAsyncWith:
+        return s.text.empty();  // a resource is acquired through the loop
+      default:
+        return true;
+    }
+  }
+
+  template <class F>
+  static void for_each_body(const Step& s, F&& f) {
+    f(s.body);
+    f(s.else_body);
+    f(s.exit_body);
+    for (const ExceptClause& c : s.excepts) f(c.steps);
+    f(s.finally_body);
   }
 
   // ---- size ----

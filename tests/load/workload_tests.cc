@@ -791,6 +791,24 @@ TEST(Errors, Magnitudes) {
   EXPECT_NE(error.find("over the limit of 1000000"), std::string::npos) << error;
 }
 
+TEST(Errors, ExecutorJobsRunOnlyLoopFreeSteps) {
+  EXPECT_EQ(
+      error_of("main:\n  - run_in_executor:\n      steps:\n        - block: 1ms\n        - await: t\n"),
+      "w.yaml:5:11: main[0].run_in_executor.steps[1].await: a run_in_executor job (started at "
+      "main[0].run_in_executor) runs on a worker thread, which cannot \"await\": only cpu, block, sleep, "
+      "io, yield, log, set, call and control flow run there");
+  EXPECT_EQ(error_of(std::string(kSync) + "functions:\n"
+                                          "  inner: {steps: [{acquire: lock}]}\n"
+                                          "  job: {steps: [{block: 1ms}, {call: {fn: inner}}]}\n"
+                                          "main:\n"
+                                          "  - run_in_executor: {fn: job}\n"),
+            "w.yaml:6:19: functions.inner.steps[0].acquire: a run_in_executor job (started at "
+            "main[0].run_in_executor) runs on a worker thread, which cannot \"acquire\": only cpu, block, "
+            "sleep, io, yield, log, set, call and control flow run there");
+  EXPECT_NO_THROW(read(
+      "main:\n  - run_in_executor:\n      steps: [{repeat: {times: 2, steps: [{cpu: 1ms}, {log: x}]}}]\n"));
+}
+
 TEST(Errors, FromTheCompiler) {
   EXPECT_EQ(error_of("main:\n  - break\n"), "w.yaml:2:5: main[0]: break outside a loop");
   EXPECT_EQ(error_of("main:\n  - raise\n"),
