@@ -157,6 +157,15 @@ class Compiler {
     p_.exprs.push_back(std::move(e));
     return static_cast<std::uint32_t>(p_.exprs.size() - 1);
   }
+  // An expression that reads a hidden local: built directly, since hidden
+  // names are not identifiers the parser accepts.
+  std::uint32_t slot_expr(std::uint32_t slot, const std::string& what) {
+    Expr e;
+    e.text = what;
+    e.code.push_back({ExprOp::kLocal, slot});
+    p_.exprs.push_back(std::move(e));
+    return static_cast<std::uint32_t>(p_.exprs.size() - 1);
+  }
   std::uint32_t templ(const std::string& text, const SourceRef& at) {
     ExprError err;
     auto t = parse_template(text, p_.constants, [this](std::string_view n) { return resolve(n); }, &err);
@@ -237,10 +246,8 @@ class Compiler {
         continue;
       }
       const std::uint32_t slot = hidden("task");
-      const std::string name = "#t" + std::to_string(slot);
-      scope().emplace(name, slot);
       emit(Op::kSpawn, t.at, spawn_spec(t), kNone, local_var(slot));
-      exprs.push_back(expr(name, t.at));
+      exprs.push_back(slot_expr(slot, t.name.empty() ? t.function : t.name));
     }
     return exprs;
   }
@@ -397,11 +404,7 @@ class Compiler {
     f.exc_depth = exc_depth_;
     frames_.push_back(std::move(f));
     if (prelude != nullptr) compile_steps(*prelude);
-    if (!s.as.empty()) {
-      const std::string hidden_name = "#i" + std::to_string(base + 1);
-      scope().emplace(hidden_name, base + 1);
-      emit(Op::kSet, s.at, var(s.as, s.at), expr(hidden_name, s.at));
-    }
+    if (!s.as.empty()) emit(Op::kSet, s.at, var(s.as, s.at), slot_expr(base + 1, s.as));
     compile_steps(s.body);
     Frame done = std::move(frames_.back());
     frames_.pop_back();
@@ -482,9 +485,7 @@ class Compiler {
     if (!s.expr.empty()) {
       const std::uint32_t slot = hidden("return");
       emit(Op::kSet, s.at, local_var(slot), expr(s.expr, s.expr_at));
-      const std::string name = "#r" + std::to_string(slot);
-      scope().emplace(name, slot);
-      value = expr(name, s.at);
+      value = slot_expr(slot, s.expr);
     }
     std::size_t i = frames_.size();
     while (i > 0 && frames_[i - 1].kind != FrameKind::kCall) --i;
@@ -642,8 +643,6 @@ class Compiler {
     p_.gathers.push_back(std::move(g));
     const std::uint32_t iter = hidden("as_completed");
     const std::uint32_t item = hidden("completed");
-    const std::string item_name = "#ct" + std::to_string(item);
-    scope().emplace(item_name, item);
     emit(Op::kMakeList, s.at, static_cast<std::uint32_t>(p_.gathers.size() - 1), kNone, local_var(iter));
     const std::uint32_t top = here();
     const std::uint32_t next = emit(Op::kAsCompletedNext, s.at, iter, kNone, local_var(item));
@@ -654,7 +653,7 @@ class Compiler {
     f.continue_target = top;
     frames_.push_back(std::move(f));
     // Awaiting the finished task gives its result or raises its exception.
-    emit(Op::kAwait, s.at, expr(item_name, s.at), kNone, var_or_none(s.as, s.at));
+    emit(Op::kAwait, s.at, slot_expr(item, "the finished task"), kNone, var_or_none(s.as, s.at));
     compile_steps(s.body);
     Frame done = std::move(frames_.back());
     frames_.pop_back();
