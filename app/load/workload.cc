@@ -527,17 +527,30 @@ class Loader {
   }
 
   // VALUE: a value position; see configs/README.md.
+  // The expression a scalar in a value position stands for, or nullopt when
+  // it is a literal: "$name" and "${expression}" when plain, and a whole
+  // "${expression}" even when quoted, because YAML does not allow braces in a
+  // plain scalar inside a flow collection ({n: ${n + 1}} is a syntax error).
+  static std::optional<std::string> reference(const Node& n, const std::string& text) {
+    if (!n.is_quoted()) return dollar(n, text);
+    if (text.size() >= 3 && text.compare(0, 2, "${") == 0 && text.back() == '}') return dollar(n, text);
+    return std::nullopt;
+  }
+
+  // VALUE: a value position; see configs/README.md.
   static std::string value_expr(const Node& n) {
     if (n.is_null()) return "None";
+    // The one list with a literal in the expression language.
+    if (n.is_seq() && n.size() == 0) return "[]";
     if (!n.is_scalar()) {
       n.fail(
-          "expected a value (a number, duration, string, true/false, null, $variable or "
+          "expected a value (a number, duration, string, true/false, null, [], $variable or "
           "${expression}), got " +
           n.describe());
     }
     const std::string text = n.as_string();
+    if (auto e = reference(n, text)) return *e;
     if (n.is_quoted()) return string_literal(n, text);
-    if (auto e = dollar(n, text)) return *e;
     if (looks_like_integer(text)) {
       return integer_text(
           n.as_int(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()));
@@ -559,10 +572,10 @@ class Loader {
   // A count (repeat times, async_for items): an integer literal in range, or
   // an expression checked when it runs.
   static std::string count_expr(const Node& n) {
-    if (n.is_scalar() && !n.is_quoted()) {
+    if (n.is_scalar()) {
       const std::string text = n.as_string();
-      if (looks_like_integer(text)) return integer_text(n.as_int(0, kMaxRepeatLiteral));
-      if (auto e = dollar(n, text)) return *e;
+      if (auto e = reference(n, text)) return *e;
+      if (!n.is_quoted() && looks_like_integer(text)) return integer_text(n.as_int(0, kMaxRepeatLiteral));
     }
     n.fail("expected a whole number, $variable or ${expression}, got " + n.describe());
   }

@@ -230,6 +230,7 @@ TEST(Steps, Distributions) {
 TEST(Values, QuotedScalarsAreStrings) {
   EXPECT_EQ(value("'hello'"), "'hello'");
   EXPECT_EQ(value("\"$x\""), "'$x'");
+  EXPECT_EQ(value("'costs ${x}'"), "'costs ${x}'");
   EXPECT_EQ(value("'42'"), "'42'");
   EXPECT_EQ(value("\"true\""), "'true'");
   EXPECT_EQ(value("\"it's\""), "\"it's\"");
@@ -252,6 +253,18 @@ TEST(Values, PlainScalars) {
   EXPECT_EQ(value("hello world"), "'hello world'");
   EXPECT_EQ(value("0.5"), "'0.5'");
   EXPECT_EQ(value("it's"), "\"it's\"");
+  EXPECT_EQ(value("[]"), "[]");
+}
+
+// YAML allows no braces in a plain scalar inside a flow collection, so a
+// whole "${...}" is an expression even when quoted.
+TEST(Values, QuotedWholeExpressionsAreExpressions) {
+  EXPECT_EQ(value("\"${x + 1}\""), "x + 1");
+  EXPECT_EQ(value("'${[]}'"), "[]");
+  const Step s = only("set: {n: \"${n + 1}\", m: '${append([], n)}'}", "shared: {n: 0, m: 0}\n");
+  EXPECT_EQ(s.assignments.at(0).second, "n + 1");
+  EXPECT_EQ(s.assignments.at(1).second, "append([], n)");
+  EXPECT_EQ(only("repeat: {times: '${n}', steps: []}", "shared: {n: 2}\n").expr, "n");
 }
 
 TEST(Values, ConditionsAreTakenAsWritten) {
@@ -507,8 +520,7 @@ TEST(Steps, Loops) {
   EXPECT_EQ(s[4].kind, StepKind::kWhile);
   EXPECT_EQ(s[4].expr, "n > 0");
   ASSERT_EQ(s[4].body.size(), 2u);
-  // A quoted "${...}" is a string literal, so n becomes a string here.
-  EXPECT_EQ(s[4].body[0].assignments.at(0).second, "'${n - 1}'");
+  EXPECT_EQ(s[4].body[0].assignments.at(0).second, "n - 1");
   EXPECT_EQ(s[4].body[1].kind, StepKind::kContinue);
 }
 
@@ -765,9 +777,10 @@ TEST(Errors, Values) {
   EXPECT_EQ(error_of("main:\n  - return: ${a\n"),
             "w.yaml:2:13: main[0].return: unterminated \"${\" in \"${a\": write ${expression}");
   EXPECT_EQ(error_of("main:\n  - return: 0.5ns\n"), "w.yaml:2:13: main[0].return: 0.5ns: finer than 1 ns");
-  EXPECT_EQ(error_of("main:\n  - return: [1]\n"),
-            "w.yaml:2:13: main[0].return: expected a value (a number, duration, string, true/false, null, "
-            "$variable or ${expression}), got a sequence");
+  EXPECT_EQ(
+      error_of("main:\n  - return: [1]\n"),
+      "w.yaml:2:13: main[0].return: expected a value (a number, duration, string, true/false, null, [], "
+      "$variable or ${expression}), got a sequence");
 }
 
 TEST(Errors, Magnitudes) {
