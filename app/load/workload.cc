@@ -31,21 +31,71 @@ using models::Steps;
 using models::SyncKind;
 using models::TaskSpec;
 
+// Every step, by the name it is written with. A bare `raise` is kReraise.
+struct StepName {
+  std::string_view name;
+  StepKind kind;
+};
+constexpr std::array<StepName, 36> kStepNames{{
+    {"cpu", StepKind::kCpu},
+    {"block", StepKind::kBlock},
+    {"sleep", StepKind::kSleep},
+    {"io", StepKind::kIo},
+    {"yield", StepKind::kYield},
+    {"log", StepKind::kLog},
+    {"set", StepKind::kSet},
+    {"return", StepKind::kReturn},
+    {"raise", StepKind::kRaise},
+    {"call", StepKind::kCall},
+    {"spawn", StepKind::kSpawn},
+    {"await", StepKind::kAwait},
+    {"gather", StepKind::kGather},
+    {"wait", StepKind::kWait},
+    {"as_completed", StepKind::kAsCompleted},
+    {"wait_for", StepKind::kWaitFor},
+    {"cancel", StepKind::kCancel},
+    {"acquire", StepKind::kAcquire},
+    {"release", StepKind::kRelease},
+    {"set_event", StepKind::kEventSet},
+    {"clear_event", StepKind::kEventClear},
+    {"wait_event", StepKind::kEventWait},
+    {"put", StepKind::kQueuePut},
+    {"get", StepKind::kQueueGet},
+    {"task_done", StepKind::kQueueTaskDone},
+    {"join", StepKind::kQueueJoin},
+    {"async_with", StepKind::kAsyncWith},
+    {"async_for", StepKind::kAsyncFor},
+    {"repeat", StepKind::kRepeat},
+    {"loop", StepKind::kLoop},
+    {"while", StepKind::kWhile},
+    {"if", StepKind::kIf},
+    {"break", StepKind::kBreak},
+    {"continue", StepKind::kContinue},
+    {"try", StepKind::kTry},
+    {"run_in_executor", StepKind::kExecutor},
+}};
+
 // Every step name, for "did you mean" on a misspelt one.
 const std::vector<std::string>& step_names() {
-  static const std::vector<std::string> names{
-      "cpu",       "block",     "sleep",        "io",         "yield",  "log",
-      "set",       "return",    "raise",        "call",       "spawn",  "await",
-      "gather",    "wait",      "as_completed", "wait_for",   "cancel", "acquire",
-      "release",   "set_event", "clear_event",  "wait_event", "put",    "get",
-      "task_done", "join",      "async_with",   "async_for",  "repeat", "loop",
-      "while",     "if",        "break",        "continue",   "try",    "run_in_executor"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const StepName& s : kStepNames) out.emplace_back(s.name);
+    return out;
+  }();
   return names;
 }
 
+// The name a step kind is written with.
+std::string_view step_name(StepKind k) {
+  if (k == StepKind::kReraise) k = StepKind::kRaise;
+  for (const StepName& s : kStepNames) {
+    if (s.kind == k) return s.name;
+  }
+  return "?";
+}
+
 bool is_step_name(std::string_view name) {
-  const auto& names = step_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
+  return std::any_of(kStepNames.begin(), kStepNames.end(), [&](const StepName& s) { return s.name == name; });
 }
 
 bool is_identifier(std::string_view s) {
@@ -157,86 +207,6 @@ std::string no_such_parameter(const std::string& function, const std::string& pa
     message += "; its parameters are " + quoted_list(params);
   }
   return message;
-}
-
-// The name a step kind is written with.
-const char* step_name(StepKind k) {
-  switch (k) {
-    case StepKind::kCpu:
-      return "cpu";
-    case StepKind::kBlock:
-      return "block";
-    case StepKind::kSleep:
-      return "sleep";
-    case StepKind::kIo:
-      return "io";
-    case StepKind::kYield:
-      return "yield";
-    case StepKind::kLog:
-      return "log";
-    case StepKind::kSet:
-      return "set";
-    case StepKind::kReturn:
-      return "return";
-    case StepKind::kRaise:
-    case StepKind::kReraise:
-      return "raise";
-    case StepKind::kCall:
-      return "call";
-    case StepKind::kSpawn:
-      return "spawn";
-    case StepKind::kAwait:
-      return "await";
-    case StepKind::kGather:
-      return "gather";
-    case StepKind::kWait:
-      return "wait";
-    case StepKind::kAsCompleted:
-      return "as_completed";
-    case StepKind::kWaitFor:
-      return "wait_for";
-    case StepKind::kCancel:
-      return "cancel";
-    case StepKind::kAcquire:
-      return "acquire";
-    case StepKind::kRelease:
-      return "release";
-    case StepKind::kEventSet:
-      return "set_event";
-    case StepKind::kEventClear:
-      return "clear_event";
-    case StepKind::kEventWait:
-      return "wait_event";
-    case StepKind::kQueuePut:
-      return "put";
-    case StepKind::kQueueGet:
-      return "get";
-    case StepKind::kQueueTaskDone:
-      return "task_done";
-    case StepKind::kQueueJoin:
-      return "join";
-    case StepKind::kAsyncWith:
-      return "async_with";
-    case StepKind::kAsyncFor:
-      return "async_for";
-    case StepKind::kRepeat:
-      return "repeat";
-    case StepKind::kLoop:
-      return "loop";
-    case StepKind::kWhile:
-      return "while";
-    case StepKind::kIf:
-      return "if";
-    case StepKind::kBreak:
-      return "break";
-    case StepKind::kContinue:
-      return "continue";
-    case StepKind::kTry:
-      return "try";
-    case StepKind::kExecutor:
-      return "run_in_executor";
-  }
-  return "?";
 }
 
 const char* sync_kind_name(SyncKind k) {
@@ -526,7 +496,6 @@ class Loader {
     return out;
   }
 
-  // VALUE: a value position; see configs/README.md.
   // The expression a scalar in a value position stands for, or nullopt when
   // it is a literal: "$name" and "${expression}" when plain, and a whole
   // "${expression}" even when quoted, because YAML does not allow braces in a
@@ -1070,7 +1039,8 @@ class Loader {
         std::string message =
             "a run_in_executor job (started at " + origin.at.path + ") runs on a worker thread";
         message += ", which cannot \"";
-        message += s.kind == StepKind::kAsyncWith ? "async_with a resource" : step_name(s.kind);
+        message +=
+            s.kind == StepKind::kAsyncWith ? std::string_view("async_with a resource") : step_name(s.kind);
         message += "\": only cpu, block, sleep, io, yield, log, set, call and control flow run there";
         throw ConfigError(SourcePos{file_of(s.at), s.at.line, s.at.column}, s.at.path, message);
       }
