@@ -733,6 +733,7 @@ class Loader {
     Steps out;
     if (n.is_null()) return out;
     if (!n.is_seq()) n.fail("expected a list of steps (each item starting with \"- \"), got " + n.describe());
+    out.reserve(n.size());
     for (const Node& item : n.items()) out.push_back(step(item));
     return out;
   }
