@@ -1,0 +1,262 @@
+#include "app/load/machine.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <system_error>
+
+#include "app/load/suggest.h"
+
+namespace concsim::load {
+namespace {
+
+using models::MachineProfile;
+
+// A chain of `extends` deeper than this is a cycle or a mistake.
+constexpr int kMaxExtendsDepth = 8;
+constexpr sim::Duration kMaxCost = 10 * sim::kSecond;
+constexpr const char* kMachinesDir = "configs/machines/";
+
+bool is_path(const std::string& s) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return s.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
+}
+
+bool is_name(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_' || c == '.';
+         });
+}
+
+std::vector<std::string> known_names() {
+  std::set<std::string> names;
+  std::vector<std::string> dirs{kMachinesDir};
+#ifdef CONCSIM_SOURCE_DIR
+  dirs.push_back(std::string(CONCSIM_SOURCE_DIR) + "/" + kMachinesDir);
+#endif
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".yaml") names.insert(it->path().stem().string());
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+// The file a name or path stands for; on failure a message without location.
+std::optional<std::string> resolve(const std::string& name_or_path, std::string* error) {
+  if (is_path(name_or_path)) return name_or_path;
+  if (!is_name(name_or_path)) {
+    *error = "a machine profile name has only letters, digits, '-', '_' and '.', got \"" + name_or_path + "\"";
+    return std::nullopt;
+  }
+  for (const std::string& candidate : machine_search_path(name_or_path)) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+  }
+  const std::vector<std::string> names = known_names();
+  *error = "unknown machine profile \"" + name_or_path + "\"";
+  const std::string close = suggest(name_or_path, names);
+  if (!close.empty()) {
+    *error += "; did you mean \"" + close + "\"?";
+  } else if (!names.empty()) {
+    *error += "; known profiles:";
+    for (const std::string& n : names) *error += " " + n;
+  }
+  return std::nullopt;
+}
+
+class ProfileReader {
+ public:
+  explicit ProfileReader(int depth) : depth_(depth) {}
+
+  MachineProfile read(const Document& doc) {
+    const Node root = doc.root();
+    root.expect_keys({"name", "description", "extends", "hardware", "costs", "scheduler", "memory", "limits"});
+    if (auto e = root.get("extends")) p_ = extend(*e);
+    const std::string stem = std::filesystem::path(doc.name()).stem().string();
+    p_.name = stem;
+    p_.description.clear();
+    if (auto n = root.get("name")) {
+      p_.name = n->as_string();
+      if (p_.name.empty()) n->fail("expected a non-empty name");
+    }
+    if (auto n = root.get("description")) p_.description = n->as_string();
+    if (auto s = section(root, "hardware", {"cores", "ram", "swap"})) read_hardware(*s);
+    if (auto s = section(root, "costs", {"thread_create", "thread_exit", "context_switch", "wakeup_latency",
+                                         "syscall", "poll", "per_event"})) {
+      read_costs(*s);
+    }
+    if (auto s = section(root, "scheduler", {"pick", "pick_base", "pick_per_thread", "refill_per_thread",
+                                             "refill_cap", "sched_latency", "min_granularity"})) {
+      read_scheduler(*s);
+    }
+    if (auto s = section(root, "memory", {"stack_reserved", "stack_resident", "guard", "kernel_stack",
+                                          "socket_buffer", "task_frame"})) {
+      read_memory(*s);
+    }
+    if (auto s = section(root, "limits", {"max_threads", "max_map_count", "mappings_per_thread", "overcommit",
+                                          "overcommit_ratio", "on_oom", "swap_slowdown"})) {
+      read_limits(*s);
+    }
+    check(root);
+    return p_;
+  }
+
+ private:
+  MachineProfile extend(const Node& e) {
+    const std::string base = e.as_string();
+    if (depth_ >= kMaxExtendsDepth) {
+      e.fail("profiles extend each other more than " + std::to_string(kMaxExtendsDepth) + " deep (a cycle?)");
+    }
+    std::string error;
+    const std::optional<std::string> path = resolve(base, &error);
+    if (!path) e.fail(error);
+    ProfileReader reader(depth_ + 1);
+    MachineProfile p = reader.read(Document::load_file(*path));
+    return p;
+  }
+
+  std::optional<Node> section(const Node& root, std::string_view name, std::initializer_list<std::string_view> keys) {
+    std::optional<Node> s = root.get(name);
+    if (!s) return std::nullopt;
+    s->expect_keys(keys);
+    section_ = std::string(name);
+    return s;
+  }
+
+  // A value written bare or as {value, source}; records the source.
+  std::optional<Node> leaf(const Node& section, std::string_view key) {
+    std::optional<Node> n = section.get(key);
+    if (!n) return std::nullopt;
+    const std::string where = section_ + "." + std::string(key);
+    if (!n->is_map()) {
+      p_.sources.erase(where);  // an inherited source no longer applies
+      return n;
+    }
+    n->expect_keys({"value", "source"});
+    const Node v = n->require("value");
+    if (auto src = n->get("source")) {
+      p_.sources[where] = src->as_string();
+    } else {
+      p_.sources.erase(where);
+    }
+    return v;
+  }
+
+  static bool unlimited(const Node& v) { return v.is_scalar() && !v.is_quoted() && v.as_string() == "unlimited"; }
+
+  void duration(const Node& s, std::string_view key, sim::Duration* out, sim::Duration min = 0) {
+    if (auto v = leaf(s, key)) *out = v->as_duration(min, kMaxCost);
+  }
+  void size(const Node& s, std::string_view key, std::int64_t* out, std::int64_t min, std::int64_t max,
+            bool may_be_unlimited) {
+    if (auto v = leaf(s, key)) *out = may_be_unlimited && unlimited(*v) ? kUnlimitedBytes : v->as_size(min, max);
+  }
+  void count(const Node& s, std::string_view key, std::int64_t* out, std::int64_t min, std::int64_t max,
+             bool may_be_unlimited) {
+    if (auto v = leaf(s, key)) *out = may_be_unlimited && unlimited(*v) ? kUnlimitedCount : v->as_int(min, max);
+  }
+
+  void read_hardware(const Node& s) {
+    if (auto v = leaf(s, "cores")) p_.cores = static_cast<int>(v->as_int(1, 4096));
+    size(s, "ram", &p_.ram_bytes, std::int64_t{1} << 20, kUnlimitedBytes, true);
+    size(s, "swap", &p_.swap_bytes, 0, kUnlimitedBytes, false);
+  }
+
+  void read_costs(const Node& s) {
+    duration(s, "thread_create", &p_.thread_create);
+    duration(s, "thread_exit", &p_.thread_exit);
+    duration(s, "context_switch", &p_.context_switch);
+    duration(s, "wakeup_latency", &p_.wakeup_latency);
+    duration(s, "syscall", &p_.syscall);
+    duration(s, "poll", &p_.poll);
+    duration(s, "per_event", &p_.per_event);
+  }
+
+  void read_scheduler(const Node& s) {
+    if (auto v = leaf(s, "pick")) {
+      p_.pick_model = v->as_enum<models::PickCost>({{"constant", models::PickCost::kConstant},
+                                                    {"logarithmic", models::PickCost::kLogarithmic},
+                                                    {"linear", models::PickCost::kLinear}});
+    }
+    duration(s, "pick_base", &p_.pick_base);
+    duration(s, "pick_per_thread", &p_.pick_per_thread);
+    duration(s, "refill_per_thread", &p_.refill_per_thread);
+    duration(s, "refill_cap", &p_.refill_cap);
+    duration(s, "sched_latency", &p_.sched_latency);
+    // A slice shorter than a microsecond would spend the run preempting.
+    duration(s, "min_granularity", &p_.min_granularity, sim::kMicrosecond);
+  }
+
+  void read_memory(const Node& s) {
+    size(s, "stack_reserved", &p_.stack_reserved, 0, kMaxPerThreadBytes, false);
+    size(s, "stack_resident", &p_.stack_resident, 0, kMaxPerThreadBytes, false);
+    size(s, "guard", &p_.guard_bytes, 0, kMaxPerThreadBytes, false);
+    size(s, "kernel_stack", &p_.kernel_stack, 0, kMaxPerThreadBytes, false);
+    size(s, "socket_buffer", &p_.socket_buffer, 0, kMaxPerThreadBytes, false);
+    size(s, "task_frame", &p_.task_frame, 0, kMaxPerThreadBytes, false);
+  }
+
+  void read_limits(const Node& s) {
+    count(s, "max_threads", &p_.max_threads, 1, kUnlimitedCount, true);
+    count(s, "max_map_count", &p_.max_map_count, 1, kUnlimitedCount, true);
+    count(s, "mappings_per_thread", &p_.mappings_per_thread, 0, 1000, false);
+    if (auto v = leaf(s, "overcommit")) {
+      p_.overcommit = v->as_enum<models::Overcommit>({{"heuristic", models::Overcommit::kHeuristic},
+                                                      {"always", models::Overcommit::kAlways},
+                                                      {"never", models::Overcommit::kNever}});
+    }
+    if (auto v = leaf(s, "overcommit_ratio")) p_.overcommit_ratio = v->as_fraction();
+    if (auto v = leaf(s, "on_oom")) {
+      p_.on_oom = v->as_enum<models::OnOutOfMemory>({{"kill", models::OnOutOfMemory::kKill},
+                                                     {"swap", models::OnOutOfMemory::kSwap}});
+    }
+    if (auto v = leaf(s, "swap_slowdown")) p_.swap_slowdown = static_cast<double>(v->as_int(1, 1'000'000));
+  }
+
+  // Rules across keys, reported at the key that breaks them.
+  void check(const Node& root) {
+    if (p_.stack_resident > p_.stack_reserved) {
+      const std::optional<Node> memory = root.get("memory");
+      const std::string msg = "stack_resident (" + std::to_string(p_.stack_resident) +
+                              " B) cannot exceed stack_reserved (" + std::to_string(p_.stack_reserved) + " B)";
+      if (memory && memory->has("stack_resident")) memory->fail_key("stack_resident", msg);
+      if (memory && memory->has("stack_reserved")) memory->fail_key("stack_reserved", msg);
+      root.fail(msg);
+    }
+  }
+
+  int depth_;
+  MachineProfile p_;
+  std::string section_;
+};
+
+}  // namespace
+
+std::vector<std::string> machine_search_path(const std::string& name) {
+  std::vector<std::string> out{kMachinesDir + name + ".yaml"};
+#ifdef CONCSIM_SOURCE_DIR
+  out.push_back(std::string(CONCSIM_SOURCE_DIR) + "/" + kMachinesDir + name + ".yaml");
+#endif
+  return out;
+}
+
+models::MachineProfile load_machine(const std::string& name_or_path) {
+  std::string error;
+  const std::optional<std::string> path = resolve(name_or_path, &error);
+  if (!path) throw ConfigError(SourcePos{name_or_path, 1, 1}, "machine", error);
+  return read_machine(Document::load_file(*path));
+}
+
+models::MachineProfile read_machine(const Document& doc) {
+  ProfileReader reader(0);
+  return reader.read(doc);
+}
+
+}  // namespace concsim::load

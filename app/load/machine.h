@@ -1,0 +1,42 @@
+// Machine profiles: configs/machines/NAME.yaml read into models::MachineProfile.
+//
+// configs/README.md ("Machine profiles") is the reference for the format.
+// A profile has five sections (hardware, costs, scheduler, memory, limits);
+// every value may be written bare, `ram: 24GiB`, or with its source,
+// `ram: {value: 24GiB, source: "free -g on the test machine"}`; sources are
+// kept in MachineProfile::sources under "section.key". Keys left out keep the
+// values of the profile named by `extends:`, or else MachineProfile's
+// defaults. Every key is checked (did-you-mean for unknown ones, units for
+// durations and sizes, ranges), and the errors are located ConfigErrors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/load/config.h"
+#include "models/machine.h"
+
+namespace concsim::load {
+
+// Largest values a profile may give, so that no sum over threads overflows:
+// "unlimited" stands for these.
+inline constexpr std::int64_t kUnlimitedCount = std::int64_t{1} << 40;
+inline constexpr std::int64_t kUnlimitedBytes = std::int64_t{1} << 60;
+inline constexpr std::int64_t kMaxPerThreadBytes = std::int64_t{64} << 30;
+
+// The files a name may resolve to, in the order they are tried:
+// configs/machines/NAME.yaml from the current directory, then the source
+// tree's configs/machines (CONCSIM_SOURCE_DIR, set at build time).
+std::vector<std::string> machine_search_path(const std::string& name);
+
+// Loads a profile by name ("linux-modern") or by path (anything with a '/' or
+// ending in .yaml). Throws ConfigError for a name that matches no file (with
+// a did-you-mean among the profiles found), for a file that cannot be read,
+// and for any invalid content.
+models::MachineProfile load_machine(const std::string& name_or_path);
+
+// Reads a profile from a document already loaded (tests, tools). `extends`
+// is resolved by name through the search path.
+models::MachineProfile read_machine(const Document& doc);
+
+}  // namespace concsim::load
