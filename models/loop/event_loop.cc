@@ -1121,11 +1121,11 @@ std::string EventLoop::main_result() const {
 }
 
 std::string EventLoop::task_name(std::uint32_t task) const {
+  if (task == Recorder::kNoTask) return "loop";
   if (task >= kJobIdBase) {
     const std::uint32_t j = task - kJobIdBase;
     return j < jobs_.size() ? "executor:" + store_.str(jobs_[j].name) : "executor";
   }
-  if (task == Recorder::kNoTask) return "loop";
   return task < tasks_.size() ? store_.str(tasks_[task].name) : "task#" + std::to_string(task);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/time.h"
@@ -59,14 +60,15 @@ class Recorder {
       truncated_ = true;
       return;
     }
-    if (open_.size() <= task) open_.resize(task + 1, kNone);
     open_[task] = spans_.size();
     spans_.push_back(Span{task, kind, t, t});
   }
   void close(sim::Time t, std::uint32_t task) {
-    if (!enabled_ || task >= open_.size() || open_[task] == kNone) return;
-    spans_[open_[task]].end = t;
-    open_[task] = kNone;
+    if (!enabled_) return;
+    const auto it = open_.find(task);
+    if (it == open_.end()) return;
+    spans_[it->second].end = t;
+    open_.erase(it);
   }
 
   [[nodiscard]] const std::vector<TraceLine>& lines() const { return lines_; }
@@ -74,13 +76,14 @@ class Recorder {
   [[nodiscard]] bool truncated() const { return truncated_; }
 
  private:
-  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   bool enabled_;
   std::size_t limit_;
   bool truncated_ = false;
   std::vector<TraceLine> lines_;
   std::vector<Span> spans_;
-  std::vector<std::size_t> open_;
+  // Open span per task id; a map because executor jobs have ids far above
+  // the task ids.
+  std::unordered_map<std::uint32_t, std::size_t> open_;
 };
 
 inline const char* to_string(SpanKind k) {
