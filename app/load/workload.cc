@@ -261,8 +261,8 @@ class Loader {
 
   Workload run(bool compile) {
     const Node root = doc_.root();
-    root.expect_keys({"name", "description", "seed", "model", "machine", "shared", "sync", "functions",
-                      "main", "limits", "loop"});
+    root.expect_keys({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
+                      "functions", "main", "limits", "loop"});
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
     if (auto n = root.get("name")) w.name = non_empty_string(*n);
@@ -286,6 +286,17 @@ class Loader {
       if (auto e = n->get("executor_workers")) w.executor_workers = e->as_int(1, kMaxExecutorWorkers);
     }
     if (auto n = root.get("shared")) read_shared(*n, w.program);
+    // `connections` is the knob every sweep turns (--connections N): the
+    // program reads it as the shared variable `connections`.
+    if (auto n = root.get("connections")) {
+      w.connections = n->as_int(1, kMaxConnections);
+      for (const models::SharedDef& s : w.program.shared) {
+        if (s.name == "connections") {
+          n->fail("the shared variable \"connections\" is set by the top-level key connections; remove one");
+        }
+      }
+      w.program.shared.push_back(models::SharedDef{"connections", std::to_string(w.connections), ref(*n)});
+    }
     if (auto n = root.get("sync")) read_sync(*n, w.program);
 
     // Function names and parameters are read before any body, so that a
@@ -672,8 +683,20 @@ class Loader {
       n.fail("expected a task: a mapping with fn or steps, or a variable holding a task, got " +
              n.describe());
     }
-    n.expect_keys({"name", "fn", "args", "steps"});
-    return task_from(n);
+    n.expect_keys({"name", "fn", "args", "steps", "count", "as"});
+    TaskSpec t = task_from(n);
+    // count: N starts N tasks from this one spec; `as` names the index
+    // (0 .. N-1) that args and name may use.
+    if (auto c = n.get("count")) {
+      t.count = count_expr(*c);
+      t.count_at = ref(*c);
+      if (auto a = n.get("as")) {
+        t.index_var = variable(*a);
+      }
+    } else if (n.has("as")) {
+      n.fail_key("as", "\"as\" names the index of a task started with count; add count");
+    }
+    return t;
   }
 
   std::vector<TaskSpec> task_list(const Node& n) {

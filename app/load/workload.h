@@ -28,6 +28,7 @@ inline constexpr std::int64_t kMaxSyncValue = 1'000'000'000'000;      // semapho
 // every exit, which is what the compiler emits.
 inline constexpr std::int64_t kMaxProgramSteps = 1'000'000;
 inline constexpr std::int64_t kMaxExecutorWorkers = 1024;
+inline constexpr std::int64_t kMaxConnections = 10'000'000;
 
 struct Workload {
   std::string name;  // default: the file's stem
@@ -35,6 +36,7 @@ struct Workload {
   std::uint64_t seed = 1;
   std::string model = "async";  // "async" or "threads"
   std::string machine = "ideal";
+  std::int64_t connections = 0;       // 0: not given; else also the shared variable `connections`
   models::ProgramAst program;         // `functions` plus a function "main" built from `main:`
   models::Program compiled;           // models::compile_program(program)
   std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)

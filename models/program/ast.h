@@ -46,6 +46,9 @@ struct TaskSpec {
   std::vector<SourceRef> arg_at;
   Steps steps;
   std::string ref;        // a variable holding a task, instead of the above
+  std::string count;      // an expression: start this many tasks from the spec (gather, wait, as_completed)
+  SourceRef count_at;
+  std::string index_var;  // with count: the index, 0 .. count-1, visible to name and args
   SourceRef at;
 };
 

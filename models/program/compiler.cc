@@ -127,6 +127,9 @@ class Compiler {
       for (const std::string* n : {&s.into, &s.as, &s.done, &s.pending}) {
         if (!n->empty()) out.push_back(*n);
       }
+      for (const TaskSpec& t : s.tasks) {
+        if (!t.index_var.empty()) out.push_back(t.index_var);
+      }
       for (const ExceptClause& c : s.excepts) {
         if (!c.as.empty()) out.push_back(c.as);
         collect_assigned(c.steps, out);
@@ -245,11 +248,40 @@ class Compiler {
         exprs.push_back(expr(t.ref, t.at));
         continue;
       }
+      if (!t.count.empty()) {
+        exprs.push_back(counted_tasks(t));
+        continue;
+      }
       const std::uint32_t slot = hidden("task");
       emit(Op::kSpawn, t.at, spawn_spec(t), kNone, local_var(slot));
       exprs.push_back(slot_expr(slot, t.name.empty() ? t.function : t.name));
     }
     return exprs;
+  }
+
+  // `count: N` on a task spec: a loop that starts N tasks and appends each to
+  // a hidden list in place (the list belongs to this loop alone), so that
+  // starting a million tasks costs linear time. Returns the list's expr.
+  std::uint32_t counted_tasks(const TaskSpec& t) {
+    const std::uint32_t list = hidden("tasks");
+    Expr empty;
+    empty.text = "[]";
+    empty.code.push_back({ExprOp::kEmptyList, 0});
+    p_.exprs.push_back(std::move(empty));
+    emit(Op::kSet, t.at, local_var(list), static_cast<std::uint32_t>(p_.exprs.size() - 1));
+    const std::uint32_t base = hidden("count");
+    hidden("index");
+    const std::uint32_t init = emit(Op::kRepeatInit, t.count_at, expr(t.count, t.count_at), base);
+    const std::uint32_t body = here();
+    if (!t.index_var.empty()) emit(Op::kSet, t.at, var(t.index_var, t.at), slot_expr(base + 1, t.index_var));
+    const std::uint32_t one = hidden("task");
+    TaskSpec single = t;
+    single.count.clear();
+    emit(Op::kSpawn, t.at, spawn_spec(single), kNone, local_var(one));
+    emit(Op::kListAppend, t.at, list, one);
+    emit(Op::kRepeatNext, t.at, base, body);
+    patch_c(init, here());
+    return slot_expr(list, t.name.empty() ? t.function : t.name);
   }
 
   // ---- functions ----

@@ -29,6 +29,7 @@ const char* op_name(Op op) {
     case Op::kGather: return "gather";
     case Op::kWait: return "wait";
     case Op::kMakeList: return "make_list";
+    case Op::kListAppend: return "list_append";
     case Op::kAsCompletedNext: return "as_completed_next";
     case Op::kWaitFor: return "wait_for";
     case Op::kCancel: return "cancel";

@@ -269,6 +269,10 @@ Request Interpreter::run(TaskCore& task, const Resume& resume) {
         ++task.pc;
         continue;
       }
+      case Op::kListAppend:
+        store_.append_in_place(task.locals[in.a].index(), task.locals[in.b]);
+        ++task.pc;
+        continue;
       case Op::kSpawn:
       case Op::kExecutor: {
         const SpawnSpec& spec = p_.spawns[in.a];

@@ -41,6 +41,7 @@ enum class Op : std::uint8_t {
   kGather,                    // a: gather spec, c: into var
   kWait,                      // a: wait spec
   kMakeList,                  // a: gather spec (its task exprs), c: into var
+  kListAppend,                // a: list slot (owned by this task alone), b: value slot; appends in place
   kAsCompletedNext,           // a: iterator slot (a list), b: exit target, c: into var (the task)
   kWaitFor,                   // a: expr (task), b: timeout duration, c: into var
   kCancel,                    // a: expr (a task or a list of tasks)

@@ -68,6 +68,8 @@ class Store {
 
   std::uint32_t add_list(std::vector<Value> items);
   [[nodiscard]] const std::vector<Value>& list(std::uint32_t id) const { return lists_[id]; }
+  // Only for a list no other value refers to yet (see Op::kListAppend).
+  void append_in_place(std::uint32_t id, Value v) { lists_[id].push_back(v); }
 
   std::uint32_t add_exception(std::uint32_t type, Value message);
   [[nodiscard]] const ExceptionObject& exception(std::uint32_t id) const {
