@@ -1,0 +1,184 @@
+// The concsim command as a user meets it: exit codes, where output goes,
+// located errors, atomic files, and the README's examples.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string bin() {
+  const char* b = std::getenv("CONCSIM_BIN");
+  return b != nullptr ? b : "build/app/concsim";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs concsim with `args` (a shell fragment), capturing stdout and stderr.
+Result run(const std::string& args) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concsim-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "out").string();
+  const std::string err = (dir / "err").string();
+  const std::string cmd = bin() + " " + args + " >" + out + " 2>" + err;
+  const int status = std::system(cmd.c_str());
+  return Result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concsim-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// The fenced block between <!-- example:NAME --> and <!-- /example --> in README.md.
+std::string readme_example(const std::string& name) {
+  const std::string readme = slurp("README.md");
+  const std::string open = "<!-- example:" + name + " -->\n```\n";
+  const auto a = readme.find(open);
+  const auto b = readme.find("```\n<!-- /example -->", a);
+  if (a == std::string::npos || b == std::string::npos) return "";
+  return readme.substr(a + open.size(), b - a - open.size());
+}
+
+TEST(Cli, VersionAndHelpExitZero) {
+  const Result v = run("--version");
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out.rfind("concsim ", 0), 0u);
+  const Result h = run("--help");
+  EXPECT_EQ(h.code, 0);
+  EXPECT_NE(h.out.find("run FILE"), std::string::npos);
+  const Result hr = run("help run");
+  EXPECT_EQ(hr.code, 0);
+  EXPECT_NE(hr.out.find("--connections"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExitTwoWithAHint) {
+  const Result none = run("");
+  EXPECT_EQ(none.code, 2);
+  const Result typo = run("runn configs/default.yaml");
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("did you mean \"run\""), std::string::npos);
+  const Result fmt = run("run configs/lectures/gather.yaml --format xml");
+  EXPECT_EQ(fmt.code, 2);
+  EXPECT_NE(fmt.err.find("--format must be table, json or csv"), std::string::npos);
+  EXPECT_TRUE(fmt.out.empty());
+  const Result missing = run("run");
+  EXPECT_EQ(missing.code, 2);
+}
+
+TEST(Cli, BadInputNamesFileLineColumnAndKeyAndWritesNothing) {
+  const std::string w = write_temp("w.yaml", "main:\n  - log: hi\n  - sleep: fast\n");
+  const std::string out = write_temp("never.json", "");
+  std::filesystem::remove(out);
+  const Result r = run("run " + w + " --out " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, w + ":3:12: main[1].sleep: expected a duration like \"10ms\", got \"fast\"\n");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(Cli, SetIsValidatedLikeTheFile) {
+  const Result r = run("run configs/lectures/gather.yaml --set seed=-3");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.rfind("--set:1:6: seed: ", 0), 0u) << r.err;
+  const Result typo = run("run configs/lectures/gather.yaml --set sede=3");
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("did you mean \"seed\""), std::string::npos);
+}
+
+TEST(Cli, JsonHasTheRequiredKeysAndIsDeterministic) {
+  const Result a = run("run configs/lectures/create_task_wait_timeout.yaml --format json");
+  const Result b = run("run configs/lectures/create_task_wait_timeout.yaml --format json");
+  ASSERT_EQ(a.code, 0);
+  EXPECT_EQ(a.out, b.out);
+  for (const char* key : {"\"concsim_version\"", "\"workload\"", "\"model\"", "\"seed\"", "\"end_time_ns\": 1200000000",
+                          "\"events_processed\"", "\"tasks\"", "\"trace\"", "\"t_ns\"", "\"start_ns\"", "\"state\"",
+                          "\"result\""}) {
+    EXPECT_NE(a.out.find(key), std::string::npos) << key;
+  }
+}
+
+TEST(Cli, OutAndTraceFilesAreWrittenWhole) {
+  const std::string out = write_temp("r.csv", "old");
+  const std::string trace = write_temp("t.json", "old");
+  const Result r = run("run configs/lectures/gather.yaml --format csv --out " + out + " --trace " + trace);
+  ASSERT_EQ(r.code, 0);
+  EXPECT_TRUE(r.out.empty());
+  const std::string csv = slurp(out);
+  EXPECT_EQ(csv.rfind("workload,model,machine,seed,status,end_time_ns", 0), 0u);
+  EXPECT_NE(csv.find("gather,async,ideal,1,completed,1000000000,"), std::string::npos);
+  const std::string t = slurp(trace);
+  EXPECT_NE(t.find("\"traceEvents\""), std::string::npos);
+  EXPECT_NE(t.find("\"ph\": \"X\""), std::string::npos);
+  // No temporary file is left beside the outputs.
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(out).parent_path())) {
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  }
+}
+
+TEST(Cli, AStallExitsOneAndListsTheWaiters) {
+  const std::string w = write_temp("stall.yaml", "sync:\n  q: {kind: queue}\nmain:\n  - get: {queue: q}\n");
+  const Result r = run("run " + w);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("get from queue q"), std::string::npos);
+  EXPECT_NE(r.err.find("stalled"), std::string::npos);
+}
+
+TEST(Cli, ValidateReportsOk) {
+  const Result r = run("validate configs/default.yaml");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find(": ok ("), std::string::npos);
+}
+
+TEST(Cli, ConnectionsShortcutReachesTheProgram) {
+  const Result r = run("run configs/default.yaml --connections 7 --format csv");
+  ASSERT_EQ(r.code, 0);
+  // main plus one task per connection.
+  EXPECT_NE(r.out.find(",8,8,0,0\n"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ReadmeFirstRunExampleIsTheProgramsOutput) {
+  const std::string expected = readme_example("gather");
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(run("run configs/lectures/gather.yaml").out, expected);
+}
+
+TEST(Cli, ReadmeBadInputExampleIsTheProgramsOutput) {
+  const std::string block = readme_example("bad-input");
+  ASSERT_FALSE(block.empty());
+  // The block shows the file after "$ cat w.yaml" and the message after the run.
+  const auto file_start = block.find('\n') + 1;
+  const auto run_line = block.find("$ concsim run w.yaml\n");
+  const std::string file = block.substr(file_start, run_line - file_start);
+  const std::string message = block.substr(run_line + std::string("$ concsim run w.yaml\n").size());
+  const std::string dir = std::filesystem::path(write_temp("w.yaml", file)).parent_path().string();
+  const std::string cmd = "cd " + dir + " && " + std::filesystem::absolute(bin()).string() + " run w.yaml 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string got;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) got += buf;
+  const int status = ::pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_EQ(got, message);
+}
+
+}  // namespace
