@@ -54,12 +54,15 @@ sim::Duration Scheduler::switch_cost(std::int64_t n, bool warm) const {
   const sim::Duration pick = mul_add(pick_per_thread_, f, pick_base_);
   const sim::Duration refill =
       warm ? 0 : std::min(refill_cap_, mul_add(refill_per_thread_, ceil_div(std::max<std::int64_t>(n, 1), cores()), 0));
-  return mul_add(1, context_switch_, 0) + pick + refill;
+  // Each term is at most kTimeMax / 4 (profiles bound context_switch far
+  // lower), so the sum cannot overflow.
+  return std::min(context_switch_, sim::kTimeMax / 4) + pick + refill;
 }
 
 sim::Duration Scheduler::slice() const {
   const std::int64_t per_core = ceil_div(std::max<std::int64_t>(runnable(), 1), cores());
-  return std::max(sched_latency_ / per_core, min_granularity_);
+  // At least 1 ns, so that a slice always moves time on.
+  return std::max({sched_latency_ / per_core, min_granularity_, sim::Duration{1}});
 }
 
 sim::Duration Scheduler::switch_in(int i, sim::Time now) {

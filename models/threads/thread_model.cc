@@ -114,11 +114,11 @@ void ThreadModel::kill_process() {
     recorder_.close(sim_.now(), i);
     if (!t.is_main) ++failed_;
   }
-  std::string detail = "killed: resident memory ";
+  std::string detail = "out of memory: resident memory ";
   detail += std::to_string(memory_.resident());
   detail += " B is beyond RAM (";
   detail += std::to_string(profile_.ram_bytes);
-  detail += " B) and the profile's on_oom is kill";
+  detail += " B); the OOM killer ended the process";
   end_run(std::move(detail));
 }
 
@@ -631,7 +631,11 @@ void ThreadModel::describe_waiting(std::vector<sim::WaitingTask>& out) const {
     std::string what;
     switch (t.sched) {
       case Sched::kQueued: what = "thread creation, queued at a limit"; break;
-      case Sched::kBlocked: what = t.wait == Wait::kSleep ? "sleep" : interp_.describe_wait(t.core); break;
+      case Sched::kBlocked:
+        what = t.wait == Wait::kSleep && t.mode == static_cast<std::uint8_t>(SpanKind::kBlocked)
+                   ? "block"
+                   : interp_.describe_wait(t.core);
+        break;
       default: what = "a core"; break;
     }
     out.push_back(sim::WaitingTask{task_name(i), what});

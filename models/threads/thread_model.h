@@ -171,6 +171,7 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
     bool counted = false;        // holds memory in the account
     bool exit_failed = false;
   };
+  static_assert(sizeof(Thread) <= 192, "the simulator's memory per simulated thread is a budget");
   // One thread joining another: an entry of the target's watch list.
   struct Watch {
     std::uint32_t waiter;

@@ -128,7 +128,7 @@ TEST(Memory, S3LectureHitsTheRamWallAndTheOomKillerLosesEverything) {
   EXPECT_EQ(m.failed, static_cast<std::uint64_t>(fatal));
   EXPECT_EQ(m.completed, 0u);
   EXPECT_EQ(r->model->main_state(), models::TaskState::kFailed);
-  EXPECT_NE(r->result.detail.find("killed"), std::string::npos);
+  EXPECT_NE(r->result.detail.find("the OOM killer ended the process"), std::string::npos);
 }
 
 // on_oom: swap. Two threads of 1 MiB resident on 1 MiB of RAM: once the
@@ -219,6 +219,30 @@ main:
   ASSERT_TRUE(r->completed());
   EXPECT_EQ(r->logs(), std::vector<std::string>{"caught RuntimeError('can't start new thread')"});
   EXPECT_EQ(r->model->main_state(), models::TaskState::kDone);
+}
+
+// Thread per connection: with socket_per_thread each thread also holds its
+// connection's socket buffers in RAM.
+TEST(Memory, EachConnectionThreadHoldsItsSocketBuffers) {
+  models::ThreadOptions o;
+  o.socket_per_thread = true;
+  const auto r = run_threads(connections(1'000, "1s"), "linux-modern", o);
+  ASSERT_TRUE(r->completed());
+  const models::MachineProfile& p = r->profile;
+  ASSERT_GT(p.socket_buffer, 0);
+  const models::Metrics m = r->model->metrics();
+  EXPECT_EQ(m.memory.by_kind.at("buffers.resident"), 1'000 * p.socket_buffer);
+  EXPECT_EQ(m.memory.peak_resident, 1'000 * (p.stack_resident + p.kernel_stack + p.socket_buffer));
+}
+
+// The simulator's own cost: a later issue runs 100,000 threads at once, so a
+// simulated thread must cost the simulator a few hundred bytes at most.
+TEST(Memory, AHundredThousandThreadsCostTheSimulatorLittle) {
+  const auto r = run_threads(connections(100'000, "1s"), "ideal");
+  ASSERT_TRUE(r->completed());
+  EXPECT_EQ(r->model->metrics().peak_tasks, 100'000);
+  EXPECT_EQ(r->model->metrics().completed, 100'000u);
+  EXPECT_LT(r->model->memory_bytes() / 100'000, 400u);
 }
 
 }  // namespace
