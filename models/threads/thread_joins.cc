@@ -12,11 +12,6 @@
 #include "sim/check.h"
 
 namespace concsim::models {
-namespace {
-
-constexpr std::uint32_t kNoWatch = 0xFFFFFFFF;
-
-}  // namespace
 
 void ThreadModel::watch(std::uint32_t target, std::uint32_t waiter) {
   std::uint32_t w;

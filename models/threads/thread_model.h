@@ -193,15 +193,15 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
     std::int64_t unfinished = 0;
   };
 
+  static constexpr std::uint32_t kNoWatch = 0xFFFFFFFF;
+  static constexpr std::uint32_t kModel = Recorder::kNoTask;  // trace lines of the model itself
+
   enum class Tag : std::uint8_t { kSwitchDone, kBurstDone, kTimer, kWake };
   static std::uint64_t tag(Tag kind, std::uint32_t index, std::uint32_t gen = 0) {
     return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(index) << 24) | (gen & 0xFFFFFF);
   }
 
-  // threads and cores (thread_model.cc)
-  std::uint32_t new_thread(std::uint32_t function, const std::vector<Value>& args, std::string_view name,
-                           bool executor);
-  bool create(std::uint32_t thread);
+  // cores, the run queue, blocking (thread_model.cc)
   void make_runnable(std::uint32_t thread);
   void kick();
   void dispatch(int core);
@@ -209,12 +209,22 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   void run_burst(int core);
   void after_burst(int core);
   void run_interpreter(int core, Resume resume);
-  bool handle(int core, std::uint32_t thread, Request& req, Resume* next);
   void start_cpu(int core, std::uint32_t thread, sim::Duration d, BurstKind kind, After after);
   void block(int core, std::uint32_t thread, Wait wait, SpanKind span);
-  void block_in_syscall(int core);
   void wake(std::uint32_t thread, Resume r);
   void preempt(int core, bool yielded);
+
+  // requests, timers, cancellation (thread_requests.cc)
+  bool handle(int core, std::uint32_t thread, Request& req, Resume* next);
+  void block_in_syscall(int core);
+  void on_timer(std::uint32_t thread, std::uint32_t gen);
+  bool take_cancel(std::uint32_t thread, Resume* next);
+  bool request_cancel(std::uint32_t target);
+
+  // creating and ending threads, limits (thread_lifecycle.cc)
+  std::uint32_t new_thread(std::uint32_t function, const std::vector<Value>& args, std::string_view name,
+                           bool executor);
+  bool create(std::uint32_t thread);
   bool spawn(int core, std::uint32_t thread, const Request& req, bool executor, Resume* next);
   bool finish_spawn(int core, std::uint32_t thread, Resume* next);
   void finish_thread(int core, std::uint32_t thread);
@@ -223,9 +233,6 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   void note_limit(LimitKind which);
   void kill_process();
   void end_run(std::string detail);
-  void on_timer(std::uint32_t thread, std::uint32_t gen);
-  bool take_cancel(std::uint32_t thread, Resume* next);
-  bool request_cancel(std::uint32_t target);
 
   // joins (thread_joins.cc)
   bool join_request(int core, std::uint32_t thread, Request& req, Resume* next);
