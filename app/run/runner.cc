@@ -1,5 +1,6 @@
 #include "app/run/runner.h"
 
+#include "app/load/machine.h"
 #include "sim/check.h"
 
 #ifndef CONCSIM_VERSION
@@ -7,6 +8,75 @@
 #endif
 
 namespace concsim::run {
+namespace {
+
+// Model "threads": the same program as OS threads on the workload's machine
+// profile. Fills the fields the event loop's path fills, plus metrics.
+// Throws load::ConfigError when the machine profile cannot be loaded.
+void run_threads(const load::Workload& w, const RunOptions& options, RunOutput& out) {
+  const models::MachineProfile profile = load::load_machine(w.machine);
+  sim::Simulation simulation(w.seed);
+  models::ThreadOptions to;
+  // The workload key threads.on_limit (refuse or queue) is not read yet:
+  // a refused spawn raises, as Python's Thread.start() does.
+  to.record = options.record;
+  to.record_limit = options.record_limit;
+  models::ThreadModel model(simulation, w.compiled, profile, to);
+  const std::uint32_t main = w.compiled.find_function("main");
+  CONCSIM_CHECK(main != models::kNone, "a loaded workload always has main");
+  model.start(main);
+
+  sim::RunLimits limits;
+  limits.horizon = w.horizon;
+  limits.max_events = w.max_events;
+  const sim::RunResult r = simulation.run(limits);
+
+  out.reason = r.reason;
+  out.events = simulation.events_processed();
+  out.waiting = r.waiting;
+  out.detail = r.detail;
+  out.end_time = model.finished() ? model.finish_time() : r.end_time;
+  if (model.finished() && r.reason == sim::StopReason::kStopped && r.detail == models::ThreadModel::kFinishedDetail) {
+    out.status = "completed";
+    out.detail.clear();
+  } else if (model.stats().killed) {
+    out.status = "killed";  // the OOM killer: a result of the run, reported as a failure
+  } else {
+    out.status = sim::to_string(r.reason);
+  }
+  switch (r.reason) {
+    case sim::StopReason::kStalled:
+    case sim::StopReason::kTimeOverflow:
+      out.exit_code = 1;
+      break;
+    case sim::StopReason::kStopped:
+      out.exit_code = out.status == "completed" ? 0 : 1;
+      break;
+    default:
+      break;
+  }
+  out.main_state = models::to_string(model.main_state());
+  out.main_result = model.main_result();
+  if (out.status == "completed" && model.main_state() == models::TaskState::kFailed) {
+    out.exit_code = 1;
+    out.detail = "main raised " + out.main_result;
+  }
+  out.tasks = model.task_summaries();
+  out.metrics = model.metrics();
+  out.threads = model.stats();
+  for (std::size_t i = 0; i < w.compiled.shared.size(); ++i) {
+    out.shared.emplace_back(w.compiled.shared[i].name, model.store().format(model.shared()[i], &model, true));
+  }
+  for (const models::TraceLine& l : model.recorder().lines()) {
+    out.trace.push_back(NamedLine{l.t, model.task_name(l.task), l.event});
+  }
+  for (const models::Span& s : model.recorder().spans()) {
+    out.spans.push_back(NamedSpan{model.task_name(s.task), s.task, s.kind, s.start, s.end});
+  }
+  out.trace_truncated = model.recorder().truncated();
+}
+
+}  // namespace
 
 RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   RunOutput out;
@@ -15,6 +85,11 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.model = w.model;
   out.machine = w.machine;
   out.seed = w.seed;
+
+  if (w.model == "threads") {
+    run_threads(w, options, out);
+    return out;
+  }
 
   sim::Simulation simulation(w.seed);
   models::LoopOptions lo;

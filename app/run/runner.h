@@ -12,7 +12,9 @@
 
 #include "app/load/workload.h"
 #include "models/loop/event_loop.h"
+#include "models/metrics.h"
 #include "models/program/trace.h"
+#include "models/threads/thread_model.h"
 #include "sim/simulation.h"
 
 namespace concsim::run {
@@ -61,6 +63,11 @@ struct RunOutput {
   sim::Duration loop_idle = 0;
   int executor_workers = 0;
   std::vector<std::pair<std::string, std::string>> shared;  // final values
+
+  // The thread model's results (model "threads"); the event loop will fill
+  // `metrics` too.
+  models::Metrics metrics;
+  models::ThreadStats threads;
 
   std::vector<NamedLine> trace;
   std::vector<NamedSpan> spans;
