@@ -16,8 +16,12 @@ struct LaterFirst {
 
 }  // namespace
 
-int EventQueue::bucket_for(std::uint64_t time, std::uint64_t last) {
-  return time == last ? 0 : 64 - std::countl_zero(time ^ last);
+std::size_t EventQueue::bucket_for(std::uint64_t time, std::uint64_t last) {
+  const std::uint64_t diff = time ^ last;
+  if (diff == 0) return 0;
+  const int level = (63 - std::countl_zero(diff)) / kDigitBits;
+  const std::uint64_t digit = (time >> (level * kDigitBits)) & (kDigits - 1);
+  return 1 + static_cast<std::size_t>(level) * kDigits + static_cast<std::size_t>(digit);
 }
 
 EventId EventQueue::push(Time time, Priority priority, EventHandler* handler,
@@ -26,12 +30,12 @@ EventId EventQueue::push(Time time, Priority priority, EventHandler* handler,
                 "an event may not be scheduled before the last event taken");
   CONCSIM_CHECK(next_seq_ <= QueuedEvent::kSeqMask, "event sequence space exhausted");
   const std::uint64_t seq = next_seq_++;
-  QueuedEvent e{time, (static_cast<std::uint64_t>(priority) << 56) | seq, handler, tag};
-  const int b = bucket_for(static_cast<std::uint64_t>(time), last_);
+  const QueuedEvent e{time, (static_cast<std::uint64_t>(priority) << 56) | seq, handler, tag};
+  const std::size_t b = bucket_for(static_cast<std::uint64_t>(time), last_);
   if (b == 0) {
     push_front_heap(e);
   } else {
-    buckets_[static_cast<std::size_t>(b)].push_back(e);
+    append(b, e);
   }
   ++stored_;
   ++live_;
@@ -55,47 +59,112 @@ bool EventQueue::cancel(EventId id) {
   return true;
 }
 
+void EventQueue::grow(std::vector<QueuedEvent>& v) {
+  const std::size_t before = v.capacity();
+  v.reserve(before < 8 ? 8 : 2 * before);
+  capacity_ += v.capacity() - before;
+}
+
 void EventQueue::push_front_heap(const QueuedEvent& e) {
   auto& h = buckets_[0];
-  h.push_back(e);
+  reserve_one(h);
+  // Field by field: copying a QueuedEvent just built on the stack goes
+  // through 16-byte loads of 8-byte stores, which stalls store forwarding.
+  h.emplace_back(e.time, e.order, e.handler, e.tag);
   std::push_heap(h.begin(), h.end(), LaterFirst{});
 }
 
 QueuedEvent EventQueue::pop_front_heap() {
   auto& h = buckets_[0];
-  std::pop_heap(h.begin(), h.end(), LaterFirst{});
+  // Usually the front heap holds a single event; skip the heap machinery then.
+  if (h.size() > 1) std::pop_heap(h.begin(), h.end(), LaterFirst{});
   QueuedEvent e = h.back();
   h.pop_back();
   return e;
 }
 
-void EventQueue::refill() {
-  std::size_t b = 1;
-  while (buckets_[b].empty()) {
-    ++b;
-    CONCSIM_CHECK(b < kBuckets, "refill of an empty queue");
+// Inlined by hand-holding: GCC otherwise keeps it out of line because of the
+// vector's growth path, and it runs for every event scheduled.
+[[gnu::always_inline]] inline void EventQueue::append(std::size_t b, const QueuedEvent& e) {
+  bucket_min_[b] = std::min(bucket_min_[b], static_cast<std::uint64_t>(e.time));
+  occupied_[b / 64] |= std::uint64_t{1} << (b % 64);
+  auto& v = buckets_[b];
+  reserve_one(v);
+  // Field by field, as in push_front_heap.
+  v.emplace_back(e.time, e.order, e.handler, e.tag);
+}
+
+std::size_t EventQueue::lowest_bucket() const {
+  for (std::size_t w = 0; w < kWords; ++w) {
+    if (occupied_[w] != 0) return w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
   }
-  auto& src = buckets_[b];
-  std::uint64_t min_time = static_cast<std::uint64_t>(src.front().time);
-  for (const QueuedEvent& e : src) {
-    min_time = std::min(min_time, static_cast<std::uint64_t>(e.time));
+  CONCSIM_CHECK(false, "refill of an empty queue");
+  return 0;
+}
+
+// Inlined for the same reason as append(); it runs once per refill.
+[[gnu::always_inline]] inline void EventQueue::drained(std::size_t b) {
+  bucket_min_[b] = UINT64_MAX;
+  occupied_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
+  // Keep the buffer for the next time this bucket fills, unless the queue
+  // already holds far more capacity than entries: buckets that once held a
+  // burst (the initial fill, say) would otherwise keep their peak size for
+  // the rest of the run. Buckets drained while the burst was still pending
+  // are empty now, and are released by a sweep.
+  if (capacity_ > 2 * stored_ + kSpareCapacity) [[unlikely]] {
+    auto& v = buckets_[b];
+    if (v.capacity() > kKeepCapacity) {
+      capacity_ -= v.capacity();
+      std::vector<QueuedEvent>().swap(v);
+    }
+    swept_capacity_ = std::min(swept_capacity_, capacity_);
+    if (capacity_ > swept_capacity_ + kSpareCapacity) release_empty_buffers();
   }
-  last_ = min_time;
-  // Every entry of bucket b lands in a lower bucket under the new `last_`.
-  std::vector<QueuedEvent> moving;
-  moving.swap(src);
-  for (const QueuedEvent& e : moving) {
-    const int nb = bucket_for(static_cast<std::uint64_t>(e.time), last_);
-    if (nb == 0) {
-      buckets_[0].push_back(e);
-    } else {
-      buckets_[static_cast<std::size_t>(nb)].push_back(e);
+}
+
+void EventQueue::release_empty_buffers() {
+  for (std::size_t b = 1; b < buckets_.size(); ++b) {
+    auto& v = buckets_[b];
+    if (v.empty() && v.capacity() > kKeepCapacity) {
+      capacity_ -= v.capacity();
+      std::vector<QueuedEvent>().swap(v);
     }
   }
-  std::make_heap(buckets_[0].begin(), buckets_[0].end(), LaterFirst{});
-  // Keep the drained vector's capacity for the next time this bucket fills.
-  moving.clear();
-  src.swap(moving);
+  swept_capacity_ = capacity_;
+}
+
+void EventQueue::refill() {
+  const std::size_t b = lowest_bucket();
+  auto& src = buckets_[b];
+  // A local copy: the compiler cannot tell that the appends below leave the
+  // member alone, and would reload it for every entry.
+  const std::uint64_t last = bucket_min_[b];
+  last_ = last;
+  if (src.size() == 1) {
+    // The common case up to thousands of pending events: the lowest bucket
+    // holds one event, which becomes the front heap as it is.
+    buckets_[0].swap(src);
+  } else {
+    // Every entry of bucket b lands in a lower bucket under the new last_,
+    // so appending to those while reading `src` leaves `src` untouched.
+    for (const QueuedEvent& e : src) {
+      const auto t = static_cast<std::uint64_t>(e.time);
+      const std::size_t nb = bucket_for(t, last);
+      if (nb != 0) {
+        bucket_min_[nb] = std::min(bucket_min_[nb], t);
+        occupied_[nb / 64] |= std::uint64_t{1} << (nb % 64);
+      }
+      auto& dst = buckets_[nb];
+      reserve_one(dst);
+      // A plain copy: the source was written long before.
+      dst.push_back(e);
+    }
+    src.clear();
+    if (buckets_[0].size() > 1) {
+      std::make_heap(buckets_[0].begin(), buckets_[0].end(), LaterFirst{});
+    }
+  }
+  drained(b);
 }
 
 bool EventQueue::settle() {
@@ -126,7 +195,7 @@ Time EventQueue::next_time() {
   if (!buckets_[0].empty()) return buckets_[0].front().time;
   // Every time in a lower bucket is below every time in a higher one, so the
   // earliest live event is the minimum of the lowest bucket holding one.
-  for (std::size_t b = 1; b < kBuckets; ++b) {
+  for (std::size_t b = 1; b < buckets_.size(); ++b) {
     bool found = false;
     std::uint64_t earliest = 0;
     for (const QueuedEvent& e : buckets_[b]) {
@@ -151,8 +220,8 @@ QueuedEvent EventQueue::pop() {
 }
 
 std::size_t EventQueue::memory_bytes() const {
-  std::size_t bytes = 0;
-  for (const auto& b : buckets_) bytes += b.capacity() * sizeof(QueuedEvent);
+  std::size_t bytes = capacity_ * sizeof(QueuedEvent) + sizeof(buckets_) + sizeof(bucket_min_) +
+                      sizeof(occupied_);
   // An unordered_set node is about a key, a next pointer and a cached hash.
   bytes += cancelled_.size() * (sizeof(std::uint64_t) + 2 * sizeof(void*)) +
            cancelled_.bucket_count() * sizeof(void*);

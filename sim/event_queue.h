@@ -7,12 +7,17 @@
 //
 // Implementation: a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990) keyed by
 // time, which relies on the discrete-event invariant that nothing is scheduled
-// before the last event taken. Bucket k > 0 holds events whose time first
-// differs from `last_` in bit k-1; bucket 0 holds the events at exactly
-// `last_`, kept as a binary heap on (priority, sequence). A performance trick:
-// unlike a binary heap over all events, buckets are appended and drained
-// sequentially, so the cost per event stays nearly flat from a thousand to a
-// million pending events (see reports/performance.md).
+// before the last event taken. It works on digits of kDigitBits bits rather
+// than single bits, so an event moves between buckets fewer times before it
+// reaches the front: a bucket holds the events whose time first differs from
+// `last_` in a given digit, with a given value of that digit; bucket 0 holds
+// the events at exactly `last_`, kept as a binary heap on (priority,
+// sequence). A performance trick: unlike a binary heap over all events,
+// buckets are appended and drained sequentially, so the cost per event stays
+// nearly flat from a thousand to a million pending events (see
+// reports/performance.md). Drained buckets give their buffers back once the
+// queue holds much more capacity than events, so a burst does not stay
+// allocated for the rest of the run.
 //
 // Cancellation is lazy: a cancelled event stays in its bucket and is dropped
 // when it reaches the front. Contract: cancel only events that have not run
@@ -95,11 +100,47 @@ class EventQueue {
   [[nodiscard]] std::size_t memory_bytes() const;
 
  private:
-  static constexpr int kBuckets = 65;
+  // Buckets are keyed by the highest digit of kDigitBits bits in which a time
+  // differs from last_ (its level) and by the value of that digit. Bucket 0
+  // holds the times equal to last_; bucket 1 + level * kDigits + digit the
+  // others. Bucket numbers increase with the times they hold.
+  static constexpr int kDigitBits = 4;
+  static constexpr int kDigits = 1 << kDigitBits;
+  // Times are non-negative, so they differ from last_ in bits 0..62 at most.
+  static constexpr int kLevels = (63 + kDigitBits - 1) / kDigitBits;
+  static constexpr int kBuckets = 1 + kLevels * kDigits;
+  static constexpr int kWords = (kBuckets + 63) / 64;
+  // A drained bucket keeps up to this many entries of capacity whatever the
+  // queue holds in total, and the queue as a whole keeps this many spare.
+  static constexpr std::size_t kKeepCapacity = 64;
+  static constexpr std::size_t kSpareCapacity = 4096;
 
-  static int bucket_for(std::uint64_t time, std::uint64_t last);
+  static std::size_t bucket_for(std::uint64_t time, std::uint64_t last);
+  static constexpr std::array<std::uint64_t, kBuckets> all_max() {
+    std::array<std::uint64_t, kBuckets> a{};
+    a.fill(UINT64_MAX);
+    return a;
+  }
+  // Makes room for one more entry in `v`, keeping capacity_ up to date.
+  void reserve_one(std::vector<QueuedEvent>& v) {
+    if (v.size() == v.capacity()) [[unlikely]] grow(v);
+    // Telling the compiler that there is room now removes the vector's own
+    // growth path from the append that follows, and with it the registers
+    // and stack frame it needs on the hot path.
+    if (v.size() == v.capacity()) __builtin_unreachable();
+  }
+  void grow(std::vector<QueuedEvent>& v);
   void push_front_heap(const QueuedEvent& e);
   QueuedEvent pop_front_heap();
+  // Appends to bucket b >= 1, keeping its minimum and occupancy bit.
+  void append(std::size_t b, const QueuedEvent& e);
+  // The lowest non-empty bucket above 0. Requires one.
+  [[nodiscard]] std::size_t lowest_bucket() const;
+  // Marks bucket b empty and, if the queue holds far more capacity than
+  // entries, releases its buffer and perhaps those of other empty buckets.
+  void drained(std::size_t b);
+  // Releases the buffers of all empty buckets above kKeepCapacity.
+  void release_empty_buffers();
   // Moves the earliest non-empty bucket into bucket 0. Requires some event.
   void refill();
   // Drops cancelled events from the front; returns false if none is left.
@@ -108,10 +149,20 @@ class EventQueue {
   void drop_cancelled_front();
 
   std::array<std::vector<QueuedEvent>, kBuckets> buckets_;
+  // Per bucket, the smallest time in it (UINT64_MAX when empty), and an
+  // occupancy bitmap: refill() finds the bucket and the new last_ without
+  // scanning buckets or entries. Bucket 0 is never marked.
+  std::array<std::uint64_t, kBuckets> bucket_min_ = all_max();
+  std::array<std::uint64_t, kWords> occupied_{};
   std::uint64_t last_ = 0;       // time of the last event taken, as unsigned
   std::uint64_t next_seq_ = 1;   // sequence counter; 0 is reserved for "none"
   std::size_t stored_ = 0;       // entries in buckets, cancelled ones included
   std::size_t live_ = 0;         // entries not cancelled
+  std::size_t capacity_ = 0;     // entries' worth of capacity in all buckets
+  // capacity_ after the last release_empty_buffers(), lowered by later
+  // releases: another sweep waits until kSpareCapacity more is allocated,
+  // so sweeps cannot repeat while non-empty buckets hold the excess.
+  std::size_t swept_capacity_ = 0;
   std::unordered_set<std::uint64_t> cancelled_;
 };
 
