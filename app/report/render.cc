@@ -62,10 +62,10 @@ void write_table(std::ostream& out, const run::RunOutput& r) {
   }
   if (!r.loop.blocking_calls.empty()) {
     out << "\nblocking calls\n";
-    std::vector<std::vector<std::string>> rows{{"task", "start", "duration", "tasks delayed", "max lateness"}};
+    std::vector<std::vector<std::string>> rows{{"task", "start", "duration", "callbacks delayed", "max lateness"}};
     for (const auto& b : r.loop.blocking_calls) {
       rows.push_back({r.tasks.at(b.task).name, sim::format_seconds(b.start), sim::format_duration(b.duration),
-                      std::to_string(b.delayed_tasks), sim::format_duration(b.max_lateness)});
+                      std::to_string(b.callbacks_delayed), sim::format_duration(b.max_lateness)});
     }
     table(out, rows, "  ");
   }
@@ -124,7 +124,7 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
         .field("task", r.tasks.at(b.task).name)
         .field("start_ns", static_cast<std::int64_t>(b.start))
         .field("duration_ns", static_cast<std::int64_t>(b.duration))
-        .field("tasks_delayed", static_cast<std::uint64_t>(b.delayed_tasks))
+        .field("callbacks_delayed", b.callbacks_delayed)
         .field("max_lateness_ns", static_cast<std::int64_t>(b.max_lateness))
         .end_object();
   }

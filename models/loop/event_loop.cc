@@ -83,8 +83,7 @@ void EventLoop::on_event(std::uint64_t t) {
       stats_.busy += busy_for_;
       busy_task_ = Recorder::kNoTask;
       if (options_.trace_phases) trace(Recorder::kNoTask, "timers: " + std::to_string(fired_timers_.size()) + " due");
-      for (const Callback& cb : fired_timers_) ready_.push_back(cb);
-      fired_timers_.clear();
+      move_to_ready(fired_timers_);
       ntodo_ = ready_.size();
       run_ready();
       break;
@@ -133,8 +132,7 @@ void EventLoop::iterate() {
                                  std::to_string(io) + " I/O ready, " + std::to_string(ready_.size()) +
                                  " callbacks ready");
   }
-  for (const Callback& cb : io_ready_) ready_.push_back(cb);
-  io_ready_.clear();
+  move_to_ready(io_ready_);
   const sim::Duration cost = options_.poll_cost + options_.per_event_cost * static_cast<sim::Duration>(io);
   if (cost > 0) {
     // The select() call and the handling of each event keep the loop thread
@@ -148,12 +146,25 @@ void EventLoop::iterate() {
   }
   // Phase 2: timers that are due move to the ready queue.
   if (options_.trace_phases) trace(Recorder::kNoTask, "timers: " + std::to_string(fired_timers_.size()) + " due");
-  for (const Callback& cb : fired_timers_) ready_.push_back(cb);
-  fired_timers_.clear();
+  move_to_ready(fired_timers_);
   // Phase 3: run what is ready now; later arrivals wait for the next round.
   ntodo_ = ready_.size();
   if (options_.trace_phases) trace(Recorder::kNoTask, "run: " + std::to_string(ntodo_) + " callbacks");
   run_ready();
+}
+
+// Moves due timers or finished I/O to the ready queue. Their ready time
+// becomes now: the time they waited before now was already charged to the
+// busy period that held them up, and every later period starts at or after
+// now, so no lateness changes, and the ready queue stays in order of ready
+// time, which account_wait relies on.
+void EventLoop::move_to_ready(std::vector<Callback>& from) {
+  for (Callback cb : from) {
+    cb.ready_at = sim_.now();
+    ready_.push_back(cb);
+  }
+  from.clear();
+  stats_.max_ready = std::max<std::uint64_t>(stats_.max_ready, ready_.size());
 }
 
 void EventLoop::run_ready() {
@@ -180,44 +191,34 @@ void EventLoop::end_iteration() {
 }
 
 // Lateness: the work that became ready while the loop thread was held by
-// `task` from `from` to `to` waited until `to`.
+// `task` from `from` to `to` waited until `to`. Each of the three queues is
+// in order of ready time (entries are appended as they become ready), so
+// the earliest is at the front and the delayed ones are a prefix: O(log n).
 void EventLoop::account_wait(sim::Time from, sim::Time to, bool blocked, std::uint32_t task) {
-  sim::Duration worst = 0;
-  std::vector<std::uint32_t> delayed;
-  auto consider = [&](const Callback& cb) {
-    const sim::Duration late = to - std::max(cb.ready_at, from);
-    if (late <= 0) return;
-    worst = std::max(worst, late);
-    std::uint32_t who = Recorder::kNoTask;
-    switch (cb.kind) {
-      case CbKind::kStep:
-      case CbKind::kWakeup: who = cb.a; break;
-      case CbKind::kSetResult:
-      case CbKind::kReleaseWaiter:
-      case CbKind::kExecutorDone: {
-        const Future* f = cb.kind == CbKind::kExecutorDone ? get(jobs_[cb.a].future)
-                                                           : get(FutRef{cb.a, cb.gen});
-        if (f != nullptr && f->kind == FutKind::kPlain) who = f->owner;
-        break;
-      }
-      default: break;
-    }
-    if (who != task && who != Recorder::kNoTask &&
-        std::find(delayed.begin(), delayed.end(), who) == delayed.end()) {
-      delayed.push_back(who);
-    }
+  sim::Time earliest = to;
+  std::uint64_t delayed = 0;
+  auto scan = [&](const auto& queue) {
+    if (queue.empty()) return;
+    earliest = std::min(earliest, queue.front().ready_at);
+    const auto first_on_time = std::lower_bound(
+        queue.begin(), queue.end(), to, [](const Callback& cb, sim::Time t) { return cb.ready_at < t; });
+    delayed += static_cast<std::uint64_t>(first_on_time - queue.begin());
   };
-  for (const Callback& cb : ready_) consider(cb);
-  for (const Callback& cb : fired_timers_) consider(cb);
-  for (const Callback& cb : io_ready_) consider(cb);
+  scan(ready_);
+  scan(fired_timers_);
+  scan(io_ready_);
+  const sim::Duration worst = delayed > 0 ? to - std::max(earliest, from) : 0;
   if (worst > stats_.longest_stall) {
     stats_.longest_stall = worst;
     stats_.longest_stall_task = task;
     stats_.longest_stall_at = from;
   }
   if (blocked) {
-    stats_.blocking_calls.push_back(BlockingCall{task, from, to - from,
-                                                 static_cast<std::uint32_t>(delayed.size()), worst});
+    ++stats_.blocking_count;
+    stats_.blocking_max_lateness = std::max(stats_.blocking_max_lateness, worst);
+    if (stats_.blocking_calls.size() < LoopStats::kMaxBlockingCallsListed) {
+      stats_.blocking_calls.push_back(BlockingCall{task, from, to - from, delayed, worst});
+    }
   }
 }
 
@@ -960,13 +961,15 @@ bool EventLoop::gather_cancel(std::uint32_t gather) {
 
 bool EventLoop::acquire(std::uint32_t, std::uint32_t obj) {
   SyncState& s = sync_[obj];
-  bool waiting = false;
-  for (FutRef f : s.waiters) {
-    const Future* fut = get(f);
-    waiting = waiting || (fut != nullptr && fut->state == FutState::kPending);
+  // Waiters that were cancelled or already served are dropped from the
+  // front, so the check below is amortised O(1).
+  while (!s.waiters.empty()) {
+    const Future* fut = get(s.waiters.front());
+    if (fut != nullptr && fut->state == FutState::kPending) break;
+    s.waiters.pop_front();
   }
   // A newcomer never overtakes a waiter (asyncio 3.11 locked()).
-  if (s.value > 0 && !waiting) {
+  if (s.value > 0 && s.waiters.empty()) {
     s.value -= 1;
     return true;
   }

@@ -56,7 +56,9 @@ struct BlockingCall {
   std::uint32_t task;
   sim::Time start;
   sim::Duration duration;
-  std::uint32_t delayed_tasks = 0;   // other tasks whose ready work waited for it
+  // Ready callbacks (in practice one per waiting task: a wake-up, a due timer,
+  // a finished I/O) that became ready before the call ended and had to wait.
+  std::uint64_t callbacks_delayed = 0;
   sim::Duration max_lateness = 0;    // the longest such wait caused by this call
 };
 
@@ -76,7 +78,13 @@ struct LoopStats {
   sim::Duration longest_stall = 0;
   std::uint32_t longest_stall_task = Recorder::kNoTask;
   sim::Time longest_stall_at = 0;
+  // Every blocking call counts here; the first kMaxBlockingCallsListed are
+  // also listed one by one, so a server that blocks in every request keeps a
+  // bounded record.
   std::vector<BlockingCall> blocking_calls;
+  std::uint64_t blocking_count = 0;
+  sim::Duration blocking_max_lateness = 0;
+  static constexpr std::size_t kMaxBlockingCallsListed = 1000;
   std::uint64_t max_ready = 0;
 };
 
@@ -217,6 +225,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   void schedule_iteration();
   void iterate();
   void run_ready();
+  void move_to_ready(std::vector<Callback>& from);
   void end_iteration();
   void run_callback(const Callback& cb);
   void account_wait(sim::Time from, sim::Time to, bool blocked, std::uint32_t task);

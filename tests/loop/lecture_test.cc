@@ -101,7 +101,7 @@ TEST(Lecture, S8BlockingCallFreezesTheLoopAndTheExecutorDoesNot) {
   EXPECT_EQ(b.start, ms(250));
   EXPECT_EQ(b.duration, ms(1000));
   EXPECT_EQ(b.max_lateness, ms(950));
-  EXPECT_EQ(b.delayed_tasks, 1u);
+  EXPECT_EQ(b.callbacks_delayed, 1u);  // the ticker's timer
   EXPECT_EQ(log_time(r, "tick 2"), ms(1250));
   // In the executor the same call takes 1 s on a worker (1.25 s to 2.25 s)
   // and the ticker keeps its 100 ms period throughout.
