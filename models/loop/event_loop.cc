@@ -82,7 +82,7 @@ void EventLoop::on_event(std::uint64_t t) {
     case Tag::kPollDone:
       stats_.busy += busy_for_;
       busy_task_ = Recorder::kNoTask;
-      if (options_.trace_phases) trace(Recorder::kNoTask, "timers: " + std::to_string(fired_timers_.size()) + " due");
+      if (options_.trace_phases) trace(Recorder::kNoTask, [&] { return "timers: " + std::to_string(fired_timers_.size()) + " due"; });
       move_to_ready(fired_timers_);
       ntodo_ = ready_.size();
       run_ready();
@@ -128,9 +128,9 @@ void EventLoop::iterate() {
   // Phase 1: poll. I/O completions that arrived become ready callbacks.
   const std::size_t io = io_ready_.size();
   if (options_.trace_phases) {
-    trace(Recorder::kNoTask, "iteration " + std::to_string(stats_.iterations) + ": poll, " +
+    trace(Recorder::kNoTask, [&] { return "iteration " + std::to_string(stats_.iterations) + ": poll, " +
                                  std::to_string(io) + " I/O ready, " + std::to_string(ready_.size()) +
-                                 " callbacks ready");
+                                 " callbacks ready"; });
   }
   move_to_ready(io_ready_);
   const sim::Duration cost = options_.poll_cost + options_.per_event_cost * static_cast<sim::Duration>(io);
@@ -145,11 +145,11 @@ void EventLoop::iterate() {
     return;
   }
   // Phase 2: timers that are due move to the ready queue.
-  if (options_.trace_phases) trace(Recorder::kNoTask, "timers: " + std::to_string(fired_timers_.size()) + " due");
+  if (options_.trace_phases) trace(Recorder::kNoTask, [&] { return "timers: " + std::to_string(fired_timers_.size()) + " due"; });
   move_to_ready(fired_timers_);
   // Phase 3: run what is ready now; later arrivals wait for the next round.
   ntodo_ = ready_.size();
-  if (options_.trace_phases) trace(Recorder::kNoTask, "run: " + std::to_string(ntodo_) + " callbacks");
+  if (options_.trace_phases) trace(Recorder::kNoTask, [&] { return "run: " + std::to_string(ntodo_) + " callbacks"; });
   run_ready();
 }
 
@@ -345,7 +345,6 @@ void EventLoop::free_future(FutRef r) {
   f->live = false;
   f->gen += 1;
   f->callbacks.clear();
-  f->callbacks.shrink_to_fit();
   free_futures_.push_back(r.index);
 }
 
@@ -362,22 +361,17 @@ void EventLoop::add_done_callback(FutRef r, Callback cb) {
 void EventLoop::remove_done_callback(FutRef r, CbKind kind, std::uint32_t a) {
   Future* f = get(r);
   if (f == nullptr) return;
-  auto& cbs = f->callbacks;
-  cbs.erase(std::remove_if(cbs.begin(), cbs.end(),
-                           [&](const Callback& c) { return c.kind == kind && c.a == a; }),
-            cbs.end());
+  f->callbacks.remove_if([&](const Callback& c) { return c.kind == kind && c.a == a; });
 }
 
 void EventLoop::schedule_callbacks(Future& f) {
   // The callbacks run in the order they were added, each on its own turn of
   // the ready queue (Future.__schedule_callbacks).
-  std::vector<Callback> cbs;
-  cbs.swap(f.callbacks);
   if (f.timer.valid()) {
     sim_.cancel(f.timer);  // the future's timeout handle, cancelled with it
     f.timer = sim::EventId{};
   }
-  for (const Callback& cb : cbs) call_soon(cb);
+  f.callbacks.drain([this](const Callback& cb) { call_soon(cb); });
 }
 
 void EventLoop::set_result(FutRef r, Value v) {
@@ -473,7 +467,7 @@ void EventLoop::start_cpu(std::uint32_t task, sim::Duration d, bool blocking) {
   busy_since_ = sim_.now();
   busy_for_ = d;
   recorder_.state(sim_.now(), task, blocking ? SpanKind::kBlocked : SpanKind::kRunning);
-  trace(task, std::string(blocking ? "block " : "cpu ") + sim::format_duration(d));
+  trace(task, [&] { return std::string(blocking ? "block " : "cpu ") + sim::format_duration(d); });
   sim_.schedule_in(d, *this, tag(Tag::kCpuDone, 0));
 }
 
@@ -481,7 +475,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
   using K = Request::Kind;
   switch (req.kind) {
     case K::kLog:
-      trace(task, "log: " + req.text);
+      trace(task, [&] { return "log: " + req.text; });
       *next = Resume::with(Value::null());
       return true;
     case K::kSpawn: {
@@ -511,7 +505,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       const FutRef f = new_future(FutKind::kPlain, task);
       futures_[f.index].timer = sim_.schedule_in(
           req.duration, *this, tag(req.kind == K::kSleep ? Tag::kTimer : Tag::kIo, f.index, f.gen));
-      trace(task, std::string(req.kind == K::kSleep ? "sleep " : "io ") + sim::format_duration(req.duration));
+      trace(task, [&] { return std::string(req.kind == K::kSleep ? "sleep " : "io ") + sim::format_duration(req.duration); });
       suspend(task, f, PendingOp::kFuture);
       return false;
     }
@@ -532,7 +526,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
         *next = task_outcome(o);
         return true;
       }
-      trace(task, "await " + task_name(other));
+      trace(task, [&] { return "await " + task_name(other); });
       suspend(task, o.future, PendingOp::kFuture);
       return false;
     }
@@ -552,7 +546,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       for (std::uint32_t i = 0; i < children.size(); ++i) {
         add_done_callback(tasks_[children[i].index()].future, Callback{CbKind::kGatherChild, g, i, 0});
       }
-      trace(task, "gather " + store_.format(req.value, this));
+      trace(task, [&] { return "gather " + store_.format(req.value, this); });
       suspend(task, gathers_[g].outer, PendingOp::kFuture);
       return false;
     }
@@ -578,8 +572,8 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
         add_done_callback(tasks_[c.index()].future, Callback{CbKind::kWaitCompletion, w, c.index(), 0});
       }
       tasks_[task].op_a = w;
-      trace(task, "wait " + store_.format(req.value, this) +
-                      (req.has_timeout ? " timeout " + sim::format_duration(req.duration) : ""));
+      trace(task, [&] { return "wait " + store_.format(req.value, this) +
+                      (req.has_timeout ? " timeout " + sim::format_duration(req.duration) : ""); });
       suspend(task, waiter, PendingOp::kWait);
       return false;
     }
@@ -614,7 +608,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
           sim_.schedule_in(req.duration, *this, tag(Tag::kTimer, waiter.index, waiter.gen));
       add_done_callback(tasks_[inner].future, Callback{CbKind::kReleaseWaiter, waiter.index, 0, waiter.gen});
       tasks_[task].op_a = inner;
-      trace(task, "wait_for " + task_name(inner) + " timeout " + sim::format_duration(req.duration));
+      trace(task, [&] { return "wait_for " + task_name(inner) + " timeout " + sim::format_duration(req.duration); });
       suspend(task, waiter, PendingOp::kWaitFor);
       return false;
     }
@@ -628,7 +622,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       }
       for (Value v : targets) {
         if (v.kind != ValueKind::kTask) continue;
-        trace(task, "cancel " + task_name(v.index()));
+        trace(task, [&] { return "cancel " + task_name(v.index()); });
         any = cancel_task(v.index()) || any;
       }
       *next = Resume::with(Value::boolean(any));
@@ -642,7 +636,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       const FutRef f = new_future(FutKind::kPlain, task);
       sync_[req.object].waiters.push_back(f);
       tasks_[task].op_a = req.object;
-      trace(task, "acquire " + program_.sync[req.object].name + " (waits)");
+      trace(task, [&] { return "acquire " + program_.sync[req.object].name + " (waits)"; });
       suspend(task, f, PendingOp::kAcquire);
       return false;
     }
@@ -732,7 +726,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
     case K::kExecutor: {
       const FutRef f = new_future(FutKind::kPlain, task);
       submit_job(task, program_.spawns[req.spec].function, req.args, req.text, f);
-      trace(task, "run_in_executor " + req.text);
+      trace(task, [&] { return "run_in_executor " + req.text; });
       suspend(task, f, PendingOp::kFuture);
       return false;
     }
@@ -740,7 +734,7 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       finish(task, req.flag, req.value);
       return false;
     case K::kRunaway:
-      trace(task, "stopped: no await in " + std::to_string(Interpreter::kMaxInstructionsPerStep) + " steps");
+      trace(task, [&] { return "stopped: no await in " + std::to_string(Interpreter::kMaxInstructionsPerStep) + " steps"; });
       sim_.stop("task " + task_name(task) + " ran " + std::to_string(Interpreter::kMaxInstructionsPerStep) +
                 " instructions without awaiting (an endless loop?)");
       finished_ = true;
@@ -892,9 +886,9 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
   if (cancelled) {
     trace(task, "cancelled");
   } else if (failed) {
-    trace(task, "failed: " + store_.format(v, this));
+    trace(task, [&] { return "failed: " + store_.format(v, this); });
   } else {
-    trace(task, "done -> " + store_.format(v, this, true));
+    trace(task, [&] { return "done -> " + store_.format(v, this, true); });
   }
   Future& f = futures_[t.future.index];
   if (cancelled) {
@@ -920,7 +914,7 @@ void EventLoop::on_main_finished() {
     // (asyncio walks a WeakSet, whose order follows memory addresses).
     for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
       if (tasks_[i].end < 0) {
-        trace(main_, "asyncio.run: cancel " + task_name(i));
+        trace(main_, [&] { return "asyncio.run: cancel " + task_name(i); });
         cancel_task(i);
       }
     }
@@ -1078,7 +1072,7 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         r = Resume::with(Value::null());
         continue;
       case K::kLog:
-        trace(id, "log: " + req.text);
+        trace(id, [&] { return "log: " + req.text; });
         r = Resume::with(Value::null());
         continue;
       case K::kFinished: {
@@ -1087,7 +1081,7 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         job.result = req.value;
         job.end = sim_.now();
         recorder_.close(sim_.now(), id);
-        trace(id, job.failed ? "failed: " + store_.format(job.result, this) : "done -> " + store_.format(job.result, this, true));
+        trace(id, [&] { return job.failed ? "failed: " + store_.format(job.result, this) : "done -> " + store_.format(job.result, this, true); });
         // The result reaches the loop with call_soon_threadsafe.
         call_soon(Callback{CbKind::kExecutorDone, j, 0, 0});
         worker_job_[worker] = kIdle;
@@ -1161,7 +1155,7 @@ std::size_t EventLoop::memory_bytes() const {
   std::size_t bytes = tasks_.capacity() * sizeof(Task) + futures_.capacity() * sizeof(Future) +
                       ready_.size() * sizeof(Callback) + store_.memory_bytes();
   for (const Task& t : tasks_) bytes += t.core.memory_bytes(program_) - sizeof(TaskCore);
-  for (const Future& f : futures_) bytes += f.callbacks.capacity() * sizeof(Callback);
+  for (const Future& f : futures_) bytes += f.callbacks.memory_bytes();
   return bytes;
 }
 

@@ -140,6 +140,56 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     std::uint32_t gen;  // of the future named by a (or b for kWakeup)
     sim::Time ready_at = 0;
   };
+  // Done callbacks of a future. Almost every future has exactly one (the
+  // task awaiting it), so the first lives inline and only more allocate: a
+  // performance trick that removes an allocation per await.
+  class CallbackList {
+   public:
+    void push_back(const Callback& cb) {
+      if (!has_first_) {
+        first_ = cb;
+        has_first_ = true;
+      } else {
+        more_.push_back(cb);
+      }
+    }
+    [[nodiscard]] bool empty() const { return !has_first_; }
+    void clear() {
+      has_first_ = false;
+      more_.clear();
+    }
+    template <class Pred>
+    void remove_if(Pred pred) {
+      std::vector<Callback> all = take();
+      for (const Callback& cb : all) {
+        if (!pred(cb)) push_back(cb);
+      }
+    }
+    // Removes and returns every callback, in the order added.
+    std::vector<Callback> take() {
+      std::vector<Callback> out;
+      if (has_first_) out.push_back(first_);
+      out.insert(out.end(), more_.begin(), more_.end());
+      clear();
+      return out;
+    }
+    template <class F>
+    void drain(F f) {
+      if (!has_first_) return;
+      const Callback first = first_;
+      std::vector<Callback> more;
+      more.swap(more_);
+      has_first_ = false;
+      f(first);
+      for (const Callback& cb : more) f(cb);
+    }
+    [[nodiscard]] std::size_t memory_bytes() const { return more_.capacity() * sizeof(Callback); }
+
+   private:
+    Callback first_{};
+    bool has_first_ = false;
+    std::vector<Callback> more_;
+  };
   enum class FutState : std::uint8_t { kPending, kDone, kCancelled };
   enum class FutKind : std::uint8_t { kPlain, kTask, kGather };
   struct Future {
@@ -151,7 +201,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     std::uint32_t owner = 0;      // task for kTask, gather for kGather
     Value value;
     sim::EventId timer;           // a timer to cancel with the future
-    std::vector<Callback> callbacks;
+    CallbackList callbacks;
   };
 
   // ---- tasks ----
@@ -271,7 +321,15 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   Value exception(std::string_view type, std::string_view message) {
     return store_.make_exception(type, message);
   }
-  void trace(std::uint32_t task, std::string event) { recorder_.line(sim_.now(), task, std::move(event)); }
+  // Callers that build the text pass a lambda, so nothing is formatted once
+  // the trace is full.
+  template <class MakeText>
+  void trace(std::uint32_t task, MakeText make) {
+    if (recorder_.accepting_lines()) recorder_.line(sim_.now(), task, std::string(make()));
+  }
+  void trace(std::uint32_t task, const char* event) {
+    if (recorder_.accepting_lines()) recorder_.line(sim_.now(), task, event);
+  }
 
   sim::Simulation& sim_;
   const Program& program_;

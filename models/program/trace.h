@@ -44,22 +44,29 @@ class Recorder {
       : enabled_(enabled), limit_(limit) {}
 
   [[nodiscard]] bool enabled() const { return enabled_; }
+  // Whether a line would be kept: callers skip formatting one otherwise (a
+  // performance trick: most events of a large run are past the limit).
+  [[nodiscard]] bool accepting_lines() {
+    if (enabled_ && lines_.size() >= limit_) truncated_ = true;
+    return enabled_ && lines_.size() < limit_;
+  }
   void line(sim::Time t, std::uint32_t task, std::string event) {
-    if (!enabled_) return;
-    if (lines_.size() >= limit_) {
-      truncated_ = true;
-      return;
-    }
+    if (!accepting_lines()) return;
     lines_.push_back(TraceLine{t, task, std::move(event)});
   }
   // Opens a span of `kind` for `task` at t, closing the task's open span.
   void state(sim::Time t, std::uint32_t task, SpanKind kind) {
     if (!enabled_) return;
-    close(t, task);
     if (spans_.size() >= limit_) {
+      // Full: close what is open once, then record nothing more.
       truncated_ = true;
+      if (!open_.empty()) {
+        for (const auto& [id, index] : open_) spans_[index].end = t;
+        open_.clear();
+      }
       return;
     }
+    close(t, task);
     open_[task] = spans_.size();
     spans_.push_back(Span{task, kind, t, t});
   }
