@@ -16,6 +16,54 @@ std::string pad(const std::string& s, std::size_t width) {
 
 std::string time_or_dash(sim::Time t) { return t < 0 ? "-" : sim::format_seconds(t); }
 
+// A size for people: the largest binary unit below 1024 of it, one decimal,
+// computed from integers ("26.6MiB"); exact byte counts are in the JSON.
+std::string human_size(std::int64_t bytes) {
+  static constexpr std::array<const char*, 5> kUnits{"B", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t u = 0;
+  std::int64_t scale = 1;
+  while (u + 1 < kUnits.size() && bytes >= scale * 1024) {
+    scale *= 1024;
+    ++u;
+  }
+  return (u == 0 ? std::to_string(bytes) : fixed(bytes, scale, 1)) + kUnits[u];
+}
+
+std::string percent(std::int64_t num, std::int64_t den) { return ratio(num * 100, den, 1) + "%"; }
+
+std::string throughput(const models::Metrics& m) {
+  return m.end_ns > 0 ? fixed(static_cast<std::int64_t>(m.completed) * sim::kSecond, m.end_ns, 1) : "0.0";
+}
+
+// The metrics every model reports, as summary rows.
+void metric_rows(const run::RunOutput& r, std::vector<std::vector<std::string>>& rows) {
+  const models::Metrics& m = r.metrics;
+  rows.push_back({"tasks", "completed " + std::to_string(m.completed) + ", failed " + std::to_string(m.failed) +
+                               ", at most " + std::to_string(m.peak_tasks) + " at once"});
+  rows.push_back({"throughput", throughput(m) + " tasks/s"});
+  const models::LatencySummary& l = m.latency;
+  rows.push_back({"latency", "mean " + sim::format_duration(l.mean) + ", p50 " + sim::format_duration(l.p50) +
+                                 ", p90 " + sim::format_duration(l.p90) + ", p99 " + sim::format_duration(l.p99) +
+                                 ", p99.9 " + sim::format_duration(l.p999) + ", max " + sim::format_duration(l.max)});
+  std::string kinds;
+  for (const auto& [kind, bytes] : m.memory.by_kind) {
+    if (bytes == 0) continue;
+    kinds += (kinds.empty() ? "" : ", ") + kind + " " + human_size(bytes);
+  }
+  rows.push_back({"memory", "peak resident " + human_size(m.memory.peak_resident) + ", reserved " +
+                                human_size(m.memory.peak_reserved) + (kinds.empty() ? "" : " (" + kinds + ")")});
+  const std::int64_t total = static_cast<std::int64_t>(m.cpu.cores) * m.end_ns;
+  rows.push_back({"cpu", "useful " + percent(m.cpu.useful_ns, total) + ", system " + percent(m.cpu.system_ns, total) +
+                             ", switching " + percent(m.cpu.switch_ns, total) +
+                             (m.cpu.swap_ns > 0 ? ", swapping " + percent(m.cpu.swap_ns, total) : "") + ", idle " +
+                             percent(m.cpu.idle_ns, total) + " of " + std::to_string(m.cpu.cores) + " cores"});
+  rows.push_back({"context switches", std::to_string(m.context_switches.voluntary) + " voluntary, " +
+                                          std::to_string(m.context_switches.involuntary) + " involuntary"});
+  rows.push_back({"limit hit", m.limit_hit ? m.limit_hit->which + " at " + sim::format_seconds(m.limit_hit->at_ns) +
+                                                 " with " + std::to_string(m.limit_hit->threads) + " threads"
+                                           : "none"});
+}
+
 // A simple left-aligned table with a header row.
 void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
   std::vector<std::size_t> widths;
@@ -43,15 +91,24 @@ void write_table(std::ostream& out, const run::RunOutput& r) {
       {"end time", sim::format_seconds(r.end_time)},
       {"events", std::to_string(r.events)},
       {"main", r.main_state + (r.main_result.empty() ? "" : " -> " + r.main_result)},
-      {"loop", std::to_string(r.loop.iterations) + " iterations; busy " + sim::format_duration(r.loop.busy) +
-                   ", blocked " + sim::format_duration(r.loop.blocked) + ", idle " +
-                   sim::format_duration(r.loop_idle)},
-      {"longest stall", r.loop.longest_stall == 0
-                            ? std::string("0s")
-                            : sim::format_duration(r.loop.longest_stall) + " (" +
-                                  r.tasks.at(r.loop.longest_stall_task).name + " at " +
-                                  sim::format_seconds(r.loop.longest_stall_at) + ")"},
   };
+  if (r.model == "threads") {
+    summary.push_back({"threads", "at most " + std::to_string(r.threads.peak_threads) + " at once, " +
+                                      std::to_string(r.threads.max_runnable) + " runnable; " +
+                                      std::to_string(r.threads.refused) + " refused, " +
+                                      std::to_string(r.threads.queued) + " queued at a limit"});
+  } else {
+    summary.push_back({"loop", std::to_string(r.loop.iterations) + " iterations; busy " +
+                                   sim::format_duration(r.loop.busy) + ", blocked " +
+                                   sim::format_duration(r.loop.blocked) + ", idle " +
+                                   sim::format_duration(r.loop_idle)});
+    summary.push_back({"longest stall", r.loop.longest_stall == 0
+                                            ? std::string("0s")
+                                            : sim::format_duration(r.loop.longest_stall) + " (" +
+                                                  r.tasks.at(r.loop.longest_stall_task).name + " at " +
+                                                  sim::format_seconds(r.loop.longest_stall_at) + ")"});
+  }
+  metric_rows(r, summary);
   for (const auto& [name, value] : r.shared) summary.push_back({"shared " + name, value});
   table(out, summary, "");
   if (!r.waiting.empty()) {
@@ -106,6 +163,56 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
   j.field("end_time_ns", static_cast<std::int64_t>(r.end_time));
   j.field("events_processed", r.events);
   j.key("main").begin_object().field("state", r.main_state).field("result", r.main_result).end_object();
+  {
+    const models::Metrics& m = r.metrics;
+    j.key("metrics").begin_object();
+    j.field("completed", m.completed).field("failed", m.failed);
+    j.key("throughput_per_s").raw(throughput(m));
+    j.field("peak_tasks", m.peak_tasks);
+    j.key("latency_ns").begin_object();
+    j.field("count", m.latency.count);
+    j.field("mean", static_cast<std::int64_t>(m.latency.mean)).field("p50", static_cast<std::int64_t>(m.latency.p50));
+    j.field("p90", static_cast<std::int64_t>(m.latency.p90)).field("p99", static_cast<std::int64_t>(m.latency.p99));
+    j.field("p999", static_cast<std::int64_t>(m.latency.p999)).field("max", static_cast<std::int64_t>(m.latency.max));
+    j.end_object();
+    j.key("memory_bytes").begin_object();
+    j.field("peak_resident", m.memory.peak_resident).field("peak_reserved", m.memory.peak_reserved);
+    j.key("by_kind").begin_object();
+    for (const auto& [kind, bytes] : m.memory.by_kind) j.field(kind, bytes);
+    j.end_object();
+    j.end_object();
+    const std::int64_t total = static_cast<std::int64_t>(m.cpu.cores) * m.end_ns;
+    j.key("cpu").begin_object();
+    j.field("cores", m.cpu.cores);
+    j.key("useful_fraction").raw(ratio(m.cpu.useful_ns, total, 6));
+    j.key("system_fraction").raw(ratio(m.cpu.system_ns, total, 6));
+    j.key("switch_fraction").raw(ratio(m.cpu.switch_ns, total, 6));
+    j.key("swap_fraction").raw(ratio(m.cpu.swap_ns, total, 6));
+    j.key("idle_fraction").raw(ratio(m.cpu.idle_ns, total, 6));
+    j.field("useful_ns", static_cast<std::int64_t>(m.cpu.useful_ns)).field("system_ns", static_cast<std::int64_t>(m.cpu.system_ns));
+    j.field("switch_ns", static_cast<std::int64_t>(m.cpu.switch_ns)).field("swap_ns", static_cast<std::int64_t>(m.cpu.swap_ns));
+    j.field("idle_ns", static_cast<std::int64_t>(m.cpu.idle_ns));
+    j.end_object();
+    j.key("context_switches").begin_object();
+    j.field("voluntary", m.context_switches.voluntary).field("involuntary", m.context_switches.involuntary);
+    j.end_object();
+    j.key("limit_hit");
+    if (m.limit_hit) {
+      j.begin_object().field("which", m.limit_hit->which).field("at_ns", static_cast<std::int64_t>(m.limit_hit->at_ns));
+      j.field("threads", m.limit_hit->threads).end_object();
+    } else {
+      j.null();
+    }
+    j.end_object();
+  }
+  if (r.model == "threads") {
+    j.key("threads").begin_object();
+    j.field("peak_threads", r.threads.peak_threads).field("max_runnable", r.threads.max_runnable);
+    j.field("switches_in", r.threads.switches_in).field("refused", r.threads.refused).field("queued", r.threads.queued);
+    j.field("swapped", r.threads.swapped).field("killed", r.threads.killed);
+    j.end_object();
+  }
+  if (r.model != "threads") {
   j.key("loop").begin_object();
   j.field("iterations", r.loop.iterations);
   j.field("busy_ns", static_cast<std::int64_t>(r.loop.busy));
@@ -130,6 +237,7 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
   }
   j.end_array();
   j.end_object();
+  }
   if (!r.shared.empty()) {
     j.key("shared").begin_object();
     for (const auto& [name, value] : r.shared) j.field(name, value);
@@ -179,12 +287,22 @@ void write_csv(std::ostream& out, const run::RunOutput& r) {
     failed += t.state == models::TaskState::kFailed;
     cancelled += t.state == models::TaskState::kCancelled;
   }
+  const models::Metrics& m = r.metrics;
   out << "workload,model,machine,seed,status,end_time_ns,events_processed,loop_iterations,loop_busy_ns,"
-         "loop_blocked_ns,loop_idle_ns,longest_stall_ns,tasks,tasks_done,tasks_failed,tasks_cancelled\n";
+         "loop_blocked_ns,loop_idle_ns,longest_stall_ns,tasks,tasks_done,tasks_failed,tasks_cancelled,"
+         "completed,failed,throughput_per_s,latency_mean_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,"
+         "latency_p999_ns,latency_max_ns,peak_resident_bytes,peak_reserved_bytes,cpu_useful_ns,cpu_system_ns,"
+         "cpu_switch_ns,cpu_swap_ns,cpu_idle_ns,voluntary_switches,involuntary_switches,limit_hit\n";
   out << cell(r.workload) << ',' << cell(r.model) << ',' << cell(r.machine) << ',' << r.seed << ','
       << cell(r.status) << ',' << r.end_time << ',' << r.events << ',' << r.loop.iterations << ','
       << r.loop.busy << ',' << r.loop.blocked << ',' << r.loop_idle << ',' << r.loop.longest_stall << ','
-      << r.tasks.size() << ',' << done << ',' << failed << ',' << cancelled << '\n';
+      << r.tasks.size() << ',' << done << ',' << failed << ',' << cancelled << ',' << m.completed << ','
+      << m.failed << ',' << throughput(m) << ',' << m.latency.mean << ',' << m.latency.p50 << ','
+      << m.latency.p90 << ',' << m.latency.p99 << ',' << m.latency.p999 << ',' << m.latency.max << ','
+      << m.memory.peak_resident << ',' << m.memory.peak_reserved << ',' << m.cpu.useful_ns << ','
+      << m.cpu.system_ns << ',' << m.cpu.switch_ns << ',' << m.cpu.swap_ns << ',' << m.cpu.idle_ns << ','
+      << m.context_switches.voluntary << ',' << m.context_switches.involuntary << ','
+      << (m.limit_hit ? cell(m.limit_hit->which) : std::string()) << '\n';
 }
 
 void write_text_trace(std::ostream& out, const run::RunOutput& r) {

@@ -10,37 +10,22 @@
 namespace concsim::run {
 namespace {
 
-// Model "threads": the same program as OS threads on the workload's machine
-// profile. Fills the fields the event loop's path fills, plus metrics.
-// Throws load::ConfigError when the machine profile cannot be loaded.
-void run_threads(const load::Workload& w, const RunOptions& options, RunOutput& out) {
-  const models::MachineProfile profile = load::load_machine(w.machine);
-  sim::Simulation simulation(w.seed);
-  models::ThreadOptions to;
-  // The workload key threads.on_limit (refuse or queue) is not read yet:
-  // a refused spawn raises, as Python's Thread.start() does.
-  to.record = options.record;
-  to.record_limit = options.record_limit;
-  models::ThreadModel model(simulation, w.compiled, profile, to);
-  const std::uint32_t main = w.compiled.find_function("main");
-  CONCSIM_CHECK(main != models::kNone, "a loaded workload always has main");
-  model.start(main);
-
-  sim::RunLimits limits;
-  limits.horizon = w.horizon;
-  limits.max_events = w.max_events;
-  const sim::RunResult r = simulation.run(limits);
-
+// What every model's run reports the same way: how it ended, the tasks,
+// shared variables, trace and spans. Model is EventLoop or ThreadModel, which
+// share these accessors.
+template <class Model>
+void collect(Model& model, const sim::Simulation& simulation, const sim::RunResult& r, const load::Workload& w,
+             RunOutput& out) {
   out.reason = r.reason;
   out.events = simulation.events_processed();
   out.waiting = r.waiting;
   out.detail = r.detail;
   out.end_time = model.finished() ? model.finish_time() : r.end_time;
-  if (model.finished() && r.reason == sim::StopReason::kStopped && r.detail == models::ThreadModel::kFinishedDetail) {
+  if (model.killed()) {
+    out.status = "killed";  // the OOM killer: a result of the run, reported as a failure
+  } else if (model.finished() && r.reason == sim::StopReason::kStopped && r.detail == Model::kFinishedDetail) {
     out.status = "completed";
     out.detail.clear();
-  } else if (model.stats().killed) {
-    out.status = "killed";  // the OOM killer: a result of the run, reported as a failure
   } else {
     out.status = sim::to_string(r.reason);
   }
@@ -63,7 +48,6 @@ void run_threads(const load::Workload& w, const RunOptions& options, RunOutput& 
   }
   out.tasks = model.task_summaries();
   out.metrics = model.metrics();
-  out.threads = model.stats();
   for (std::size_t i = 0; i < w.compiled.shared.size(); ++i) {
     out.shared.emplace_back(w.compiled.shared[i].name, model.store().format(model.shared()[i], &model, true));
   }
@@ -76,6 +60,19 @@ void run_threads(const load::Workload& w, const RunOptions& options, RunOutput& 
   out.trace_truncated = model.recorder().truncated();
 }
 
+sim::RunLimits limits_of(const load::Workload& w) {
+  sim::RunLimits limits;
+  limits.horizon = w.horizon;
+  limits.max_events = w.max_events;
+  return limits;
+}
+
+std::uint32_t main_of(const load::Workload& w) {
+  const std::uint32_t main = w.compiled.find_function("main");
+  CONCSIM_CHECK(main != models::kNone, "a loaded workload always has main");
+  return main;
+}
+
 }  // namespace
 
 RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
@@ -85,70 +82,40 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.model = w.model;
   out.machine = w.machine;
   out.seed = w.seed;
+  // Both models run on the same machine profile, so that they are compared
+  // fairly. Throws load::ConfigError when it cannot be loaded.
+  const models::MachineProfile profile = load::load_machine(w.machine);
+  sim::Simulation simulation(w.seed);
 
   if (w.model == "threads") {
-    run_threads(w, options, out);
+    models::ThreadOptions to;
+    // The workload key threads.on_limit (refuse or queue) is not read yet:
+    // a refused spawn raises, as Python's Thread.start() does.
+    to.socket_per_thread = w.connections > 0;
+    to.record = options.record;
+    to.record_limit = options.record_limit;
+    models::ThreadModel model(simulation, w.compiled, profile, to);
+    model.start(main_of(w));
+    const sim::RunResult r = simulation.run(limits_of(w));
+    collect(model, simulation, r, w, out);
+    out.threads = model.stats();
     return out;
   }
 
-  sim::Simulation simulation(w.seed);
   models::LoopOptions lo;
+  lo.machine = profile;
+  lo.socket_per_task = w.connections > 0;
   lo.executor_workers = static_cast<int>(w.executor_workers);
   lo.record = options.record;
   lo.record_limit = options.record_limit;
   lo.trace_phases = options.trace_phases;
   models::EventLoop loop(simulation, w.compiled, lo);
-  const std::uint32_t main = w.compiled.find_function("main");
-  CONCSIM_CHECK(main != models::kNone, "a loaded workload always has main");
-  loop.start(main);
-
-  sim::RunLimits limits;
-  limits.horizon = w.horizon;
-  limits.max_events = w.max_events;
-  const sim::RunResult r = simulation.run(limits);
-
-  out.reason = r.reason;
-  out.events = simulation.events_processed();
-  out.waiting = r.waiting;
-  out.detail = r.detail;
-  out.end_time = loop.finished() ? loop.finish_time() : r.end_time;
-  if (loop.finished() && r.reason == sim::StopReason::kStopped && r.detail == "asyncio.run returned") {
-    out.status = "completed";
-    out.detail.clear();
-  } else {
-    out.status = sim::to_string(r.reason);
-  }
-  switch (r.reason) {
-    case sim::StopReason::kStalled:
-    case sim::StopReason::kTimeOverflow:
-      out.exit_code = 1;
-      break;
-    case sim::StopReason::kStopped:
-      out.exit_code = out.status == "completed" ? 0 : 1;
-      break;
-    default:
-      break;
-  }
-  out.main_state = models::to_string(loop.main_state());
-  out.main_result = loop.main_result();
-  if (out.status == "completed" && loop.main_state() == models::TaskState::kFailed) {
-    out.exit_code = 1;
-    out.detail = "main raised " + out.main_result;
-  }
-  out.tasks = loop.task_summaries();
+  loop.start(main_of(w));
+  const sim::RunResult r = simulation.run(limits_of(w));
+  collect(loop, simulation, r, w, out);
   out.loop = loop.stats();
   out.loop_idle = out.end_time - out.loop.busy - out.loop.blocked;
   out.executor_workers = loop.executor_workers();
-  for (std::size_t i = 0; i < w.compiled.shared.size(); ++i) {
-    out.shared.emplace_back(w.compiled.shared[i].name, loop.store().format(loop.shared()[i], &loop, true));
-  }
-  for (const models::TraceLine& l : loop.recorder().lines()) {
-    out.trace.push_back(NamedLine{l.t, loop.task_name(l.task), l.event});
-  }
-  for (const models::Span& s : loop.recorder().spans()) {
-    out.spans.push_back(NamedSpan{loop.task_name(s.task), s.task, s.kind, s.start, s.end});
-  }
-  out.trace_truncated = loop.recorder().truncated();
   return out;
 }
 

@@ -35,7 +35,7 @@ EventLoop::EventLoop(sim::Simulation& sim, const Program& program, const LoopOpt
     sync_.push_back(std::move(s));
   }
   max_workers_ = options.executor_workers > 0 ? options.executor_workers
-                                              : std::min(32, options.cores + 4);
+                                              : std::min(32, options.machine.cores + 4);
   sim_.add_stall_source(this);
 }
 
@@ -81,6 +81,7 @@ void EventLoop::on_event(std::uint64_t t) {
       break;
     case Tag::kPollDone:
       stats_.busy += busy_for_;
+      stats_.system += busy_for_;
       busy_task_ = Recorder::kNoTask;
       if (options_.trace_phases) trace(Recorder::kNoTask, [&] { return "timers: " + std::to_string(fired_timers_.size()) + " due"; });
       move_to_ready(fired_timers_);
@@ -133,7 +134,8 @@ void EventLoop::iterate() {
                                  " callbacks ready"; });
   }
   move_to_ready(io_ready_);
-  const sim::Duration cost = options_.poll_cost + options_.per_event_cost * static_cast<sim::Duration>(io);
+  const MachineProfile& m = options_.machine;
+  const sim::Duration cost = m.syscall + m.poll + m.per_event * static_cast<sim::Duration>(io);
   if (cost > 0) {
     // The select() call and the handling of each event keep the loop thread
     // busy; timers that come due meanwhile are still collected below.
@@ -186,6 +188,7 @@ void EventLoop::end_iteration() {
   } else {
     idle_ = true;
     idle_since_ = sim_.now();
+    ++voluntary_switches_;  // the loop thread sleeps in epoll_wait
     if (options_.trace_phases) trace(Recorder::kNoTask, "select: sleep until the next timer or I/O");
   }
 }
@@ -421,6 +424,9 @@ std::uint32_t EventLoop::create_task(std::uint32_t function, const std::vector<V
   t.name = store_.intern(name);
   t.created = sim_.now();
   t.future = new_future(FutKind::kTask, id);
+  ++live_tasks_;
+  peak_tasks_ = std::max(peak_tasks_, live_tasks_ - 1);
+  memory_changed();
   recorder_.state(sim_.now(), id, SpanKind::kReady);
   trace(id, "created");
   call_soon(Callback{CbKind::kStep, id, 0, 0});
@@ -882,6 +888,15 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
   t.end = sim_.now();
   t.completion = ++completions_;
   t.waiter = FutRef{};
+  --live_tasks_;
+  if (!t.is_main) {
+    if (failed) {
+      ++failed_;
+    } else {
+      ++completed_;
+      latencies_.record(t.end - t.created);
+    }
+  }
   recorder_.close(sim_.now(), task);
   if (cancelled) {
     trace(task, "cancelled");
@@ -929,7 +944,7 @@ void EventLoop::on_main_finished() {
   finished_ = true;
   finish_time_ = sim_.now();
   recorder_.line(sim_.now(), Recorder::kNoTask, "asyncio.run returns");
-  sim_.stop("asyncio.run returned");
+  sim_.stop(kFinishedDetail);
 }
 
 bool EventLoop::cancel_task(std::uint32_t task) {
@@ -1040,6 +1055,8 @@ void EventLoop::submit_job(std::uint32_t task, std::uint32_t function, const std
   }
   if (static_cast<int>(worker_job_.size()) < max_workers_) {
     worker_job_.push_back(j);
+    ++workers_started_;
+    memory_changed();
     jobs_[j].start = sim_.now();
     run_worker(static_cast<std::uint32_t>(worker_job_.size() - 1), Resume::start());
     return;
@@ -1066,6 +1083,11 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         // Each worker is an OS thread with a core of its own under this
         // machine model; it is simply busy for the duration.
         recorder_.state(sim_.now(), id, req.kind == K::kCpu ? SpanKind::kRunning : SpanKind::kBlocked);
+        if (req.kind == K::kCpu) {
+          worker_cpu_ += req.duration;
+        } else {
+          ++voluntary_switches_;  // the worker thread blocks
+        }
         sim_.schedule_in(req.duration, *this, tag(Tag::kWorker, worker));
         return;
       case K::kYield:
@@ -1107,6 +1129,70 @@ void EventLoop::start_next_job(std::uint32_t worker) {
   worker_job_[worker] = j;
   jobs_[j].start = sim_.now();
   run_worker(worker, Resume::start());
+}
+
+// -------------------------------------------------------------- memory ----
+
+// Resident and reserved memory now, by kind; peaks and the RAM limit. The
+// loop thread's own stack is the process's, as the thread model does not
+// count the main thread's either.
+void EventLoop::memory_changed() {
+  const MachineProfile& m = options_.machine;
+  const std::int64_t frames = live_tasks_ * m.task_frame;
+  const std::int64_t buffers = options_.socket_per_task ? std::max<std::int64_t>(live_tasks_ - 1, 0) * m.socket_buffer : 0;
+  const std::int64_t stacks_resident = workers_started_ * m.stack_resident;
+  const std::int64_t stacks_reserved = workers_started_ * m.stack_reserved;
+  const std::int64_t guard = workers_started_ * m.guard_bytes;
+  const std::int64_t kernel = workers_started_ * m.kernel_stack;
+  const std::int64_t resident = frames + buffers + stacks_resident + kernel;
+  const std::int64_t reserved = frames + buffers + stacks_reserved + guard + kernel;
+  auto peak = [this](const char* key, std::int64_t v) {
+    std::int64_t& p = peak_by_kind_[key];
+    p = std::max(p, v);
+  };
+  peak("frames.resident", frames);
+  peak("buffers.resident", buffers);
+  peak("stacks.resident", stacks_resident);
+  peak("stacks.reserved", stacks_reserved);
+  peak("guard.reserved", guard);
+  peak("kernel_stacks.resident", kernel);
+  peak_resident_ = std::max(peak_resident_, resident);
+  peak_reserved_ = std::max(peak_reserved_, reserved);
+  if (resident > m.ram_bytes && !limit_hit_) {
+    limit_hit_ = LimitHit{"ram", sim_.now(), 1 + workers_started_};
+    if (m.on_oom == OnOutOfMemory::kKill && !finished_) {
+      // The OOM killer ends the process: every task still running is lost.
+      killed_ = true;
+      finished_ = true;
+      finish_time_ = sim_.now();
+      for (const Task& t : tasks_) {
+        if (t.end < 0 && !t.is_main) ++failed_;
+      }
+      recorder_.line(sim_.now(), Recorder::kNoTask, "killed: out of memory");
+      sim_.stop("killed: resident memory beyond RAM");
+    }
+  }
+}
+
+Metrics EventLoop::metrics() {
+  Metrics out;
+  const sim::Time end = finished_ ? finish_time_ : sim_.now();
+  out.end_ns = end;
+  out.completed = completed_;
+  out.failed = failed_;
+  out.latency = summarize(latencies_);
+  out.peak_tasks = peak_tasks_;
+  out.memory.peak_resident = peak_resident_;
+  out.memory.peak_reserved = peak_reserved_;
+  out.memory.by_kind = peak_by_kind_;
+  out.cpu.cores = options_.machine.cores;
+  out.cpu.system_ns = stats_.system;
+  out.cpu.useful_ns = (stats_.busy - stats_.system) + worker_cpu_;
+  const sim::Duration total = static_cast<sim::Duration>(out.cpu.cores) * end;
+  out.cpu.idle_ns = std::max<sim::Duration>(0, total - out.cpu.useful_ns - out.cpu.system_ns);
+  out.context_switches.voluntary = voluntary_switches_;
+  out.limit_hit = limit_hit_;
+  return out;
 }
 
 // ------------------------------------------------------------- results ----

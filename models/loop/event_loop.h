@@ -31,9 +31,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/machine.h"
+#include "models/metrics.h"
 #include "models/program/interpreter.h"
 #include "models/program/program.h"
 #include "models/program/trace.h"
@@ -43,10 +47,13 @@
 namespace concsim::models {
 
 struct LoopOptions {
-  int cores = 4;                    // cores of the machine (executor workers run on them)
+  // The machine: cores, the costs the loop thread pays per select() call
+  // (syscall + poll) and per ready I/O event (per_event), the memory of a
+  // task's frame and of a connection's socket buffers, the executor threads'
+  // stacks, and RAM.
+  MachineProfile machine;
+  bool socket_per_task = false;     // each task but main holds a connection's socket buffers
   int executor_workers = 0;         // 0: min(32, cores + 4), as ThreadPoolExecutor
-  sim::Duration poll_cost = 0;      // loop thread time per select() call
-  sim::Duration per_event_cost = 0; // loop thread time per I/O completion handled
   bool record = false;              // keep a trace and spans
   std::size_t record_limit = 100'000;
   bool trace_phases = false;        // also trace the loop's own phases (claim S18)
@@ -73,7 +80,8 @@ struct TaskSummary {
 
 struct LoopStats {
   std::uint64_t iterations = 0;
-  sim::Duration busy = 0;      // running callbacks and cpu steps, and poll costs
+  sim::Duration busy = 0;      // the loop thread on a core: cpu steps and poll costs
+  sim::Duration system = 0;    // of which select() calls and event handling (poll costs)
   sim::Duration blocked = 0;   // frozen in blocking calls
   sim::Duration longest_stall = 0;
   std::uint32_t longest_stall_task = Recorder::kNoTask;
@@ -112,6 +120,12 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   [[nodiscard]] const Store& store() const { return store_; }
   [[nodiscard]] std::size_t memory_bytes() const;
   [[nodiscard]] int executor_workers() const { return max_workers_; }
+  // The figures every model reports (models/metrics.h). Tasks are all but
+  // main; executor jobs are not tasks.
+  [[nodiscard]] Metrics metrics();
+  // The process was killed for memory (the machine's on_oom: kill).
+  [[nodiscard]] bool killed() const { return killed_; }
+  static constexpr const char* kFinishedDetail = "asyncio.run returned";
 
   std::string task_name(std::uint32_t task) const override;
   void on_event(std::uint64_t tag) override;
@@ -364,6 +378,22 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   bool busy_blocking_ = false;
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
+
+  // Memory and metrics.
+  void memory_changed();
+  std::int64_t live_tasks_ = 0;        // created, not finished, main included
+  std::int64_t peak_tasks_ = 0;        // of tasks but main
+  std::int64_t workers_started_ = 0;
+  std::int64_t peak_resident_ = 0;
+  std::int64_t peak_reserved_ = 0;
+  std::map<std::string, std::int64_t> peak_by_kind_;
+  sim::Duration worker_cpu_ = 0;
+  std::uint64_t voluntary_switches_ = 0;
+  sim::LatencyRecorder latencies_;
+  std::uint64_t completed_ = 0;
+  std::uint64_t failed_ = 0;
+  std::optional<LimitHit> limit_hit_;
+  bool killed_ = false;
 
   std::uint64_t completions_ = 0;
   std::uint32_t main_ = 0;

@@ -110,6 +110,7 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
 
   [[nodiscard]] std::vector<TaskSummary> task_summaries() const;
   [[nodiscard]] const ThreadStats& stats() const { return stats_; }
+  [[nodiscard]] bool killed() const { return stats_.killed; }
   // The run's figures up to now (or up to the finish). Sorts the latency
   // samples, hence not const.
   Metrics metrics();
