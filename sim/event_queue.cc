@@ -30,12 +30,12 @@ EventId EventQueue::push(Time time, Priority priority, EventHandler* handler,
                 "an event may not be scheduled before the last event taken");
   CONCSIM_CHECK(next_seq_ <= QueuedEvent::kSeqMask, "event sequence space exhausted");
   const std::uint64_t seq = next_seq_++;
-  const QueuedEvent e{time, (static_cast<std::uint64_t>(priority) << 56) | seq, handler, tag};
+  const std::uint64_t order = (static_cast<std::uint64_t>(priority) << 56) | seq;
   const std::size_t b = bucket_for(static_cast<std::uint64_t>(time), last_);
   if (b == 0) {
-    push_front_heap(e);
+    push_front_heap(time, order, handler, tag);
   } else {
-    append(b, e);
+    append(b, time, order, handler, tag);
   }
   ++stored_;
   ++live_;
@@ -65,16 +65,16 @@ void EventQueue::grow(std::vector<QueuedEvent>& v) {
   capacity_ += v.capacity() - before;
 }
 
-void EventQueue::push_front_heap(const QueuedEvent& e) {
+void EventQueue::push_front_heap(Time time, std::uint64_t order, EventHandler* handler,
+                                 std::uint64_t tag) {
   auto& h = buckets_[0];
   reserve_one(h);
-  // Field by field: copying a QueuedEvent just built on the stack goes
-  // through 16-byte loads of 8-byte stores, which stalls store forwarding.
-  h.emplace_back(e.time, e.order, e.handler, e.tag);
+  h.emplace_back(time, order, handler, tag);
   std::push_heap(h.begin(), h.end(), LaterFirst{});
 }
 
-QueuedEvent EventQueue::pop_front_heap() {
+// Inlined into pop(), where it runs for every event taken.
+[[gnu::always_inline]] inline QueuedEvent EventQueue::pop_front_heap() {
   auto& h = buckets_[0];
   // Usually the front heap holds a single event; skip the heap machinery then.
   if (h.size() > 1) std::pop_heap(h.begin(), h.end(), LaterFirst{});
@@ -85,13 +85,14 @@ QueuedEvent EventQueue::pop_front_heap() {
 
 // Inlined by hand-holding: GCC otherwise keeps it out of line because of the
 // vector's growth path, and it runs for every event scheduled.
-[[gnu::always_inline]] inline void EventQueue::append(std::size_t b, const QueuedEvent& e) {
-  bucket_min_[b] = std::min(bucket_min_[b], static_cast<std::uint64_t>(e.time));
+[[gnu::always_inline]] inline void EventQueue::append(std::size_t b, Time time,
+                                                      std::uint64_t order, EventHandler* handler,
+                                                      std::uint64_t tag) {
+  bucket_min_[b] = std::min(bucket_min_[b], static_cast<std::uint64_t>(time));
   occupied_[b / 64] |= std::uint64_t{1} << (b % 64);
   auto& v = buckets_[b];
   reserve_one(v);
-  // Field by field, as in push_front_heap.
-  v.emplace_back(e.time, e.order, e.handler, e.tag);
+  v.emplace_back(time, order, handler, tag);
 }
 
 std::size_t EventQueue::lowest_bucket() const {
@@ -133,36 +134,44 @@ void EventQueue::release_empty_buffers() {
   swept_capacity_ = capacity_;
 }
 
-void EventQueue::refill() {
-  const std::size_t b = lowest_bucket();
+void EventQueue::spread(std::size_t b) {
   auto& src = buckets_[b];
   // A local copy: the compiler cannot tell that the appends below leave the
   // member alone, and would reload it for every entry.
-  const std::uint64_t last = bucket_min_[b];
-  last_ = last;
-  if (src.size() == 1) {
-    // The common case up to thousands of pending events: the lowest bucket
-    // holds one event, which becomes the front heap as it is.
-    buckets_[0].swap(src);
-  } else {
-    // Every entry of bucket b lands in a lower bucket under the new last_,
-    // so appending to those while reading `src` leaves `src` untouched.
-    for (const QueuedEvent& e : src) {
-      const auto t = static_cast<std::uint64_t>(e.time);
-      const std::size_t nb = bucket_for(t, last);
-      if (nb != 0) {
-        bucket_min_[nb] = std::min(bucket_min_[nb], t);
-        occupied_[nb / 64] |= std::uint64_t{1} << (nb % 64);
-      }
+  const std::uint64_t last = last_;
+  // Every entry of bucket b lands in a lower bucket under the new last_, so
+  // appending to those while reading `src` leaves `src` untouched.
+  for (const QueuedEvent& e : src) {
+    const auto t = static_cast<std::uint64_t>(e.time);
+    const std::size_t nb = bucket_for(t, last);
+    if (nb == 0) {
+      auto& front = buckets_[0];
+      reserve_one(front);
+      front.push_back(e);
+    } else {
+      bucket_min_[nb] = std::min(bucket_min_[nb], t);
+      occupied_[nb / 64] |= std::uint64_t{1} << (nb % 64);
       auto& dst = buckets_[nb];
       reserve_one(dst);
       // A plain copy: the source was written long before.
       dst.push_back(e);
     }
-    src.clear();
-    if (buckets_[0].size() > 1) {
-      std::make_heap(buckets_[0].begin(), buckets_[0].end(), LaterFirst{});
-    }
+  }
+  src.clear();
+  if (buckets_[0].size() > 1) std::make_heap(buckets_[0].begin(), buckets_[0].end(), LaterFirst{});
+}
+
+void EventQueue::refill() {
+  const std::size_t b = lowest_bucket();
+  last_ = bucket_min_[b];
+  auto& src = buckets_[b];
+  if (src.size() == 1) {
+    // The common case up to thousands of pending events: the lowest bucket
+    // holds one event, which becomes the front heap as it is. Kept apart
+    // from spread(), whose loop needs registers this path does not.
+    buckets_[0].swap(src);
+  } else {
+    spread(b);
   }
   drained(b);
 }
@@ -211,8 +220,13 @@ Time EventQueue::next_time() {
 }
 
 QueuedEvent EventQueue::pop() {
-  const bool any = settle();
-  CONCSIM_CHECK(any, "pop() on an empty queue");
+  if (cancelled_.empty() && stored_ != 0) {
+    // Nothing to drop: at most a refill stands between here and the event.
+    if (buckets_[0].empty()) refill();
+  } else {
+    const bool any = settle();
+    CONCSIM_CHECK(any, "pop() on an empty queue");
+  }
   QueuedEvent e = pop_front_heap();
   --stored_;
   --live_;

@@ -130,10 +130,14 @@ class EventQueue {
     if (v.size() == v.capacity()) __builtin_unreachable();
   }
   void grow(std::vector<QueuedEvent>& v);
-  void push_front_heap(const QueuedEvent& e);
+  // The entry's fields travel separately: copying a QueuedEvent just built on
+  // the stack goes through 16-byte loads of 8-byte stores, which stalls store
+  // forwarding.
+  void push_front_heap(Time time, std::uint64_t order, EventHandler* handler, std::uint64_t tag);
   QueuedEvent pop_front_heap();
   // Appends to bucket b >= 1, keeping its minimum and occupancy bit.
-  void append(std::size_t b, const QueuedEvent& e);
+  void append(std::size_t b, Time time, std::uint64_t order, EventHandler* handler,
+              std::uint64_t tag);
   // The lowest non-empty bucket above 0. Requires one.
   [[nodiscard]] std::size_t lowest_bucket() const;
   // Marks bucket b empty and, if the queue holds far more capacity than
@@ -141,6 +145,8 @@ class EventQueue {
   void drained(std::size_t b);
   // Releases the buffers of all empty buckets above kKeepCapacity.
   void release_empty_buffers();
+  // Re-buckets the entries of bucket b under a new last_ (its minimum).
+  void spread(std::size_t b);
   // Moves the earliest non-empty bucket into bucket 0. Requires some event.
   void refill();
   // Drops cancelled events from the front; returns false if none is left.
