@@ -179,7 +179,7 @@ TEST(EventQueue, CancelTheFront) {
   const EventId a = q.push(4, kN, &h, 1);
   q.push(4, kN, &h, 2);  // same time: all three share the front heap
   const EventId c = q.push(4, kL, &h, 3);
-  EXPECT_EQ(q.next_time(), 4);  // the front is now materialised
+  EXPECT_EQ(q.next_time(), 4);  // peeking at the front does not take it
   EXPECT_TRUE(q.cancel(a));
   EXPECT_EQ(q.pop().tag, 2u);
   EXPECT_FALSE(q.cancel(a));
