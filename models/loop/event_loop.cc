@@ -421,7 +421,9 @@ std::uint32_t EventLoop::create_task(std::uint32_t function, const std::vector<V
   tasks_.emplace_back();
   Task& t = tasks_.back();
   interp_.init_task(t.core, function, args, sim_.stream("task", id));
-  t.name = store_.intern(name);
+  // Names are stored, not interned: a million distinct "conn{i}" names
+  // would cost a hash-table node each for no lookup.
+  t.name = store_.add_string(std::string(name));
   t.created = sim_.now();
   t.future = new_future(FutKind::kTask, id);
   ++live_tasks_;
@@ -1238,7 +1240,7 @@ void EventLoop::describe_waiting(std::vector<sim::WaitingTask>& out) const {
 }
 
 std::size_t EventLoop::memory_bytes() const {
-  std::size_t bytes = tasks_.capacity() * sizeof(Task) + futures_.capacity() * sizeof(Future) +
+  std::size_t bytes = tasks_.size() * sizeof(Task) + futures_.size() * sizeof(Future) +
                       ready_.size() * sizeof(Callback) + store_.memory_bytes();
   for (const Task& t : tasks_) bytes += t.core.memory_bytes(program_) - sizeof(TaskCore);
   for (const Future& f : futures_) bytes += f.callbacks.memory_bytes();

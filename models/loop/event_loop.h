@@ -354,8 +354,10 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   Recorder recorder_;
   LoopStats stats_;
 
-  std::vector<Task> tasks_;
-  std::vector<Future> futures_;
+  // Deques: growth never copies or doubles the whole table (a million tasks
+  // would briefly need twice their memory), and references stay valid.
+  std::deque<Task> tasks_;
+  std::deque<Future> futures_;
   std::vector<std::uint32_t> free_futures_;
   std::vector<GatherState> gathers_;
   std::vector<WaitState> waits_;
