@@ -262,7 +262,7 @@ class Loader {
   Workload run(bool compile) {
     const Node root = doc_.root();
     root.expect_keys({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
-                      "functions", "main", "limits", "loop"});
+                      "functions", "main", "limits", "loop", "threads"});
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
     if (auto n = root.get("name")) w.name = non_empty_string(*n);
@@ -279,6 +279,15 @@ class Loader {
       if (auto h = n->get("horizon")) w.horizon = h->as_duration(1, sim::kTimeMax);
       if (auto m = n->get("max_events")) {
         w.max_events = static_cast<std::uint64_t>(m->as_int(1, std::numeric_limits<std::int64_t>::max()));
+      }
+    }
+    // threads.on_limit: what a spawn does at a thread limit of the machine
+    // under the thread model: raise RuntimeError (refuse), or wait for a
+    // thread to exit (queue).
+    if (auto n = root.get("threads")) {
+      n->expect_keys({"on_limit"});
+      if (auto l = n->get("on_limit")) {
+        w.on_thread_limit = std::string(l->as_enum<std::string_view>({{"refuse", "refuse"}, {"queue", "queue"}}));
       }
     }
     if (auto n = root.get("loop")) {

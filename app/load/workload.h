@@ -40,6 +40,7 @@ struct Workload {
   models::ProgramAst program;         // `functions` plus a function "main" built from `main:`
   models::Program compiled;           // models::compile_program(program)
   std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)
+  std::string on_thread_limit = "refuse";  // threads.on_limit: "refuse" or "queue"
   sim::Time horizon = sim::kTimeMax;  // limits.horizon
   std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max();  // limits.max_events
 };

@@ -89,8 +89,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
 
   if (w.model == "threads") {
     models::ThreadOptions to;
-    // The workload key threads.on_limit (refuse or queue) is not read yet:
-    // a refused spawn raises, as Python's Thread.start() does.
+    to.on_limit = w.on_thread_limit == "queue" ? models::OnThreadLimit::kQueue : models::OnThreadLimit::kRefuse;
     to.socket_per_thread = w.connections > 0;
     to.record = options.record;
     to.record_limit = options.record_limit;
