@@ -65,7 +65,7 @@ TEST(Cli, VersionAndHelpExitZero) {
   EXPECT_EQ(v.out.rfind("concsim ", 0), 0u);
   const Result h = run("--help");
   EXPECT_EQ(h.code, 0);
-  EXPECT_NE(h.out.find("run FILE"), std::string::npos);
+  EXPECT_NE(h.out.find("  run             run a workload"), std::string::npos);
   const Result hr = run("help run");
   EXPECT_EQ(hr.code, 0);
   EXPECT_NE(hr.out.find("--connections"), std::string::npos);

@@ -1,0 +1,76 @@
+// concsim run FILE: one run, printed as a table, JSON or CSV.
+#include <iostream>
+#include <sstream>
+
+#include "app/cli/command.h"
+#include "app/load/workload.h"
+#include "app/report/render.h"
+#include "app/run/runner.h"
+
+namespace concsim::cli {
+namespace {
+
+po::options_description output_options() {
+  po::options_description d("Output options");
+  d.add_options()
+      ("format", po::value<std::string>()->default_value("table"), "table | json | csv")
+      ("out", po::value<std::string>(), "PATH: write the results there instead of stdout")
+      ("trace", po::value<std::string>(), "FILE: write Chrome Trace Event JSON (opens in ui.perfetto.dev)")
+      ("text-trace", po::value<std::string>(), "FILE: write the text trace (virtual time, task, event)")
+      ("trace-phases", "also trace the event loop's own phases (poll, timers, run)");
+  return d;
+}
+
+}  // namespace
+
+std::string run_help() {
+  std::ostringstream out;
+  out << "Usage: concsim run FILE [OPTIONS]\n\n"
+         "Runs the workload in FILE and prints a summary (or JSON/CSV) of the run.\n\n";
+  out << workload_options() << '\n' << output_options();
+  return out.str();
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description desc;
+  desc.add(workload_options()).add(output_options());
+  const po::variables_map vm = parse(args, desc, "run");
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError{"--format must be table, json or csv, got \"" + format + "\"", "run"};
+  }
+  const load::Workload w = load::load_workload(load_document(files(vm)[0], vm));
+  run::RunOptions options;
+  options.trace_phases = vm.count("trace-phases") > 0;
+  const run::RunOutput r = run::run_workload(w, options);
+
+  std::ostringstream out;
+  if (format == "json") {
+    report::write_json(out, r);
+  } else if (format == "csv") {
+    report::write_csv(out, r);
+  } else {
+    report::write_table(out, r);
+  }
+  if (vm.count("out")) {
+    if (!write_output(vm["out"].as<std::string>(), out.str())) return kFailed;
+  } else {
+    std::cout << out.str() << std::flush;
+  }
+  if (vm.count("trace")) {
+    std::ostringstream t;
+    report::write_chrome_trace(t, r);
+    if (!write_output(vm["trace"].as<std::string>(), t.str())) return kFailed;
+  }
+  if (vm.count("text-trace")) {
+    std::ostringstream t;
+    report::write_text_trace(t, r);
+    if (!write_output(vm["text-trace"].as<std::string>(), t.str())) return kFailed;
+  }
+  if (r.exit_code != 0) {
+    std::cerr << "concsim: the run " << r.status << (r.detail.empty() ? "" : ": " + r.detail) << '\n';
+  }
+  return r.exit_code;
+}
+
+}  // namespace concsim::cli
