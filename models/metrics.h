@@ -69,9 +69,14 @@ struct LimitHit {
 
 struct Metrics {
   sim::Time end_ns = 0;
-  std::uint64_t completed = 0;  // tasks that returned
-  std::uint64_t failed = 0;     // tasks that raised, were cancelled or were lost
-  LatencySummary latency;       // of completed tasks
+  // What completed, failed and latency count: "tasks" (every task but main;
+  // latency = end - created), or "requests" for a server workload (latency =
+  // from the request's arrival to the end of its handler, after the warm-up).
+  std::string unit = "tasks";
+  sim::Time measured_from = 0;  // the warm-up: throughput counts from here
+  std::uint64_t completed = 0;  // tasks that returned / requests served
+  std::uint64_t failed = 0;     // tasks that raised, were cancelled or were lost / requests that raised
+  LatencySummary latency;       // of completed tasks / requests
   std::int64_t peak_tasks = 0;  // tasks alive at once, at most
   MemoryMetrics memory;
   CpuMetrics cpu;
@@ -81,9 +86,11 @@ struct Metrics {
 
 // ---- Edge helpers, for report writers: the only floating point here. ----
 
-// Completed tasks per second of simulated time; 0 for an empty run.
+// Completed tasks or requests per second of simulated time after the
+// warm-up; 0 for an empty run.
 inline double throughput_per_second(const Metrics& m) {
-  return m.end_ns > 0 ? static_cast<double>(m.completed) * 1e9 / static_cast<double>(m.end_ns) : 0.0;
+  const sim::Time span = m.end_ns - m.measured_from;
+  return span > 0 ? static_cast<double>(m.completed) * 1e9 / static_cast<double>(span) : 0.0;
 }
 
 struct CpuShares {

@@ -262,7 +262,7 @@ class Loader {
   Workload run(bool compile) {
     const Node root = doc_.root();
     root.expect_keys({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
-                      "functions", "main", "limits", "loop", "threads"});
+                      "functions", "main", "server", "limits", "loop", "threads", "sweep"});
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
     if (auto n = root.get("name")) w.name = non_empty_string(*n);
@@ -312,9 +312,18 @@ class Loader {
     // call to a function defined further down the file can be checked.
     const std::optional<Node> functions = root.get("functions");
     if (functions) declare_functions(*functions);
-    const Node main = root.require("main");
+    const std::optional<Node> server = root.get("server");
+    if (server && root.has("main")) {
+      root.fail_key("main", "a server workload has no main: the server's own main opens the connections; "
+                            "remove main or server");
+    }
+    const Node main = server ? *server : root.require("main");
     function_params_.emplace("main", std::vector<std::string>{});
     function_names_.push_back("main");
+    if (server) {
+      if (w.connections == 0) root.fail("a server workload needs connections: N");
+      function_params_.emplace(kConnectionFunction, std::vector<std::string>{"connection"});
+    }
     if (functions) {
       for (const auto& [name, def] : functions->entries()) {
         FunctionDef f;
@@ -326,12 +335,16 @@ class Loader {
         w.program.functions.push_back(std::move(f));
       }
     }
-    FunctionDef m;
-    m.name = "main";
-    m.steps = steps(main);
-    m.at = ref(main);
-    function_nodes_.emplace("main", main);
-    w.program.functions.push_back(std::move(m));
+    if (server) {
+      read_server(*server, w);
+    } else {
+      FunctionDef m;
+      m.name = "main";
+      m.steps = steps(main);
+      m.at = ref(main);
+      function_nodes_.emplace("main", main);
+      w.program.functions.push_back(std::move(m));
+    }
 
     check_size(w.program);
     for (const FunctionDef& f : w.program.functions) find_executor_jobs(f.steps);
@@ -469,6 +482,115 @@ class Loader {
       function_params_.emplace(name, std::move(params));
       function_names_.push_back(name);
     }
+  }
+
+  // ---- server workloads ----
+
+  // `server:` becomes a program: a function run by each connection, and a
+  // main that opens `connections` of them.
+  //
+  //   __connection(connection):
+  //     [sleep: connection * ramp / connections]    # when the client connects
+  //     request = 0
+  //     loop:
+  //       arrive think_time into closed             # the client thinks; the server waits for I/O
+  //       if closed: break                          # past `duration`: the connection closes
+  //       try: handler...; request_done
+  //       except Exception: request_done(failed)
+  //       request = request + 1
+  //       [if request >= requests: break]
+  //   main: gather conn{i} for i in 0..connections-1
+  void read_server(const Node& n, Workload& w) {
+    n.expect_keys({"handler", "requests", "think_time", "warmup", "duration", "ramp"});
+    const SourceRef at = ref(n);
+    auto step = [&](StepKind kind) {
+      Step s;
+      s.kind = kind;
+      s.at = at;
+      return s;
+    };
+    auto set = [&](const std::string& var, const std::string& value) {
+      Step s = step(StepKind::kSet);
+      s.assignments.emplace_back(var, value);
+      s.assignment_at.push_back(at);
+      return s;
+    };
+    std::optional<std::int64_t> requests;
+    if (auto r = n.get("requests")) requests = r->as_int(1, kMaxRepeatLiteral);
+    if (auto d = n.get("warmup")) w.warmup = d->as_duration(0, sim::kTimeMax);
+    if (auto d = n.get("duration")) w.duration = d->as_duration(1, sim::kTimeMax);
+    if (!requests && w.duration == sim::kTimeMax) {
+      n.fail("a server workload needs requests (per connection) or duration (or both)");
+    }
+    if (w.warmup > 0 && w.duration != sim::kTimeMax && w.warmup >= w.duration) {
+      n.fail_key("warmup", "the warm-up must end before the duration does");
+    }
+
+    FunctionDef conn;
+    conn.name = kConnectionFunction;
+    conn.params = {"connection"};
+    conn.at = at;
+    if (auto r = n.get("ramp")) {
+      Step s = step(StepKind::kSleep);
+      s.duration.kind = DurationSpec::Kind::kExpression;
+      s.duration.expression = "connection * " + duration_text(r->as_duration(0, sim::kTimeMax)) + " / connections";
+      s.duration.at = ref(*r);
+      conn.steps.push_back(std::move(s));
+    }
+    conn.steps.push_back(set("request", "0"));
+    Step loop = step(StepKind::kLoop);
+    Step arrive = step(StepKind::kArrive);
+    if (auto t = n.get("think_time")) {
+      arrive.duration = duration(*t);
+    } else {
+      arrive.duration.kind = DurationSpec::Kind::kConstant;
+      arrive.duration.constant = 0;
+    }
+    arrive.into = "closed";
+    loop.body.push_back(std::move(arrive));
+    Step closed = step(StepKind::kIf);
+    closed.expr = "closed";
+    closed.expr_at = at;
+    closed.body.push_back(step(StepKind::kBreak));
+    loop.body.push_back(std::move(closed));
+    Step attempt = step(StepKind::kTry);
+    attempt.body = steps(n.require("handler"));
+    attempt.body.push_back(step(StepKind::kRequestDone));
+    models::ExceptClause failed;
+    failed.types = {"Exception"};
+    failed.at = at;
+    Step done_failed = step(StepKind::kRequestDone);
+    done_failed.return_exceptions = true;  // marks the request failed
+    failed.steps.push_back(std::move(done_failed));
+    attempt.excepts.push_back(std::move(failed));
+    loop.body.push_back(std::move(attempt));
+    loop.body.push_back(set("request", "request + 1"));
+    if (requests) {
+      Step enough = step(StepKind::kIf);
+      enough.expr = "request >= " + std::to_string(*requests);
+      enough.expr_at = at;
+      enough.body.push_back(step(StepKind::kBreak));
+      loop.body.push_back(std::move(enough));
+    }
+    conn.steps.push_back(std::move(loop));
+    w.program.functions.push_back(std::move(conn));
+
+    FunctionDef m;
+    m.name = "main";
+    m.at = at;
+    Step open = step(StepKind::kGather);
+    TaskSpec t;
+    t.name = "conn{i}";
+    t.function = kConnectionFunction;
+    t.args.emplace_back("connection", "i");
+    t.arg_at.push_back(at);
+    t.count = "connections";
+    t.count_at = at;
+    t.index_var = "i";
+    t.at = at;
+    open.tasks.push_back(std::move(t));
+    m.steps.push_back(std::move(open));
+    w.program.functions.push_back(std::move(m));
   }
 
   // ---- values ----

@@ -29,6 +29,8 @@ inline constexpr std::int64_t kMaxSyncValue = 1'000'000'000'000;      // semapho
 inline constexpr std::int64_t kMaxProgramSteps = 1'000'000;
 inline constexpr std::int64_t kMaxExecutorWorkers = 1024;
 inline constexpr std::int64_t kMaxConnections = 10'000'000;
+// The function each connection of a server workload runs.
+inline constexpr const char* kConnectionFunction = "__connection";
 
 struct Workload {
   std::string name;  // default: the file's stem
@@ -41,6 +43,10 @@ struct Workload {
   models::Program compiled;           // models::compile_program(program)
   std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)
   std::string on_thread_limit = "refuse";  // threads.on_limit: "refuse" or "queue"
+  // A server workload's measuring window: requests arriving before `warmup`
+  // are not counted; none arrives at or after `duration`.
+  sim::Time warmup = 0;
+  sim::Time duration = sim::kTimeMax;
   sim::Time horizon = sim::kTimeMax;  // limits.horizon
   std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max();  // limits.max_events
 };

@@ -31,16 +31,20 @@ std::string human_size(std::int64_t bytes) {
 
 std::string percent(std::int64_t num, std::int64_t den) { return ratio(num * 100, den, 1) + "%"; }
 
+// Completed units per second after the warm-up, from integers.
 std::string throughput(const models::Metrics& m) {
-  return m.end_ns > 0 ? fixed(static_cast<std::int64_t>(m.completed) * sim::kSecond, m.end_ns, 1) : "0.0";
+  const sim::Time span = m.end_ns - m.measured_from;
+  return span > 0 ? fixed(static_cast<std::int64_t>(m.completed) * sim::kSecond, span, 1) : "0.0";
 }
 
 // The metrics every model reports, as summary rows.
 void metric_rows(const run::RunOutput& r, std::vector<std::vector<std::string>>& rows) {
   const models::Metrics& m = r.metrics;
-  rows.push_back({"tasks", "completed " + std::to_string(m.completed) + ", failed " + std::to_string(m.failed) +
-                               ", at most " + std::to_string(m.peak_tasks) + " at once"});
-  rows.push_back({"throughput", throughput(m) + " tasks/s"});
+  rows.push_back({m.unit, "completed " + std::to_string(m.completed) + ", failed " + std::to_string(m.failed) +
+                             (m.unit == "tasks" ? "" : "; tasks") + ", at most " + std::to_string(m.peak_tasks) +
+                             " at once"});
+  rows.push_back({"throughput", throughput(m) + " " + m.unit + "/s" +
+                                    (m.measured_from > 0 ? " after a " + sim::format_duration(m.measured_from) + " warm-up" : "")});
   const models::LatencySummary& l = m.latency;
   rows.push_back({"latency", "mean " + sim::format_duration(l.mean) + ", p50 " + sim::format_duration(l.p50) +
                                  ", p90 " + sim::format_duration(l.p90) + ", p99 " + sim::format_duration(l.p99) +
@@ -166,6 +170,7 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
   {
     const models::Metrics& m = r.metrics;
     j.key("metrics").begin_object();
+    j.field("unit", m.unit).field("measured_from_ns", static_cast<std::int64_t>(m.measured_from));
     j.field("completed", m.completed).field("failed", m.failed);
     j.key("throughput_per_s").raw(throughput(m));
     j.field("peak_tasks", m.peak_tasks);

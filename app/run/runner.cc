@@ -91,6 +91,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
     models::ThreadOptions to;
     to.on_limit = w.on_thread_limit == "queue" ? models::OnThreadLimit::kQueue : models::OnThreadLimit::kRefuse;
     to.socket_per_thread = w.connections > 0;
+    to.requests = models::RequestWindow{w.warmup, w.duration};
     to.record = options.record;
     to.record_limit = options.record_limit;
     models::ThreadModel model(simulation, w.compiled, profile, to);
@@ -104,6 +105,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   models::LoopOptions lo;
   lo.machine = profile;
   lo.socket_per_task = w.connections > 0;
+  lo.requests = models::RequestWindow{w.warmup, w.duration};
   lo.executor_workers = static_cast<int>(w.executor_workers);
   lo.record = options.record;
   lo.record_limit = options.record_limit;

@@ -20,7 +20,8 @@ EventLoop::EventLoop(sim::Simulation& sim, const Program& program, const LoopOpt
       options_(options),
       store_(program.constants),
       interp_(program, store_, shared_, this),
-      recorder_(options.record, options.record_limit) {
+      recorder_(options.record, options.record_limit),
+      requests_(options.requests) {
   for (const SharedVar& v : program.shared) shared_.push_back(v.initial);
   for (const SyncObject& o : program.sync) {
     SyncState s;
@@ -517,6 +518,19 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       suspend(task, f, PendingOp::kFuture);
       return false;
     }
+    case K::kArrive:
+      // The connection waits for its client's next request: an I/O wait,
+      // unless the server has stopped taking requests.
+      if (!requests_.arriving(task, sim_.now(), req.duration)) {
+        *next = Resume::with(Value::boolean(true));
+        return true;
+      }
+      req.kind = K::kIo;
+      return handle(task, req, next);
+    case K::kRequestDone:
+      requests_.done(task, sim_.now(), req.flag);
+      *next = Resume::with(Value::null());
+      return true;
     case K::kYield:
       trace(task, "yield");
       tasks_[task].state = TaskState::kPending;
@@ -1194,6 +1208,7 @@ Metrics EventLoop::metrics() {
   out.cpu.idle_ns = std::max<sim::Duration>(0, total - out.cpu.useful_ns - out.cpu.system_ns);
   out.context_switches.voluntary = voluntary_switches_;
   out.limit_hit = limit_hit_;
+  if (requests_.any()) requests_.fill(out);
   return out;
 }
 

@@ -38,6 +38,7 @@
 
 #include "models/machine.h"
 #include "models/metrics.h"
+#include "models/requests.h"
 #include "models/program/interpreter.h"
 #include "models/program/program.h"
 #include "models/program/trace.h"
@@ -53,6 +54,7 @@ struct LoopOptions {
   // stacks, and RAM.
   MachineProfile machine;
   bool socket_per_task = false;     // each task but main holds a connection's socket buffers
+  RequestWindow requests{};         // a server workload's warm-up and stop time
   int executor_workers = 0;         // 0: min(32, cores + 4), as ThreadPoolExecutor
   bool record = false;              // keep a trace and spans
   std::size_t record_limit = 100'000;
@@ -392,6 +394,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   sim::Duration worker_cpu_ = 0;
   std::uint64_t voluntary_switches_ = 0;
   sim::LatencyRecorder latencies_;
+  RequestStats requests_;
   std::uint64_t completed_ = 0;
   std::uint64_t failed_ = 0;
   std::optional<LimitHit> limit_hit_;

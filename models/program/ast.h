@@ -68,6 +68,9 @@ enum class StepKind : std::uint8_t {
   kQueuePut, kQueueGet, kQueueTaskDone, kQueueJoin,
   kAsyncWith, kAsyncFor, kRepeat, kLoop, kWhile, kIf, kBreak, kContinue, kTry,
   kExecutor,
+  // Server workloads (synthesised by the loader from `server:`, not written
+  // by hand): wait for the connection's next request; the request is done.
+  kArrive, kRequestDone,
 };
 
 struct Step {
@@ -89,7 +92,7 @@ struct Step {
   std::string done, pending;     // wait's result sets
 
   std::vector<TaskSpec> tasks;   // spawn (one), gather, wait, as_completed, wait_for (one), call (one), executor (one)
-  bool return_exceptions = false;
+  bool return_exceptions = false;  // also: request_done's "failed"
   ReturnWhen return_when = ReturnWhen::kAllCompleted;
 
   Steps body;                    // repeat, loop, while, if-then, try, async_with body, async_for body

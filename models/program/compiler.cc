@@ -416,6 +416,12 @@ class Compiler {
       case StepKind::kBreak:
       case StepKind::kContinue: compile_break(s); break;
       case StepKind::kTry: compile_try(s); break;
+      case StepKind::kArrive:
+        emit(Op::kArrive, s.at, duration(s.duration), kNone, var_or_none(s.into, s.at));
+        break;
+      case StepKind::kRequestDone:
+        emit(Op::kRequestDone, s.at, s.return_exceptions ? 1 : 0);
+        break;
       case StepKind::kExecutor: {
         const TaskSpec& t = s.tasks.at(0);
         emit(Op::kExecutor, s.at, spawn_spec(t), kNone, var_or_none(s.into, s.at));

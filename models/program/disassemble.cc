@@ -43,6 +43,8 @@ const char* op_name(Op op) {
     case Op::kQueuePut: return "put";
     case Op::kQueueGet: return "get";
     case Op::kExecutor: return "executor";
+    case Op::kArrive: return "arrive";
+    case Op::kRequestDone: return "request_done";
     case Op::kEnd: return "end";
   }
   return "?";

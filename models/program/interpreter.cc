@@ -143,6 +143,20 @@ Request Interpreter::run(TaskCore& task, const Resume& resume) {
       case Op::kYield:
         req.kind = Request::Kind::kYield;
         return req;
+      case Op::kArrive: {
+        const sim::Duration d = sample_duration(task, in.a, &exc);
+        if (d < 0) {
+          ok = false;
+          break;
+        }
+        req.kind = Request::Kind::kArrive;
+        req.duration = d;
+        return req;
+      }
+      case Op::kRequestDone:
+        req.kind = Request::Kind::kRequestDone;
+        req.flag = in.a == 1;
+        return req;
       case Op::kLog:
         if (!eval_template(p_.templates[in.a], context(task), &req.text, &exc)) {
           ok = false;

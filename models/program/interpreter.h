@@ -59,6 +59,8 @@ struct Request {
     kAcquire, kRelease, kEventSet, kEventClear, kEventWait,
     kQueuePut, kQueueGet, kQueueTaskDone, kQueueJoin,  // object; value: the item for put
     kExecutor,         // spec, args
+    kArrive,           // duration: wait for the next request -> resume with None, or True if the server stopped
+    kRequestDone,      // flag: the handler failed
     kFinished,         // the task ended: value is its result, or its exception if failed
     kRunaway,          // too many instructions without a request: an endless loop
   };

@@ -21,6 +21,7 @@ ThreadModel::ThreadModel(sim::Simulation& sim, const Program& program, const Mac
       sched_(profile),
       memory_(profile, options.socket_per_thread),
       free_watch_(kNoWatch) {
+  requests_ = RequestStats(options.requests);
   for (const SharedVar& v : program.shared) shared_.push_back(v.initial);
   for (const SyncObject& o : program.sync) {
     SyncState s;
@@ -265,6 +266,7 @@ Metrics ThreadModel::metrics() {
   m.cpu = sched_.cpu(m.end_ns);
   m.context_switches = ContextSwitches{voluntary_, involuntary_};
   m.limit_hit = limit_hit_;
+  if (requests_.any()) requests_.fill(m);
   return m;
 }
 

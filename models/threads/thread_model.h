@@ -53,6 +53,7 @@
 #include "models/loop/event_loop.h"  // TaskSummary
 #include "models/machine.h"
 #include "models/metrics.h"
+#include "models/requests.h"
 #include "models/program/interpreter.h"
 #include "models/program/program.h"
 #include "models/program/trace.h"
@@ -71,6 +72,7 @@ enum class OnThreadLimit : std::uint8_t {
 struct ThreadOptions {
   OnThreadLimit on_limit = OnThreadLimit::kRefuse;
   bool socket_per_thread = false;  // each spawned thread holds a connection's socket buffers
+  RequestWindow requests{};        // a server workload's warm-up and stop time
   bool record = false;             // keep a trace and spans
   std::size_t record_limit = 100'000;
 };
@@ -286,6 +288,7 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   std::uint64_t voluntary_ = 0;
   std::uint64_t involuntary_ = 0;
   sim::LatencyRecorder latency_;
+  RequestStats requests_;
   std::optional<LimitHit> limit_hit_;
 };
 

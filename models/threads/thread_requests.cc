@@ -55,6 +55,19 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
         start_cpu(core, id, req.duration, BurstKind::kUseful, After::kResume);
       }
       return false;
+    case K::kArrive:
+      // The connection's thread blocks reading its client's next request,
+      // unless the server has stopped taking requests.
+      if (!requests_.arriving(id, sim_.now(), req.duration)) {
+        *next = Resume::with(Value::boolean(true));
+        return true;
+      }
+      req.kind = K::kIo;
+      return handle(core, id, req, next);
+    case K::kRequestDone:
+      requests_.done(id, sim_.now(), req.flag);
+      *next = Resume::with(Value::null());
+      return true;
     case K::kSleep:
     case K::kIo:
     case K::kBlock: {

@@ -1,0 +1,36 @@
+#include "models/requests.h"
+
+namespace concsim::models {
+
+bool RequestStats::arriving(std::uint32_t task, sim::Time now, sim::Duration wait) {
+  seen_ = true;
+  sim::Time at = 0;
+  if (!sim::checked_add(now, wait, &at) || at >= window_.stop) return false;
+  if (start_.size() <= task) start_.resize(static_cast<std::size_t>(task) + 1, -1);
+  start_[task] = at;
+  return true;
+}
+
+void RequestStats::done(std::uint32_t task, sim::Time now, bool failed) {
+  seen_ = true;
+  if (task >= start_.size() || start_[task] < 0) return;  // no request was given
+  const sim::Time began = start_[task];
+  start_[task] = -1;
+  if (began < window_.warmup) return;
+  if (failed) {
+    ++failed_;
+  } else {
+    ++completed_;
+    latency_.record(now - began);
+  }
+}
+
+void RequestStats::fill(Metrics& m) {
+  m.unit = "requests";
+  m.completed = completed_;
+  m.failed = failed_;
+  m.latency = summarize(latency_);
+  m.measured_from = window_.warmup;
+}
+
+}  // namespace concsim::models

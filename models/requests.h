@@ -1,0 +1,50 @@
+// Requests of a server workload: when each began, how long it took.
+//
+// A server workload's connections loop over `arrive` (the client's think
+// time, which the server sees as an idle connection waiting for I/O) and the
+// handler, then `request_done`. Both models keep a RequestStats so that a
+// request's latency is measured the same way: from the instant the request
+// arrived (the end of the wait, whether or not the runtime got to the task at
+// once) to the end of the handler. Requests that arrive before the warm-up
+// ends are run but not counted; after `stop`, no new request arrives.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/metrics.h"
+#include "sim/stats.h"
+#include "sim/time.h"
+
+namespace concsim::models {
+
+struct RequestWindow {
+  sim::Time warmup = 0;           // requests arriving earlier are not counted
+  sim::Time stop = sim::kTimeMax; // no request arrives at or after this instant
+};
+
+class RequestStats {
+ public:
+  explicit RequestStats(RequestWindow window = {}) : window_(window) {}
+
+  // Task `task` waits `wait` for its next request, from `now`. Returns false
+  // when that request would arrive at or after the stop time: the connection
+  // then closes instead of waiting.
+  bool arriving(std::uint32_t task, sim::Time now, sim::Duration wait);
+  // Task `task` finished the request it was given (failed: the handler raised).
+  void done(std::uint32_t task, sim::Time now, bool failed);
+
+  [[nodiscard]] bool any() const { return seen_; }
+  // Sets completed, failed, latency and the unit of `m` to the requests'.
+  void fill(Metrics& m);
+
+ private:
+  RequestWindow window_;
+  std::vector<sim::Time> start_;  // per task: when its current request arrived
+  sim::LatencyRecorder latency_;
+  std::uint64_t completed_ = 0;
+  std::uint64_t failed_ = 0;
+  bool seen_ = false;
+};
+
+}  // namespace concsim::models

@@ -1,0 +1,110 @@
+// Server workloads (`server:`): requests are counted and timed the same way
+// under both models. Expected figures are worked out from the workloads.
+#include <gtest/gtest.h>
+
+#include "app/load/config.h"
+#include "run_helpers.h"
+
+namespace concsim::testing {
+namespace {
+
+std::string server(const std::string& body, int connections = 3) {
+  return "connections: " + std::to_string(connections) + "\nserver:\n" + body;
+}
+
+class BothModels : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BothModels, EveryConnectionServesItsRequests) {
+  const auto r = run_text(server(R"(
+  requests: 4
+  think_time: 10ms
+  handler: [{io: 2ms}]
+)"), {std::string("model=") + GetParam()});
+  ASSERT_EQ(r.status, "completed");
+  EXPECT_EQ(r.metrics.unit, "requests");
+  EXPECT_EQ(r.metrics.completed, 12u);  // 3 connections x 4 requests
+  EXPECT_EQ(r.metrics.failed, 0u);
+  // No contention on the ideal machine: each request takes its 2 ms of I/O.
+  EXPECT_EQ(r.metrics.latency.p50, ms(2));
+  EXPECT_EQ(r.metrics.latency.max, ms(2));
+  // Four rounds of 10 ms thinking and 2 ms serving.
+  EXPECT_EQ(r.end_time, 4 * ms(12));
+}
+
+TEST_P(BothModels, WarmupRequestsAreServedButNotCounted) {
+  // Requests arrive at 10, 22, 34, 46 ms; a 20 ms warm-up drops the first.
+  const auto r = run_text(server(R"(
+  requests: 4
+  think_time: 10ms
+  warmup: 20ms
+  handler: [{io: 2ms}]
+)"), {std::string("model=") + GetParam()});
+  EXPECT_EQ(r.metrics.completed, 9u);
+  EXPECT_EQ(r.metrics.measured_from, ms(20));
+}
+
+TEST_P(BothModels, NoRequestArrivesAfterTheDuration) {
+  // Arrivals at 10, 22, 34, ... ms; with a 40 ms duration the fourth (46 ms)
+  // never comes and the connections close at 36 ms.
+  const auto r = run_text(server(R"(
+  duration: 40ms
+  think_time: 10ms
+  handler: [{io: 2ms}]
+)"), {std::string("model=") + GetParam()});
+  EXPECT_EQ(r.metrics.completed, 9u);
+  EXPECT_EQ(r.end_time, ms(36));
+}
+
+TEST_P(BothModels, AFailingHandlerCountsAFailedRequestAndTheConnectionGoesOn) {
+  const auto r = run_text(server(R"(
+  requests: 3
+  handler:
+    - io: 1ms
+    - if: {cond: "request == 1", then: [{raise: ValueError}]}
+)", 2), {std::string("model=") + GetParam()});
+  ASSERT_EQ(r.status, "completed");
+  EXPECT_EQ(r.metrics.completed, 4u);
+  EXPECT_EQ(r.metrics.failed, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Server, BothModels, ::testing::Values("async", "threads"));
+
+TEST(Server, LatencyCountsFromArrivalIncludingTimeTheLoopWasBusy) {
+  // Two connections; both requests arrive at 10 ms. The loop serves the
+  // first (30 ms of CPU) while the second waits, so the second's latency is
+  // 60 ms: 30 ms waiting for the loop and its own 30 ms.
+  const auto r = run_text(server(R"(
+  requests: 1
+  think_time: 10ms
+  handler: [{cpu: 30ms}]
+)", 2));
+  EXPECT_EQ(r.metrics.completed, 2u);
+  EXPECT_EQ(r.metrics.latency.p50, ms(30));
+  EXPECT_EQ(r.metrics.latency.max, ms(60));
+  // With a thread each, on the ideal machine's four cores, both take 30 ms.
+  const auto t = run_text(server(R"(
+  requests: 1
+  think_time: 10ms
+  handler: [{cpu: 30ms}]
+)", 2), {"model=threads"});
+  EXPECT_EQ(t.metrics.latency.max, ms(30));
+}
+
+TEST(Server, RampSpreadsTheConnectionsOpening) {
+  // 4 connections over a 40 ms ramp open at 0, 10, 20, 30 ms.
+  const auto r = run_text(server(R"(
+  requests: 1
+  ramp: 40ms
+  handler: [{io: 1ms}]
+)", 4));
+  EXPECT_EQ(r.end_time, ms(31));
+}
+
+TEST(Server, ServerAndMainTogetherAreRejected) {
+  EXPECT_THROW(run_text("connections: 1\nmain: [yield]\nserver: {requests: 1, handler: [yield]}\n"),
+               load::ConfigError);
+  EXPECT_THROW(run_text("server: {requests: 1, handler: [yield]}\n"), load::ConfigError);
+}
+
+}  // namespace
+}  // namespace concsim::testing
