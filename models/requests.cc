@@ -25,6 +25,13 @@ void RequestStats::done(std::uint32_t task, sim::Time now, bool failed) {
   }
 }
 
+void RequestStats::merge(const RequestStats& other) {
+  seen_ = seen_ || other.seen_;
+  completed_ += other.completed_;
+  failed_ += other.failed_;
+  latency_.merge(other.latency_);
+}
+
 void RequestStats::fill(Metrics& m) {
   m.unit = "requests";
   m.completed = completed_;

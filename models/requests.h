@@ -35,6 +35,8 @@ class RequestStats {
   void done(std::uint32_t task, sim::Time now, bool failed);
 
   [[nodiscard]] bool any() const { return seen_; }
+  // Adds the counts and latencies of `other` (another process of one server).
+  void merge(const RequestStats& other);
   // Sets completed, failed, latency and the unit of `m` to the requests'.
   void fill(Metrics& m);
 

@@ -38,6 +38,10 @@ void LatencyRecorder::record(Duration d) {
   sum_ += d;
 }
 
+void LatencyRecorder::merge(const LatencyRecorder& other) {
+  for (const Duration d : other.samples_) record(d);
+}
+
 Duration LatencyRecorder::mean() const {
   if (samples_.empty()) return 0;
   const auto n = static_cast<detail::Int128>(samples_.size());

@@ -51,6 +51,10 @@ class LatencyRecorder {
   // least p % of the samples are at or below it. 0 if empty. Sorts lazily.
   Duration percentile(double p);
 
+  // Adds every sample of `other` (for runs made of several parts, such as
+  // several event-loop processes).
+  void merge(const LatencyRecorder& other);
+
   [[nodiscard]] std::size_t memory_bytes() const { return samples_.capacity() * sizeof(Duration); }
   void reserve(std::size_t n) { samples_.reserve(n); }
 

@@ -271,7 +271,8 @@ class Loader {
       w.seed = static_cast<std::uint64_t>(n->as_int(0, std::numeric_limits<std::int64_t>::max()));
     }
     if (auto n = root.get("model")) {
-      w.model = std::string(n->as_enum<std::string_view>({{"async", "async"}, {"threads", "threads"}}));
+      w.model = std::string(n->as_enum<std::string_view>(
+          {{"async", "async"}, {"threads", "threads"}, {"async+executor", "async+executor"}}));
     }
     if (auto n = root.get("machine")) w.machine = non_empty_string(*n);
     if (auto n = root.get("limits")) {
@@ -291,8 +292,9 @@ class Loader {
       }
     }
     if (auto n = root.get("loop")) {
-      n->expect_keys({"executor_workers"});
+      n->expect_keys({"executor_workers", "processes"});
       if (auto e = n->get("executor_workers")) w.executor_workers = e->as_int(1, kMaxExecutorWorkers);
+      if (auto p = n->get("processes")) w.processes = p->as_int(1, kMaxProcesses);
     }
     if (auto n = root.get("shared")) read_shared(*n, w.program);
     // `connections` is the knob every sweep turns (--connections N): the
@@ -573,24 +575,56 @@ class Loader {
       loop.body.push_back(std::move(enough));
     }
     conn.steps.push_back(std::move(loop));
+    if (w.model == "async+executor") offload_blocking_calls(conn.steps);
     w.program.functions.push_back(std::move(conn));
 
+    // With loop.processes = N, loop p opens connections p, p + N, p + 2N, ...
+    // (the runner sets __process in each loop; see kProcessVariable).
+    w.program.shared.push_back(models::SharedDef{kProcessVariable, "0", at});
+    const bool loop_model = w.model != "threads";
+    w.program.shared.push_back(
+        models::SharedDef{"__processes", std::to_string(loop_model ? w.processes : 1), at});
     FunctionDef m;
     m.name = "main";
     m.at = at;
     Step open = step(StepKind::kGather);
     TaskSpec t;
-    t.name = "conn{i}";
+    t.name = "conn{i * __processes + __process}";
     t.function = kConnectionFunction;
-    t.args.emplace_back("connection", "i");
+    t.args.emplace_back("connection", "i * __processes + __process");
     t.arg_at.push_back(at);
-    t.count = "connections";
+    t.count = "(connections - __process + __processes - 1) / __processes";
     t.count_at = at;
     t.index_var = "i";
     t.at = at;
     open.tasks.push_back(std::move(t));
     m.steps.push_back(std::move(open));
     w.program.functions.push_back(std::move(m));
+  }
+
+  // model async+executor: every blocking call of the handler runs in the
+  // loop's executor (loop.run_in_executor), the usual cure for a synchronous
+  // driver in an async server.
+  static void offload_blocking_calls(Steps& steps) {
+    for (Step& s : steps) {
+      if (s.kind == StepKind::kBlock) {
+        Step call;
+        call.kind = StepKind::kExecutor;
+        call.at = s.at;
+        TaskSpec job;
+        job.name = "blocking call";
+        job.steps.push_back(s);
+        job.at = s.at;
+        call.tasks.push_back(std::move(job));
+        s = std::move(call);
+        continue;
+      }
+      offload_blocking_calls(s.body);
+      offload_blocking_calls(s.else_body);
+      offload_blocking_calls(s.exit_body);
+      offload_blocking_calls(s.finally_body);
+      for (models::ExceptClause& c : s.excepts) offload_blocking_calls(c.steps);
+    }
   }
 
   // ---- values ----

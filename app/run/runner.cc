@@ -1,6 +1,8 @@
 #include "app/run/runner.h"
 
 #include "app/load/machine.h"
+
+#include <memory>
 #include "sim/check.h"
 
 #ifndef CONCSIM_VERSION
@@ -73,6 +75,70 @@ std::uint32_t main_of(const load::Workload& w) {
   return main;
 }
 
+// loop.processes = N: N event loops, one per worker process, each opening
+// its share of a server's connections (as N processes accepting on one port
+// with SO_REUSEPORT). They share one simulation, each on a core of its own;
+// the run ends when all of them are done. Memory is the sum of each
+// process's peak, an upper bound of the peak of the sum.
+void run_processes(const load::Workload& w, const RunOptions& options, const models::LoopOptions& base,
+                   sim::Simulation& simulation, RunOutput& out) {
+  std::vector<std::unique_ptr<models::EventLoop>> loops;
+  for (std::int64_t p = 0; p < w.processes; ++p) {
+    models::LoopOptions lo = base;
+    lo.stop_when_done = false;
+    lo.shared_overrides.emplace_back(load::kProcessVariable, models::Value::integer(p));
+    lo.record = options.record && p == 0;  // the first process's trace stands for all
+    loops.push_back(std::make_unique<models::EventLoop>(simulation, w.compiled, lo));
+    loops.back()->start(main_of(w));
+  }
+  const sim::RunResult r = simulation.run(limits_of(w));
+  models::EventLoop& first = *loops.front();
+  collect(first, simulation, r, w, out);
+  out.loop = first.stats();
+  out.executor_workers = first.executor_workers();
+  bool all_done = true;
+  sim::Time end = 0;
+  models::RequestStats requests;
+  models::Metrics& m = out.metrics;
+  m = models::Metrics{};
+  m.cpu.cores = base.machine.cores;
+  out.tasks.clear();
+  for (std::size_t p = 0; p < loops.size(); ++p) {
+    models::EventLoop& loop = *loops[p];
+    all_done = all_done && loop.finished();
+    end = std::max(end, loop.finished() ? loop.finish_time() : r.end_time);
+    requests.merge(loop.request_stats());
+    const models::Metrics lm = loop.metrics();
+    m.peak_tasks += lm.peak_tasks;
+    m.memory.peak_resident += lm.memory.peak_resident;
+    m.memory.peak_reserved += lm.memory.peak_reserved;
+    for (const auto& [kind, bytes] : lm.memory.by_kind) m.memory.by_kind[kind] += bytes;
+    m.cpu.useful_ns += lm.cpu.useful_ns;
+    m.cpu.system_ns += lm.cpu.system_ns;
+    m.context_switches.voluntary += lm.context_switches.voluntary;
+    m.context_switches.involuntary += lm.context_switches.involuntary;
+    if (!m.limit_hit && lm.limit_hit) m.limit_hit = lm.limit_hit;
+    for (models::TaskSummary t : loop.task_summaries()) {
+      if (t.name == "main") t.name = "main" + std::to_string(p);
+      out.tasks.push_back(std::move(t));
+    }
+    if (p > 0) {
+      out.loop.iterations += loop.stats().iterations;
+      out.loop.busy += loop.stats().busy;
+      out.loop.blocked += loop.stats().blocked;
+    }
+  }
+  out.end_time = end;
+  m.end_ns = end;
+  m.cpu.idle_ns = std::max<sim::Duration>(0, static_cast<sim::Duration>(m.cpu.cores) * end - m.cpu.useful_ns -
+                                                 m.cpu.system_ns);
+  requests.fill(m);
+  if (all_done && r.reason == sim::StopReason::kQuiescent) {
+    out.status = "completed";
+    out.exit_code = 0;
+  }
+}
+
 }  // namespace
 
 RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
@@ -110,6 +176,11 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   lo.record = options.record;
   lo.record_limit = options.record_limit;
   lo.trace_phases = options.trace_phases;
+  if (w.processes > 1) {
+    run_processes(w, options, lo, simulation, out);
+    out.loop_idle = std::max<sim::Duration>(0, out.end_time * w.processes - out.loop.busy - out.loop.blocked);
+    return out;
+  }
   models::EventLoop loop(simulation, w.compiled, lo);
   loop.start(main_of(w));
   const sim::RunResult r = simulation.run(limits_of(w));

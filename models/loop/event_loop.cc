@@ -23,6 +23,11 @@ EventLoop::EventLoop(sim::Simulation& sim, const Program& program, const LoopOpt
       recorder_(options.record, options.record_limit),
       requests_(options.requests) {
   for (const SharedVar& v : program.shared) shared_.push_back(v.initial);
+  for (const auto& [name, value] : options.shared_overrides) {
+    for (std::size_t i = 0; i < program.shared.size(); ++i) {
+      if (program.shared[i].name == name) shared_[i] = value;
+    }
+  }
   for (const SyncObject& o : program.sync) {
     SyncState s;
     s.kind = o.kind;
@@ -960,7 +965,7 @@ void EventLoop::on_main_finished() {
   finished_ = true;
   finish_time_ = sim_.now();
   recorder_.line(sim_.now(), Recorder::kNoTask, "asyncio.run returns");
-  sim_.stop(kFinishedDetail);
+  if (options_.stop_when_done) sim_.stop(kFinishedDetail);
 }
 
 bool EventLoop::cancel_task(std::uint32_t task) {

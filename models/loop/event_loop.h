@@ -55,6 +55,12 @@ struct LoopOptions {
   MachineProfile machine;
   bool socket_per_task = false;     // each task but main holds a connection's socket buffers
   RequestWindow requests{};         // a server workload's warm-up and stop time
+  // Initial values that replace the program's for this loop only (one
+  // process of several: its share of a server's connections).
+  std::vector<std::pair<std::string, Value>> shared_overrides;
+  // Stop the run when asyncio.run returns; false when several loops share
+  // one simulation, which then ends when all of them are done.
+  bool stop_when_done = true;
   int executor_workers = 0;         // 0: min(32, cores + 4), as ThreadPoolExecutor
   bool record = false;              // keep a trace and spans
   std::size_t record_limit = 100'000;
@@ -127,6 +133,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   [[nodiscard]] Metrics metrics();
   // The process was killed for memory (the machine's on_oom: kill).
   [[nodiscard]] bool killed() const { return killed_; }
+  [[nodiscard]] const RequestStats& request_stats() const { return requests_; }
   static constexpr const char* kFinishedDetail = "asyncio.run returned";
 
   std::string task_name(std::uint32_t task) const override;

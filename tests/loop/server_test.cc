@@ -90,6 +90,45 @@ TEST(Server, LatencyCountsFromArrivalIncludingTimeTheLoopWasBusy) {
   EXPECT_EQ(t.metrics.latency.max, ms(30));
 }
 
+TEST(Server, AsyncPlusExecutorMovesBlockingCallsOffTheLoop) {
+  // Four requests, each with a 10 ms blocking call, all arriving at 0: on
+  // the loop they run one after another (the last ends at 40 ms); with the
+  // executor's 8 workers (ideal: min(32, 4 cores + 4)) all end at 10 ms.
+  const std::string yaml = server(R"(
+  requests: 1
+  handler: [{block: 10ms}]
+)", 4);
+  const auto loop = run_text(yaml);
+  EXPECT_EQ(loop.metrics.latency.max, ms(40));
+  EXPECT_EQ(loop.loop.blocking_count, 4u);
+  const auto offloaded = run_text(yaml, {"model=async+executor"});
+  EXPECT_EQ(offloaded.model, "async+executor");
+  EXPECT_EQ(offloaded.metrics.latency.max, ms(10));
+  EXPECT_EQ(offloaded.loop.blocking_count, 0u);
+  EXPECT_EQ(offloaded.end_time, ms(10));
+}
+
+TEST(Server, SeveralLoopProcessesShareTheConnections) {
+  // The two requests of the CPU-bound test above, on two loop processes:
+  // each process serves one connection, so neither waits for the other.
+  const std::string yaml = server(R"(
+  requests: 1
+  think_time: 10ms
+  handler: [{cpu: 30ms}]
+)", 2);
+  const auto r = run_text(yaml, {"loop.processes=2"});
+  ASSERT_EQ(r.status, "completed");
+  EXPECT_EQ(r.metrics.completed, 2u);
+  EXPECT_EQ(r.metrics.latency.max, ms(30));
+  EXPECT_EQ(r.end_time, ms(40));
+  // Each process opened one connection: conn0 in process 0, conn1 in process 1.
+  EXPECT_EQ(task(r, "conn0").end, ms(40));
+  EXPECT_EQ(task(r, "conn1").end, ms(40));
+  // Three processes for five connections: 2 + 2 + 1, every one served.
+  const auto odd = run_text(server("  requests: 2\n  handler: [{io: 1ms}]\n", 5), {"loop.processes=3"});
+  EXPECT_EQ(odd.metrics.completed, 10u);
+}
+
 TEST(Server, RampSpreadsTheConnectionsOpening) {
   // 4 connections over a 40 ms ramp open at 0, 10, 20, 30 ms.
   const auto r = run_text(server(R"(
