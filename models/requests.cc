@@ -2,13 +2,13 @@
 
 namespace concsim::models {
 
-bool RequestStats::arriving(std::uint32_t task, sim::Time now, sim::Duration wait) {
+sim::Duration RequestStats::arriving(std::uint32_t task, sim::Time now, sim::Time base, sim::Duration wait) {
   seen_ = true;
   sim::Time at = 0;
-  if (!sim::checked_add(now, wait, &at) || at >= window_.stop) return false;
+  if (!sim::checked_add(base, wait, &at) || at >= window_.stop) return -1;
   if (start_.size() <= task) start_.resize(static_cast<std::size_t>(task) + 1, -1);
   start_[task] = at;
-  return true;
+  return at > now ? at - now : 0;
 }
 
 void RequestStats::done(std::uint32_t task, sim::Time now, bool failed) {

@@ -27,10 +27,12 @@ class RequestStats {
  public:
   explicit RequestStats(RequestWindow window = {}) : window_(window) {}
 
-  // Task `task` waits `wait` for its next request, from `now`. Returns false
-  // when that request would arrive at or after the stop time: the connection
-  // then closes instead of waiting.
-  bool arriving(std::uint32_t task, sim::Time now, sim::Duration wait);
+  // Task `task`'s next request arrives `wait` after `base` (now, unless the
+  // connection waited elsewhere first, such as in a pool's accept backlog).
+  // Returns the time left to wait from `now` (0 if the request is already
+  // there), or -1 when it would arrive at or after the stop time: the
+  // connection then closes instead.
+  sim::Duration arriving(std::uint32_t task, sim::Time now, sim::Time base, sim::Duration wait);
   // Task `task` finished the request it was given (failed: the handler raised).
   void done(std::uint32_t task, sim::Time now, bool failed);
 

@@ -272,7 +272,7 @@ class Loader {
     }
     if (auto n = root.get("model")) {
       w.model = std::string(n->as_enum<std::string_view>(
-          {{"async", "async"}, {"threads", "threads"}, {"async+executor", "async+executor"}}));
+          {{"async", "async"}, {"threads", "threads"}, {"async+executor", "async+executor"}, {"pool", "pool"}}));
     }
     if (auto n = root.get("machine")) w.machine = non_empty_string(*n);
     if (auto n = root.get("limits")) {
@@ -286,7 +286,8 @@ class Loader {
     // under the thread model: raise RuntimeError (refuse), or wait for a
     // thread to exit (queue).
     if (auto n = root.get("threads")) {
-      n->expect_keys({"on_limit"});
+      n->expect_keys({"on_limit", "pool"});
+      if (auto k = n->get("pool")) w.pool_threads = k->as_int(1, kMaxPoolThreads);
       if (auto l = n->get("on_limit")) {
         w.on_thread_limit = std::string(l->as_enum<std::string_view>({{"refuse", "refuse"}, {"queue", "queue"}}));
       }
@@ -532,11 +533,22 @@ class Loader {
     conn.name = kConnectionFunction;
     conn.params = {"connection"};
     conn.at = at;
+    // When connection k opens: k x ramp / connections.
+    std::string opening = "0s";
     if (auto r = n.get("ramp")) {
+      opening = "connection * " + duration_text(r->as_duration(0, sim::kTimeMax)) + " / connections";
+    }
+    const bool pool = w.model == "pool";
+    if (pool) {
+      // A pool thread takes the connection from the accept backlog, maybe
+      // long after the client connected: its first request is due a think
+      // time after the opening, and the time in the backlog counts.
+      conn.steps.push_back(set("since", opening));
+    } else if (opening != "0s") {
       Step s = step(StepKind::kSleep);
       s.duration.kind = DurationSpec::Kind::kExpression;
-      s.duration.expression = "connection * " + duration_text(r->as_duration(0, sim::kTimeMax)) + " / connections";
-      s.duration.at = ref(*r);
+      s.duration.expression = opening;
+      s.duration.at = ref(*n.get("ramp"));
       conn.steps.push_back(std::move(s));
     }
     conn.steps.push_back(set("request", "0"));
@@ -549,6 +561,10 @@ class Loader {
       arrive.duration.constant = 0;
     }
     arrive.into = "closed";
+    if (pool) {
+      arrive.expr = "since";
+      arrive.expr_at = at;
+    }
     loop.body.push_back(std::move(arrive));
     Step closed = step(StepKind::kIf);
     closed.expr = "closed";
@@ -567,6 +583,7 @@ class Loader {
     attempt.excepts.push_back(std::move(failed));
     loop.body.push_back(std::move(attempt));
     loop.body.push_back(set("request", "request + 1"));
+    if (pool) loop.body.push_back(set("since", "now()"));
     if (requests) {
       Step enough = step(StepKind::kIf);
       enough.expr = "request >= " + std::to_string(*requests);
@@ -581,9 +598,13 @@ class Loader {
     // With loop.processes = N, loop p opens connections p, p + N, p + 2N, ...
     // (the runner sets __process in each loop; see kProcessVariable).
     w.program.shared.push_back(models::SharedDef{kProcessVariable, "0", at});
-    const bool loop_model = w.model != "threads";
+    const bool loop_model = w.model != "threads" && w.model != "pool";
     w.program.shared.push_back(
         models::SharedDef{"__processes", std::to_string(loop_model ? w.processes : 1), at});
+    if (pool) {
+      read_pool_server(w, at);
+      return;
+    }
     FunctionDef m;
     m.name = "main";
     m.at = at;
@@ -594,6 +615,76 @@ class Loader {
     t.args.emplace_back("connection", "i * __processes + __process");
     t.arg_at.push_back(at);
     t.count = "(connections - __process + __processes - 1) / __processes";
+    t.count_at = at;
+    t.index_var = "i";
+    t.at = at;
+    open.tasks.push_back(std::move(t));
+    m.steps.push_back(std::move(open));
+    w.program.functions.push_back(std::move(m));
+  }
+
+  // model pool: a fixed pool of threads serves the connections, each thread
+  // one connection at a time for its whole life (keep-alive), the others
+  // waiting in the accept backlog, as Apache's worker threads and Tomcat's
+  // blocking connector do.
+  //
+  //   main: put 0 .. connections-1 in __backlog; then one None per thread;
+  //         gather worker{i} for i in 0..pool-1
+  //   __worker: loop: get __backlog into c; if c == None: break; call __connection(c)
+  void read_pool_server(Workload& w, const SourceRef& at) {
+    auto step = [&](StepKind kind) {
+      Step s;
+      s.kind = kind;
+      s.at = at;
+      return s;
+    };
+    w.program.sync.push_back(models::SyncDef{"__backlog", SyncKind::kQueue, 0, at});
+    FunctionDef worker;
+    worker.name = "__worker";
+    worker.at = at;
+    Step loop = step(StepKind::kLoop);
+    Step get = step(StepKind::kQueueGet);
+    get.text = "__backlog";
+    get.into = "c";
+    loop.body.push_back(std::move(get));
+    Step none = step(StepKind::kIf);
+    none.expr = "c == None";
+    none.expr_at = at;
+    none.body.push_back(step(StepKind::kBreak));
+    loop.body.push_back(std::move(none));
+    Step call = step(StepKind::kCall);
+    TaskSpec target;
+    target.function = kConnectionFunction;
+    target.args.emplace_back("connection", "c");
+    target.arg_at.push_back(at);
+    target.at = at;
+    call.tasks.push_back(std::move(target));
+    loop.body.push_back(std::move(call));
+    worker.steps.push_back(std::move(loop));
+    w.program.functions.push_back(std::move(worker));
+
+    FunctionDef m;
+    m.name = "main";
+    m.at = at;
+    auto put_each = [&](const std::string& times, const std::string& item) {
+      Step r = step(StepKind::kRepeat);
+      r.expr = times;
+      r.expr_at = at;
+      r.as = "i";
+      Step put = step(StepKind::kQueuePut);
+      put.text = "__backlog";
+      put.expr = item;
+      put.expr_at = at;
+      r.body.push_back(std::move(put));
+      return r;
+    };
+    m.steps.push_back(put_each("connections", "i"));
+    m.steps.push_back(put_each(std::to_string(w.pool_threads), "None"));
+    Step open = step(StepKind::kGather);
+    TaskSpec t;
+    t.name = "worker{i}";
+    t.function = "__worker";
+    t.count = std::to_string(w.pool_threads);
     t.count_at = at;
     t.index_var = "i";
     t.at = at;
@@ -1310,11 +1401,33 @@ class Loader {
     if (auto it = function_sizes_.find(name); it != function_sizes_.end()) return it->second;
     // A recursive call is the compiler's to report; count it as nothing here.
     if (!sizing_.insert(name).second) return 0;
+    const int outer_depth = deepest_call_;
+    deepest_call_ = 0;
     const auto def = defs_.find(name);
     const std::int64_t size = def == defs_.end() ? 0 : size_of(def->second->steps).steps;
     sizing_.erase(name);
     function_sizes_.emplace(name, size);
+    call_depths_.emplace(name, deepest_call_);
+    deepest_call_ = outer_depth;
     return size;
+  }
+
+  // The compiler inlines a call recursively, and so do the checks here: a
+  // chain of calls thousands deep (small in a file) would overflow the
+  // stack, so chains are capped, both while sizing (the recursion here) and
+  // as measured (a chain sized from its far end recurses little here, but
+  // fully in the compiler).
+  static constexpr int kMaxCallDepth = 200;
+  void check_call_depth(const Step& call) {
+    const std::string& callee = call.tasks.at(0).function;
+    const auto known = call_depths_.find(callee);
+    deepest_call_ = std::max(deepest_call_, 1 + (known == call_depths_.end() ? 0 : known->second));
+    if (static_cast<int>(sizing_.size()) + deepest_call_ > kMaxCallDepth) {
+      std::string message = "calls nest more than ";
+      message += std::to_string(kMaxCallDepth);
+      message += " levels deep here: each call copies the called function's steps into the caller";
+      throw ConfigError(SourcePos{file_of(call.at), call.at.line, call.at.column}, call.at.path, message);
+    }
   }
 
   Size size_of(const Steps& steps) {
@@ -1335,7 +1448,11 @@ class Loader {
     // Inline task bodies become functions of their own, compiled where they
     // appear: their returns stay inside.
     for (const TaskSpec& t : s.tasks) r.steps = sat_add(r.steps, size_of(t.steps).steps);
-    if (s.kind == StepKind::kCall) r.steps = sat_add(r.steps, function_size(s.tasks.at(0).function));
+    if (s.kind == StepKind::kCall) {
+      if (static_cast<int>(sizing_.size()) >= kMaxCallDepth) check_call_depth(s);
+      r.steps = sat_add(r.steps, function_size(s.tasks.at(0).function));
+      check_call_depth(s);
+    }
     switch (s.kind) {
       case StepKind::kRepeat:
       case StepKind::kLoop:
@@ -1386,6 +1503,8 @@ class Loader {
   std::map<std::string, const FunctionDef*> defs_;
   std::map<std::string, std::int64_t> function_sizes_;
   std::set<std::string> sizing_;
+  std::map<std::string, int> call_depths_;  // the longest chain of calls below each function
+  int deepest_call_ = 0;                    // of the function being sized, so far
 };
 
 }  // namespace

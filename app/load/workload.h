@@ -30,6 +30,7 @@ inline constexpr std::int64_t kMaxProgramSteps = 1'000'000;
 inline constexpr std::int64_t kMaxExecutorWorkers = 1024;
 inline constexpr std::int64_t kMaxConnections = 10'000'000;
 inline constexpr std::int64_t kMaxProcesses = 1024;
+inline constexpr std::int64_t kMaxPoolThreads = 1'000'000;
 // The function each connection of a server workload runs.
 inline constexpr const char* kConnectionFunction = "__connection";
 // The shared variable that tells a server's event-loop process which share
@@ -40,7 +41,7 @@ struct Workload {
   std::string name;  // default: the file's stem
   std::string description;
   std::uint64_t seed = 1;
-  std::string model = "async";  // "async", "async+executor" or "threads"
+  std::string model = "async";  // "async", "async+executor", "threads" or "pool"
   std::string machine = "ideal";
   std::int64_t connections = 0;       // 0: not given; else also the shared variable `connections`
   models::ProgramAst program;         // `functions` plus a function "main" built from `main:`
@@ -48,6 +49,7 @@ struct Workload {
   std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)
   std::int64_t processes = 1;         // loop.processes: event loops as worker processes
   std::string on_thread_limit = "refuse";  // threads.on_limit: "refuse" or "queue"
+  std::int64_t pool_threads = 200;         // threads.pool: model pool's threads (Tomcat's default maxThreads)
   // A server workload's measuring window: requests arriving before `warmup`
   // are not counted; none arrives at or after `duration`.
   sim::Time warmup = 0;

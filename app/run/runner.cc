@@ -153,7 +153,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   const models::MachineProfile profile = load::load_machine(w.machine);
   sim::Simulation simulation(w.seed);
 
-  if (w.model == "threads") {
+  if (w.model == "threads" || w.model == "pool") {
     models::ThreadOptions to;
     to.on_limit = w.on_thread_limit == "queue" ? models::OnThreadLimit::kQueue : models::OnThreadLimit::kRefuse;
     to.socket_per_thread = w.connections > 0;

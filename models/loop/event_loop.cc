@@ -454,7 +454,7 @@ void EventLoop::step(std::uint32_t task, Resume resume) {
   recorder_.state(sim_.now(), task, SpanKind::kRunning);
   Resume r = resume;
   for (;;) {
-    Request req = interp_.run(tasks_[task].core, r);
+    Request req = interp_.run(tasks_[task].core, r, sim_.now());
     Resume next;
     if (!handle(task, req, &next)) return;
     r = next;
@@ -526,9 +526,15 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
     case K::kArrive:
       // The connection waits for its client's next request: an I/O wait,
       // unless the server has stopped taking requests.
-      if (!requests_.arriving(task, sim_.now(), req.duration)) {
-        *next = Resume::with(Value::boolean(true));
-        return true;
+      {
+        const sim::Time base = req.has_timeout ? req.value.bits : sim_.now();
+        const sim::Duration wait = requests_.arriving(task, sim_.now(), base, req.duration);
+        if (wait < 0) {
+          *next = Resume::with(Value::boolean(true));
+          return true;
+        }
+        req.duration = wait;
+        req.has_timeout = false;
       }
       req.kind = K::kIo;
       return handle(task, req, next);
@@ -1091,7 +1097,7 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
   const std::uint32_t id = kJobIdBase + j;
   Resume r = resume;
   for (;;) {
-    Request req = interp_.run(jobs_[j].core, r);
+    Request req = interp_.run(jobs_[j].core, r, sim_.now());
     switch (req.kind) {
       case K::kCpu:
       case K::kBlock:

@@ -417,7 +417,8 @@ class Compiler {
       case StepKind::kContinue: compile_break(s); break;
       case StepKind::kTry: compile_try(s); break;
       case StepKind::kArrive:
-        emit(Op::kArrive, s.at, duration(s.duration), kNone, var_or_none(s.into, s.at));
+        emit(Op::kArrive, s.at, duration(s.duration), s.expr.empty() ? kNone : expr(s.expr, s.expr_at),
+             var_or_none(s.into, s.at));
         break;
       case StepKind::kRequestDone:
         emit(Op::kRequestDone, s.at, s.return_exceptions ? 1 : 0);

@@ -35,6 +35,15 @@ class Parser {
   void set_error(std::string message) {
     if (error_.message.empty()) error_ = ExprError{pos_, std::move(message)};
   }
+  // The parser recurses once per level of parentheses, call arguments,
+  // unary minus and `not`; capping the nesting keeps a hostile expression
+  // (64 KiB of "(") from overflowing the stack. Real ones nest a few levels.
+  static constexpr int kMaxNesting = 100;
+  bool enter() {
+    if (++depth_ <= kMaxNesting) return true;
+    set_error("the expression nests more than " + std::to_string(kMaxNesting) + " levels deep");
+    return false;
+  }
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
   }
@@ -84,7 +93,8 @@ class Parser {
   }
   bool parse_not() {
     if (accept_word("not")) {
-      if (!parse_not()) return false;
+      if (!enter() || !parse_not()) return false;
+      --depth_;
       emit(ExprOp::kNot);
       return true;
     }
@@ -137,7 +147,8 @@ class Parser {
   }
   bool parse_unary() {
     if (accept("-")) {
-      if (!parse_unary()) return false;
+      if (!enter() || !parse_unary()) return false;
+      --depth_;
       emit(ExprOp::kNeg);
       return true;
     }
@@ -152,7 +163,8 @@ class Parser {
     const char c = text_[pos_];
     if (c == '(') {
       ++pos_;
-      if (!parse_or()) return false;
+      if (!enter() || !parse_or()) return false;
+      --depth_;
       if (!accept(")")) {
         set_error("expected \")\"");
         return false;
@@ -248,7 +260,8 @@ class Parser {
       ExprOp::Code code;
       int argc;
     };
-    static constexpr std::array<Fn, 6> kFns{{{"append", ExprOp::kAppend, 2},
+    static constexpr std::array<Fn, 7> kFns{{{"append", ExprOp::kAppend, 2},
+                                             {"now", ExprOp::kNow, 0},
                                              {"len", ExprOp::kLen, 1},
                                              {"str", ExprOp::kStr, 1},
                                              {"min", ExprOp::kMin, 2},
@@ -261,10 +274,11 @@ class Parser {
     if (fn == nullptr) {
       pos_ = start;
       set_error("unknown function \"" + std::string(name) +
-                "\" (functions: append, len, str, min, max, abs)");
+                "\" (functions: append, len, now, str, min, max, abs)");
       return false;
     }
     ++pos_;  // '('
+    if (!enter()) return false;
     for (int i = 0; i < fn->argc; ++i) {
       if (i > 0 && !accept(",")) {
         set_error(std::string(name) + " takes " + std::to_string(fn->argc) + " arguments");
@@ -276,6 +290,7 @@ class Parser {
       set_error("expected \")\" after the arguments of " + std::string(name));
       return false;
     }
+    --depth_;
     emit(fn->code);
     return true;
   }
@@ -284,6 +299,7 @@ class Parser {
   Store& store_;
   const NameResolver& resolve_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
   Expr expr_;
   ExprError error_;
 };
@@ -493,6 +509,9 @@ bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
         }
         break;
       }
+      case ExprOp::kNow:
+        stack[sp++] = Value::duration(ctx.now);
+        break;
       case ExprOp::kEmptyList:
         stack[sp++] = Value::list(ctx.store.add_list({}));
         break;

@@ -9,7 +9,8 @@
 //   unary -> "-" unary | primary
 //   primary -> integer | duration ("1.5ms") | 'string' | "string" | true | false
 //            | null | None | "[]" | name | name "(" args ")" | "(" or ")"
-// Functions: len(x), str(x), min(a, b), max(a, b), abs(x), append(list, x)
+// Functions: len(x), str(x), min(a, b), max(a, b), abs(x), now() (the
+// virtual time, a duration since the run began), append(list, x)
 // (a new list with x at the end; lists are values, never changed in place).
 // Compiled once to postfix code; evaluation uses a fixed stack and never
 // allocates unless it builds a string. Type errors at run time raise
@@ -38,7 +39,7 @@ struct ExprOp {
     kEq, kNe, kLt, kLe, kGt, kGe,
     kAndJump,  // if top is false: keep it and jump to operand, else pop
     kOrJump,   // if top is true: keep it and jump to operand, else pop
-    kLen, kStr, kMin, kMax, kAbs, kAppend, kEmptyList,
+    kLen, kStr, kMin, kMax, kAbs, kAppend, kEmptyList, kNow,
   };
   Code code;
   std::uint32_t operand = 0;  // constant index, slot or jump target
@@ -85,6 +86,7 @@ struct EvalContext {
   const Value* locals;
   const Value* shared;
   const TaskNamer* namer;
+  std::int64_t now = 0;  // virtual time, ns, for now()
 };
 bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc);
 bool eval_template(const Template& t, const EvalContext& ctx, std::string* out, Value* exc);

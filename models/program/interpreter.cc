@@ -85,7 +85,8 @@ sim::Duration Interpreter::sample_duration(TaskCore& task, std::uint32_t index, 
   return 0;
 }
 
-Request Interpreter::run(TaskCore& task, const Resume& resume) {
+Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now) {
+  now_ = now;
   Request req;
   // Deliver the outcome of the instruction the task stopped at.
   switch (resume.kind) {
@@ -151,6 +152,14 @@ Request Interpreter::run(TaskCore& task, const Resume& resume) {
         }
         req.kind = Request::Kind::kArrive;
         req.duration = d;
+        if (in.b != kNone) {
+          // The request is due `d` after a base time, not after now.
+          if (!eval(in.b, &req.value)) {
+            ok = false;
+            break;
+          }
+          req.has_timeout = true;
+        }
         return req;
       }
       case Op::kRequestDone:

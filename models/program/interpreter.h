@@ -59,7 +59,8 @@ struct Request {
     kAcquire, kRelease, kEventSet, kEventClear, kEventWait,
     kQueuePut, kQueueGet, kQueueTaskDone, kQueueJoin,  // object; value: the item for put
     kExecutor,         // spec, args
-    kArrive,           // duration: wait for the next request -> resume with None, or True if the server stopped
+    kArrive,           // duration (value: the base, a duration, when has_timeout): wait for the next request
+                       // -> resume with None, or True if the server stopped
     kRequestDone,      // flag: the handler failed
     kFinished,         // the task ended: value is its result, or its exception if failed
     kRunaway,          // too many instructions without a request: an endless loop
@@ -85,8 +86,9 @@ class Interpreter {
                  sim::RandomStream rng) const;
 
   // Runs until the task needs its runtime. `resume` is the outcome of the
-  // last request (kStart the first time).
-  Request run(TaskCore& task, const Resume& resume);
+  // last request (kStart the first time). `now` is the virtual time, which
+  // the program reads with now().
+  Request run(TaskCore& task, const Resume& resume, sim::Time now = 0);
 
   // Instructions a task may execute between two requests before the run is
   // stopped as an endless loop.
@@ -104,13 +106,14 @@ class Interpreter {
   sim::Duration sample_duration(TaskCore& task, std::uint32_t index, Value* exc);
   void store_var(TaskCore& task, std::uint32_t var, Value v);
   [[nodiscard]] EvalContext context(const TaskCore& task) const {
-    return EvalContext{store_, task.locals.get(), shared_.data(), namer_};
+    return EvalContext{store_, task.locals.get(), shared_.data(), namer_, now_};
   }
 
   const Program& p_;
   Store& store_;
   std::vector<Value>& shared_;
   const TaskNamer* namer_;
+  sim::Time now_ = 0;  // of the run() in progress
 };
 
 }  // namespace concsim::models

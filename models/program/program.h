@@ -49,7 +49,7 @@ enum class Op : std::uint8_t {
   kQueuePut,                  // a: object, b: expr
   kQueueGet,                  // a: object, c: into var
   kExecutor,                  // a: spawn spec, c: into var
-  kArrive,                    // a: duration, c: into var (True when the server stops instead)
+  kArrive,                    // a: duration, b: base expr or kNone (now), c: into var (True when the server stops)
   kRequestDone,               // a: 1 if the handler failed
   kEnd,                       // end of a function: return None
 };

@@ -223,7 +223,7 @@ void ThreadModel::run_interpreter(int core, Resume resume) {
   const std::uint32_t id = sched_.core(core).thread;
   Resume r = resume;
   for (;;) {
-    Request req = interp_.run(threads_[id].core, r);
+    Request req = interp_.run(threads_[id].core, r, sim_.now());
     if (!handle(core, id, req, &r)) return;
   }
 }

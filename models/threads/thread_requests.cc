@@ -58,9 +58,15 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
     case K::kArrive:
       // The connection's thread blocks reading its client's next request,
       // unless the server has stopped taking requests.
-      if (!requests_.arriving(id, sim_.now(), req.duration)) {
-        *next = Resume::with(Value::boolean(true));
-        return true;
+      {
+        const sim::Time base = req.has_timeout ? req.value.bits : sim_.now();
+        const sim::Duration wait = requests_.arriving(id, sim_.now(), base, req.duration);
+        if (wait < 0) {
+          *next = Resume::with(Value::boolean(true));
+          return true;
+        }
+        req.duration = wait;
+        req.has_timeout = false;
       }
       req.kind = K::kIo;
       return handle(core, id, req, next);

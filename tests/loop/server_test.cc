@@ -129,6 +129,27 @@ TEST(Server, SeveralLoopProcessesShareTheConnections) {
   EXPECT_EQ(odd.metrics.completed, 10u);
 }
 
+TEST(Server, APoolOfThreadsServesConnectionsInTurnAndTheBacklogWaitCounts) {
+  // Four connections, one 10 ms request each, all there at 0; two pool
+  // threads serve two connections at a time: the other two wait 10 ms in
+  // the accept backlog, and that wait is part of their latency.
+  const std::string yaml = server(R"(
+  requests: 1
+  handler: [{io: 10ms}]
+)", 4);
+  const auto r = run_text(yaml, {"model=pool", "threads.pool=2"});
+  ASSERT_EQ(r.status, "completed");
+  EXPECT_EQ(r.metrics.completed, 4u);
+  EXPECT_EQ(r.metrics.latency.p50, ms(10));
+  EXPECT_EQ(r.metrics.latency.max, ms(20));
+  EXPECT_EQ(r.end_time, ms(20));
+  // Two threads besides main, however many connections.
+  EXPECT_EQ(r.threads.peak_threads, 3);
+  // With enough threads nobody waits.
+  const auto big = run_text(yaml, {"model=pool", "threads.pool=4"});
+  EXPECT_EQ(big.metrics.latency.max, ms(10));
+}
+
 TEST(Server, RampSpreadsTheConnectionsOpening) {
   // 4 connections over a 40 ms ramp open at 0, 10, 20, 30 ms.
   const auto r = run_text(server(R"(
