@@ -69,7 +69,7 @@ void EventQueue::push_front_heap(Time time, std::uint64_t order, EventHandler* h
                                  std::uint64_t tag) {
   auto& h = buckets_[0];
   reserve_one(h);
-  h.emplace_back(time, order, handler, tag);
+  h.push_back(QueuedEvent{time, order, handler, tag});  // braces: clang 14 lacks P0960
   std::push_heap(h.begin(), h.end(), LaterFirst{});
 }
 
@@ -92,7 +92,7 @@ void EventQueue::push_front_heap(Time time, std::uint64_t order, EventHandler* h
   occupied_[b / 64] |= std::uint64_t{1} << (b % 64);
   auto& v = buckets_[b];
   reserve_one(v);
-  v.emplace_back(time, order, handler, tag);
+  v.push_back(QueuedEvent{time, order, handler, tag});
 }
 
 std::size_t EventQueue::lowest_bucket() const {

@@ -92,6 +92,9 @@ RunResult Simulation::run(const RunLimits& limits) {
     ++delivered;
     ++events_total_;
     e.handler->on_event(e.tag);
+    if (delivered % kShouldStopInterval == 0 && limits.should_stop && limits.should_stop()) {
+      stop("interrupted");
+    }
   }
   stop_requested_ = false;
   if (horizon_event.valid()) queue_.cancel(horizon_event);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,16 @@ const char* to_string(StopReason r);
 struct RunLimits {
   Time horizon = kTimeMax;                         // stop when time would pass this
   std::uint64_t max_events = UINT64_MAX;           // stop after this many events
+  // Polled after every kShouldStopInterval delivered events (not before the
+  // first); returning true ends the run with kStopped and the detail
+  // "interrupted". For guards outside the simulation, such as a wall-clock
+  // timeout: polling only every 2^16 events keeps the clock read off the
+  // hot path; 2^16 events usually take a few milliseconds (not if single
+  // events run very long programs, which such a guard must allow for).
+  std::function<bool()> should_stop;
 };
+
+inline constexpr std::uint64_t kShouldStopInterval = std::uint64_t{1} << 16;
 
 // One task that still waits when the run stalls, and on what.
 struct WaitingTask {
