@@ -189,6 +189,12 @@ void EventLoop::run_ready() {
 void EventLoop::end_iteration() {
   iterating_ = false;
   if (finished_) return;
+  if (stop_after_iteration_) {
+    stop_after_iteration_ = false;
+    main_done_ = true;
+    on_main_finished();
+    if (finished_) return;
+  }
   if (!ready_.empty() || !io_ready_.empty() || !fired_timers_.empty()) {
     schedule_iteration();
   } else {
@@ -302,6 +308,9 @@ void EventLoop::run_callback(const Callback& cb) {
       }
       return;
     }
+    case CbKind::kMainDone:
+      stop_after_iteration_ = true;
+      return;
     case CbKind::kExecutorDone: {
       Job& j = jobs_[cb.a];
       Future* f = get(j.future);
@@ -453,8 +462,9 @@ void EventLoop::step(std::uint32_t task, Resume resume) {
   }
   recorder_.state(sim_.now(), task, SpanKind::kRunning);
   Resume r = resume;
+  std::uint64_t budget = Interpreter::kMaxInstructionsPerStep;
   for (;;) {
-    Request req = interp_.run(tasks_[task].core, r, sim_.now());
+    Request req = interp_.run(tasks_[task].core, r, sim_.now(), budget);
     Resume next;
     if (!handle(task, req, &next)) return;
     r = next;
@@ -635,6 +645,16 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       if (o.end >= 0) {
         *next = task_outcome(o);
         return true;
+      }
+      if (req.duration == 0) {
+        // timeout <= 0: cancel at once and wait for the task to finish, then
+        // raise TimeoutError (asyncio 3.11); a task not yet started never runs.
+        const FutRef waiter = new_future(FutKind::kPlain, task);
+        add_done_callback(tasks_[inner].future, Callback{CbKind::kReleaseWaiter, waiter.index, 0, waiter.gen});
+        cancel_task(inner);
+        tasks_[task].op_a = inner;
+        suspend(task, waiter, PendingOp::kWaitForCancel);
+        return false;
       }
       const FutRef waiter = new_future(FutKind::kPlain, task);
       futures_[waiter.index].timer =
@@ -887,8 +907,12 @@ void EventLoop::wakeup(std::uint32_t task, FutRef f) {
     case PendingOp::kQueuePut: {
       SyncState& s = sync_[a];
       if (raised) {
-        // A woken getter that is cancelled passes the wake-up on.
-        if (granted) wake_up_next(op == PendingOp::kQueueGet ? s.waiters : s.putters, Value::null());
+        // A woken getter that is cancelled passes the wake-up on, if there
+        // is still an item for it (a putter: if there is still room).
+        const bool full = s.initial > 0 && static_cast<std::int64_t>(s.items.size()) >= s.initial;
+        if (granted && (op == PendingOp::kQueueGet ? !s.items.empty() : !full)) {
+          wake_up_next(op == PendingOp::kQueueGet ? s.waiters : s.putters, Value::null());
+        }
         step(task, r);
         return;
       }
@@ -942,8 +966,10 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
     set_result(t.future, v);
   }
   if (t.is_main) {
-    main_done_ = true;
-    on_main_finished();
+    // run_until_complete's done callback stops the loop: it runs on a later
+    // turn, and the loop finishes the iteration it runs in before asyncio.run
+    // cancels what is left.
+    call_soon(Callback{CbKind::kMainDone, task, 0, 0});
   } else if (shutting_down_) {
     on_main_finished();
   }
@@ -961,13 +987,9 @@ void EventLoop::on_main_finished() {
       }
     }
   }
-  for (const Task& t : tasks_) {
-    if (t.end < 0) return;
-  }
-  for (std::uint32_t j : worker_job_) {
-    if (j != kIdle) return;  // shutdown_default_executor waits for the workers
-  }
-  if (!job_queue_.empty()) return;
+  // Counted, not scanned: this runs each time a task finishes while
+  // shutting down.
+  if (live_tasks_ > 0 || jobs_running_ > 0 || !job_queue_.empty()) return;  // the executor's shutdown waits for its jobs
   finished_ = true;
   finish_time_ = sim_.now();
   recorder_.line(sim_.now(), Recorder::kNoTask, "asyncio.run returns");
@@ -1074,6 +1096,7 @@ void EventLoop::submit_job(std::uint32_t task, std::uint32_t function, const std
   // started while there are fewer than max_workers, else the job queues.
   for (std::uint32_t w = 0; w < worker_job_.size(); ++w) {
     if (worker_job_[w] == kIdle) {
+      ++jobs_running_;
       worker_job_[w] = j;
       jobs_[j].start = sim_.now();
       run_worker(w, Resume::start());
@@ -1081,6 +1104,7 @@ void EventLoop::submit_job(std::uint32_t task, std::uint32_t function, const std
     }
   }
   if (static_cast<int>(worker_job_.size()) < max_workers_) {
+    ++jobs_running_;
     worker_job_.push_back(j);
     ++workers_started_;
     memory_changed();
@@ -1096,8 +1120,9 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
   const std::uint32_t j = worker_job_[worker];
   const std::uint32_t id = kJobIdBase + j;
   Resume r = resume;
+  std::uint64_t budget = Interpreter::kMaxInstructionsPerStep;
   for (;;) {
-    Request req = interp_.run(jobs_[j].core, r, sim_.now());
+    Request req = interp_.run(jobs_[j].core, r, sim_.now(), budget);
     switch (req.kind) {
       case K::kCpu:
       case K::kBlock:
@@ -1134,6 +1159,7 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         // The result reaches the loop with call_soon_threadsafe.
         call_soon(Callback{CbKind::kExecutorDone, j, 0, 0});
         worker_job_[worker] = kIdle;
+        --jobs_running_;
         start_next_job(worker);
         if (shutting_down_) on_main_finished();
         return;
@@ -1150,9 +1176,17 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
 }
 
 void EventLoop::start_next_job(std::uint32_t worker) {
+  // A job whose awaiting task was cancelled while it queued never runs: the
+  // loop cancels the concurrent future, which succeeds while it is pending.
+  while (!job_queue_.empty()) {
+    const Future* f = get(jobs_[job_queue_.front()].future);
+    if (f != nullptr && f->state == FutState::kPending) break;
+    job_queue_.pop_front();
+  }
   if (job_queue_.empty()) return;
   const std::uint32_t j = job_queue_.front();
   job_queue_.pop_front();
+  ++jobs_running_;
   worker_job_[worker] = j;
   jobs_[j].start = sim_.now();
   run_worker(worker, Resume::start());

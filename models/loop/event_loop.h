@@ -134,6 +134,9 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   // The process was killed for memory (the machine's on_oom: kill).
   [[nodiscard]] bool killed() const { return killed_; }
   [[nodiscard]] const RequestStats& request_stats() const { return requests_; }
+  // Closes the spans still open when the run ended (a stall, a horizon), so
+  // that timelines and traces show what each task was doing at the end.
+  void close_spans(sim::Time t) { recorder_.close_all(t); }
   static constexpr const char* kFinishedDetail = "asyncio.run returned";
 
   std::string task_name(std::uint32_t task) const override;
@@ -155,6 +158,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     kGatherChild,     // gather's _done_callback for child b of gather a
     kWaitCompletion,  // wait's _on_completion for wait state a
     kExecutorDone,    // the executor's result, posted with call_soon_threadsafe
+    kMainDone,        // run_until_complete's callback: stop after this iteration
   };
   struct Callback {
     CbKind kind;
@@ -411,6 +415,8 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   std::uint32_t main_ = 0;
   bool main_done_ = false;
   bool shutting_down_ = false;
+  bool stop_after_iteration_ = false;
+  std::int64_t jobs_running_ = 0;
   bool finished_ = false;
   sim::Time finish_time_ = 0;
 };

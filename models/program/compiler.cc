@@ -337,7 +337,9 @@ class Compiler {
              s.message.empty() ? kNone : templ(s.message, s.at));
         break;
       case StepKind::kReraise:
-        if (exc_depth_ == 0) fail(s.at, "a bare raise is only allowed inside except or finally");
+        if (exc_depth_ == 0 && finally_depth_ == 0) {
+          fail(s.at, "a bare raise is only allowed inside except or finally");
+        }
         emit(Op::kReraise, s.at);
         break;
       case StepKind::kCall: compile_call(s); break;
@@ -489,7 +491,11 @@ class Compiler {
         // frames outside this one only.
         std::vector<Frame> inner(frames_.begin() + static_cast<std::ptrdiff_t>(i), frames_.end());
         frames_.resize(i);
-        if (f.cleanup != nullptr) compile_steps(*inner.front().cleanup);
+        if (f.cleanup != nullptr) {
+          ++finally_depth_;
+          compile_steps(*inner.front().cleanup);
+          --finally_depth_;
+        }
         if (inner.front().release != kNone) emit(Op::kRelease, SourceRef{}, inner.front().release);
         for (Frame& g : inner) frames_.push_back(std::move(g));
       }
@@ -641,13 +647,19 @@ class Compiler {
       handlers_.resize(outer_handlers);
       slots_[fin_slot].pc = here();
       exc_depth_ = d + 1;
+      ++finally_depth_;
       compile_steps(s.finally_body);
+      --finally_depth_;
       emit(Op::kReraise, s.at);
       exc_depth_ = d;
     }
     const std::uint32_t normal = here();
     for (std::uint32_t j : to_normal) patch_a(j, normal);
-    if (s.has_finally) compile_steps(s.finally_body);
+    if (s.has_finally) {
+      ++finally_depth_;
+      compile_steps(s.finally_body);
+      --finally_depth_;
+    }
   }
 
   void compile_async_with(const Step& s) {
@@ -719,6 +731,7 @@ class Compiler {
   std::vector<Handler> slots_;
   std::vector<std::uint32_t> slot_of_;
   std::uint32_t exc_depth_ = 0;
+  std::uint32_t finally_depth_ = 0;  // inside a finally body, on any path
 
  public:
   void resolve_handlers() {

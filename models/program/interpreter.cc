@@ -85,9 +85,14 @@ sim::Duration Interpreter::sample_duration(TaskCore& task, std::uint32_t index, 
   return 0;
 }
 
-Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now) {
+Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, std::uint64_t& budget) {
   now_ = now;
   Request req;
+  if (budget == 0) {
+    req.kind = Request::Kind::kRunaway;
+    return req;
+  }
+  --budget;  // the request that brought the task here
   // Deliver the outcome of the instruction the task stopped at.
   switch (resume.kind) {
     case Resume::Kind::kStart:
@@ -121,7 +126,7 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now) {
 
   Value exc;
   auto eval = [&](std::uint32_t e, Value* out) { return eval_expr(p_.exprs[e], context(task), out, &exc); };
-  for (std::uint64_t budget = kMaxInstructionsPerStep; budget > 0; --budget) {
+  for (; budget > 0; --budget) {
     const Instr& in = p_.code[task.pc];
     bool ok = true;
     switch (in.op) {
@@ -210,9 +215,13 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now) {
         break;
       }
       case Op::kReraise:
-        CONCSIM_CHECK(!task.exc_stack.empty(), "reraise with no exception being handled");
-        exc = task.exc_stack.back();
-        task.exc_stack.pop_back();
+        if (task.exc_stack.empty()) {
+          // A bare raise in a finally reached normally, as in Python.
+          exc = store_.make_exception("RuntimeError", "No active exception to reraise");
+        } else {
+          exc = task.exc_stack.back();
+          task.exc_stack.pop_back();
+        }
         ok = false;
         break;
       case Op::kPopExcept:
@@ -392,6 +401,11 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now) {
       }
       case Op::kWaitFor: {
         if (!eval(in.a, &req.value)) {
+          ok = false;
+          break;
+        }
+        if (req.value.kind != ValueKind::kTask) {
+          exc = store_.make_exception("TypeError", "expected a task from \"" + p_.exprs[in.a].text + "\"");
           ok = false;
           break;
         }

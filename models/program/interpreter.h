@@ -87,12 +87,16 @@ class Interpreter {
 
   // Runs until the task needs its runtime. `resume` is the outcome of the
   // last request (kStart the first time). `now` is the virtual time, which
-  // the program reads with now().
-  Request run(TaskCore& task, const Resume& resume, sim::Time now = 0);
+  // the program reads with now(). `budget` counts down the instructions (and
+  // requests) the task may still execute before it waits: the runtime keeps
+  // one budget for all the requests it answers at once (log, spawn, ...) and
+  // starts a new one when the task has really waited, so an endless loop
+  // without an await is caught whatever its steps. At 0: kRunaway.
+  Request run(TaskCore& task, const Resume& resume, sim::Time now, std::uint64_t& budget);
 
-  // Instructions a task may execute between two requests before the run is
-  // stopped as an endless loop.
-  static constexpr std::uint64_t kMaxInstructionsPerStep = 10'000'000;
+  // A step's budget: opening a million connections with `count` takes about
+  // 6 million; a loop that never awaits is stopped after this many.
+  static constexpr std::uint64_t kMaxInstructionsPerStep = 100'000'000;
 
   [[nodiscard]] const Program& program() const { return p_; }
   [[nodiscard]] Store& store() const { return store_; }

@@ -6,6 +6,7 @@
 // cannot fill memory with its own trace; a truncated trace says so.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -76,6 +77,15 @@ class Recorder {
     if (it == open_.end()) return;
     spans_[it->second].end = t;
     open_.erase(it);
+  }
+
+  // Closes every open span at t, in span order (deterministic).
+  void close_all(sim::Time t) {
+    std::vector<std::size_t> open;
+    for (const auto& [task, index] : open_) open.push_back(index);
+    std::sort(open.begin(), open.end());
+    for (std::size_t index : open) spans_[index].end = t;
+    open_.clear();
   }
 
   [[nodiscard]] const std::vector<TraceLine>& lines() const { return lines_; }

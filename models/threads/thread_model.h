@@ -113,6 +113,8 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   [[nodiscard]] std::vector<TaskSummary> task_summaries() const;
   [[nodiscard]] const ThreadStats& stats() const { return stats_; }
   [[nodiscard]] bool killed() const { return stats_.killed; }
+  // Closes the spans still open when the run ended (see EventLoop).
+  void close_spans(sim::Time t) { recorder_.close_all(t); }
   // The run's figures up to now (or up to the finish). Sorts the latency
   // samples, hence not const.
   Metrics metrics();

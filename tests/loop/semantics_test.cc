@@ -360,6 +360,136 @@ main:
   EXPECT_EQ(texts(r), (std::vector<std::string>{"main: [CancelledError()]"}));
 }
 
+TEST(Semantics, WaitForOnAValueThatIsNotATaskRaisesTypeError) {
+  const auto r = run_text(R"(
+main:
+  - set: {x: 5}
+  - try:
+      steps: [{wait_for: {task: $x, timeout: 1s}}]
+      except: [{type: TypeError, steps: [{log: "TypeError"}]}]
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"main: TypeError"}));
+}
+
+TEST(Semantics, AnEndlessLoopOfLogStepsIsStoppedToo) {
+  // Each log is answered by the runtime at once; the step's budget counts
+  // across those answers, so the loop is still caught.
+  const auto r = run_text("main:\n  - loop: [{log: hi}]\n");
+  EXPECT_EQ(r.status, "stopped");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST(Semantics, TasksReadyWhenMainReturnsRunOnceMoreBeforeTheCancel) {
+  // X's sleep and main's end at 10 ms: main returns first, but the loop stops
+  // only after the next iteration, in which X's wake-up runs (asyncio's
+  // run_until_complete callback). X is cancelled at its next await.
+  const auto r = run_text(R"(
+functions:
+  x: {steps: [{sleep: 10ms}, {log: "X continues"}, {sleep: 1s}]}
+main:
+  - spawn: {name: X, fn: x, into: t}
+  - sleep: 10ms
+  - log: "main returns"
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"main: main returns", "X: X continues"}));
+  EXPECT_EQ(task(r, "X").state, models::TaskState::kCancelled);
+  EXPECT_EQ(r.end_time, ms(10));
+}
+
+TEST(Semantics, BareRaiseInFinallyReraisesTheExceptionInFlight) {
+  const auto r = run_text(R"(
+main:
+  - try:
+      steps:
+        - try:
+            steps: [{raise: ValueError}]
+            finally: [{log: cleanup}, raise]
+      except: [{type: ValueError, steps: [{log: "caught"}]}]
+  - try:
+      steps:
+        - try:
+            steps: [{log: "no error"}]
+            finally: [raise]
+      except: [{type: RuntimeError, as: e, steps: [{log: "{e}"}]}]
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"main: cleanup", "main: caught", "main: no error",
+                                                "main: RuntimeError('No active exception to reraise')"}));
+}
+
+TEST(Semantics, WaitForWithTimeoutZeroNeverRunsAnUnstartedTask) {
+  const auto r = run_text(R"(
+functions:
+  job: {steps: [{log: "job started"}, {sleep: 1s}]}
+main:
+  - try:
+      steps: [{wait_for: {task: {name: job, fn: job}, timeout: 0}}]
+      except: [{type: TimeoutError, steps: [{log: timeout}]}]
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"main: timeout"}));
+  EXPECT_EQ(r.end_time, 0);
+}
+
+TEST(Semantics, AQueuedExecutorJobOfACancelledTaskNeverRuns) {
+  const auto r = run_text(R"(
+loop: {executor_workers: 1}
+functions:
+  job: {steps: [{cpu: 1s}]}
+  client: {steps: [{run_in_executor: {fn: job}}]}
+main:
+  - spawn: {name: c1, fn: client, into: a}
+  - spawn: {name: c2, fn: client, into: b}
+  - spawn: {name: c3, fn: client, into: c}
+  - sleep: 100ms
+  - cancel: c
+  - gather: {tasks: [a, b, c], return_exceptions: true}
+)");
+  // Jobs 1 and 2 run one after the other; job 3 was still queued.
+  EXPECT_EQ(r.end_time, ms(2000));
+}
+
+TEST(Semantics, ACancelledGetterPassesItsWakeUpOnlyIfAnItemIsLeft) {
+  // G1..G3 wait; main puts A and takes it back in the same step, and cancels
+  // G1 (woken for A): with the queue empty again G1 must not wake G2 early,
+  // so G2 stays first in line and gets B.
+  const auto r = run_text(R"(
+sync:
+  q: {kind: queue}
+functions:
+  getter: {steps: [{get: {queue: q, into: x}}, {log: "got {x}"}]}
+main:
+  - spawn: {name: G1, fn: getter, into: g1}
+  - spawn: {name: G2, fn: getter, into: g2}
+  - spawn: {name: G3, fn: getter, into: g3}
+  - sleep: 10ms
+  - put: {queue: q, item: A}
+  - get: {queue: q}
+  - cancel: g1
+  - sleep: 10ms
+  - put: {queue: q, item: B}
+  - sleep: 10ms
+  - cancel: g3
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"G2: got B"}));
+}
+
+TEST(Semantics, SpansStillOpenAtAStallShowInTheTimeline) {
+  const auto r = run_text(R"(
+sync:
+  q: {kind: queue}
+main:
+  - sleep: 10ms
+  - get: {queue: q}
+)");
+  ASSERT_EQ(r.status, "stalled");
+  bool waiting_to_end = false;
+  for (const auto& s : r.spans) {
+    if (s.task == "main" && s.kind == models::SpanKind::kWaiting && s.end == r.end_time && s.start == ms(10)) {
+      waiting_to_end = true;
+    }
+  }
+  EXPECT_TRUE(waiting_to_end);
+}
+
 TEST(Semantics, SameRunTwiceGivesByteIdenticalJson) {
   const std::string yaml = R"(
 seed: 7
