@@ -42,6 +42,8 @@ EventLoop::EventLoop(sim::Simulation& sim, const Program& program, const LoopOpt
   }
   max_workers_ = options.executor_workers > 0 ? options.executor_workers
                                               : std::min(32, options.machine.cores + 4);
+  cores_free_ = std::max(1, options.machine.cores);
+  worker_on_core_.assign(static_cast<std::size_t>(max_workers_), false);
   sim_.add_stall_source(this);
 }
 
@@ -102,6 +104,7 @@ void EventLoop::on_event(std::uint64_t t) {
         stats_.blocked += busy_for_;
       } else {
         stats_.busy += busy_for_;
+        release_core();
       }
       busy_task_ = Recorder::kNoTask;
       step(task, Resume::with(Value::null()));
@@ -123,6 +126,10 @@ void EventLoop::on_event(std::uint64_t t) {
       break;
     }
     case Tag::kWorker:
+      if (worker_on_core_[index]) {
+        worker_on_core_[index] = false;
+        release_core();
+      }
       run_worker(index, Resume::with(Value::null()));
       break;
   }
@@ -462,7 +469,7 @@ void EventLoop::step(std::uint32_t task, Resume resume) {
   }
   recorder_.state(sim_.now(), task, SpanKind::kRunning);
   Resume r = resume;
-  std::uint64_t budget = Interpreter::kMaxInstructionsPerStep;
+  std::uint64_t budget = options_.step_budget;
   for (;;) {
     Request req = interp_.run(tasks_[task].core, r, sim_.now(), budget);
     Resume next;
@@ -492,7 +499,42 @@ void EventLoop::start_cpu(std::uint32_t task, sim::Duration d, bool blocking) {
   busy_for_ = d;
   recorder_.state(sim_.now(), task, blocking ? SpanKind::kBlocked : SpanKind::kRunning);
   trace(task, [&] { return std::string(blocking ? "block " : "cpu ") + sim::format_duration(d); });
-  sim_.schedule_in(d, *this, tag(Tag::kCpuDone, 0));
+  if (blocking) {
+    sim_.schedule_in(d, *this, tag(Tag::kCpuDone, 0));  // a blocked thread needs no core
+  } else {
+    use_core(CoreUser{true, 0, d});
+  }
+}
+
+// The machine's cores, shared by the loop thread's cpu steps and the
+// executor's workers: a step takes a core for its whole length, and steps
+// that find none wait first come first served. (The thread model preempts;
+// here a step is short next to a time slice, and executor jobs are few.)
+void EventLoop::use_core(const CoreUser& user) {
+  if (cores_free_ > 0) {
+    --cores_free_;
+    run_on_core(user);
+  } else {
+    core_queue_.push_back(user);
+  }
+}
+
+void EventLoop::run_on_core(const CoreUser& user) {
+  if (user.loop) {
+    sim_.schedule_in(user.duration, *this, tag(Tag::kCpuDone, 0));
+  } else {
+    sim_.schedule_in(user.duration, *this, tag(Tag::kWorker, user.worker));
+  }
+}
+
+void EventLoop::release_core() {
+  if (core_queue_.empty()) {
+    ++cores_free_;
+    return;
+  }
+  const CoreUser next = core_queue_.front();
+  core_queue_.pop_front();
+  run_on_core(next);
 }
 
 bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
@@ -787,8 +829,8 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       finish(task, req.flag, req.value);
       return false;
     case K::kRunaway:
-      trace(task, [&] { return "stopped: no await in " + std::to_string(Interpreter::kMaxInstructionsPerStep) + " steps"; });
-      sim_.stop("task " + task_name(task) + " ran " + std::to_string(Interpreter::kMaxInstructionsPerStep) +
+      trace(task, [&] { return "stopped: no await in " + std::to_string(options_.step_budget) + " steps"; });
+      sim_.stop("task " + task_name(task) + " ran " + std::to_string(options_.step_budget) +
                 " instructions without awaiting (an endless loop?)");
       finished_ = true;
       finish_time_ = sim_.now();
@@ -1120,7 +1162,7 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
   const std::uint32_t j = worker_job_[worker];
   const std::uint32_t id = kJobIdBase + j;
   Resume r = resume;
-  std::uint64_t budget = Interpreter::kMaxInstructionsPerStep;
+  std::uint64_t budget = options_.step_budget;
   for (;;) {
     Request req = interp_.run(jobs_[j].core, r, sim_.now(), budget);
     switch (req.kind) {
@@ -1132,15 +1174,17 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
           r = Resume::with(Value::null());
           continue;
         }
-        // Each worker is an OS thread with a core of its own under this
-        // machine model; it is simply busy for the duration.
+        // A worker's cpu step needs one of the machine's cores; sleeping,
+        // I/O and blocking calls do not.
         recorder_.state(sim_.now(), id, req.kind == K::kCpu ? SpanKind::kRunning : SpanKind::kBlocked);
         if (req.kind == K::kCpu) {
           worker_cpu_ += req.duration;
+          worker_on_core_[worker] = true;
+          use_core(CoreUser{false, worker, req.duration});
         } else {
           ++voluntary_switches_;  // the worker thread blocks
+          sim_.schedule_in(req.duration, *this, tag(Tag::kWorker, worker));
         }
-        sim_.schedule_in(req.duration, *this, tag(Tag::kWorker, worker));
         return;
       case K::kYield:
         r = Resume::with(Value::null());
@@ -1165,7 +1209,7 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         return;
       }
       case K::kRunaway:
-        sim_.stop("an executor job ran " + std::to_string(Interpreter::kMaxInstructionsPerStep) +
+        sim_.stop("an executor job ran " + std::to_string(options_.step_budget) +
                   " instructions without a pause (an endless loop?)");
         return;
       default:

@@ -48,6 +48,8 @@
 namespace concsim::models {
 
 struct LoopOptions {
+  // Instructions a task may run before it waits (see Interpreter::run).
+  std::uint64_t step_budget = Interpreter::kMaxInstructionsPerStep;
   // The machine: cores, the costs the loop thread pays per select() call
   // (syscall + poll) and per ready I/O event (per_event), the memory of a
   // task's frame and of a connection's socket buffers, the executor threads'
@@ -330,6 +332,15 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   Resume task_outcome(const Task& t);
   void wakeup(std::uint32_t task, FutRef f);
   void start_cpu(std::uint32_t task, sim::Duration d, bool blocking);
+  // Cores: the loop thread's and the executor workers' cpu steps share them.
+  struct CoreUser {
+    bool loop;               // the loop thread, else executor worker `worker`
+    std::uint32_t worker;
+    sim::Duration duration;
+  };
+  void use_core(const CoreUser& user);
+  void run_on_core(const CoreUser& user);
+  void release_core();
   void on_main_finished();
 
   // synchronisation
@@ -417,6 +428,9 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   bool shutting_down_ = false;
   bool stop_after_iteration_ = false;
   std::int64_t jobs_running_ = 0;
+  int cores_free_ = 1;
+  std::deque<CoreUser> core_queue_;
+  std::vector<bool> worker_on_core_;  // per worker: its cpu step holds a core
   bool finished_ = false;
   sim::Time finish_time_ = 0;
 };

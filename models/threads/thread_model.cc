@@ -222,7 +222,7 @@ void ThreadModel::wake(std::uint32_t thread, Resume r) {
 void ThreadModel::run_interpreter(int core, Resume resume) {
   const std::uint32_t id = sched_.core(core).thread;
   Resume r = resume;
-  std::uint64_t budget = Interpreter::kMaxInstructionsPerStep;
+  std::uint64_t budget = options_.step_budget;
   for (;;) {
     Request req = interp_.run(threads_[id].core, r, sim_.now(), budget);
     if (!handle(core, id, req, &r)) return;

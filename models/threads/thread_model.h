@@ -70,6 +70,8 @@ enum class OnThreadLimit : std::uint8_t {
 };
 
 struct ThreadOptions {
+  // Instructions a task may run before it waits (see Interpreter::run).
+  std::uint64_t step_budget = Interpreter::kMaxInstructionsPerStep;
   OnThreadLimit on_limit = OnThreadLimit::kRefuse;
   bool socket_per_thread = false;  // each spawned thread holds a connection's socket buffers
   RequestWindow requests{};        // a server workload's warm-up and stop time

@@ -142,11 +142,11 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
       return false;
     }
     case K::kRunaway: {
-      trace(id, "stopped: no blocking step in " + std::to_string(Interpreter::kMaxInstructionsPerStep) + " steps");
+      trace(id, "stopped: no blocking step in " + std::to_string(options_.step_budget) + " steps");
       std::string detail = "thread ";
       detail += task_name(id);
       detail += " ran ";
-      detail += std::to_string(Interpreter::kMaxInstructionsPerStep);
+      detail += std::to_string(options_.step_budget);
       detail += " instructions without a pause (an endless loop?)";
       end_run(std::move(detail));
       return false;

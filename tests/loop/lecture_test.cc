@@ -210,6 +210,18 @@ TEST(Lecture, S14CpuBoundWorkGainsNothingOnOneLoopAndScalesWithCores) {
   EXPECT_EQ(pool, ms(1000));          // four workers on four cores
 }
 
+TEST(Lecture, S14ExecutorWorkersShareTheMachinesCores) {
+  // linux-modern has 2 cores: the four 1 s jobs run two at a time, so the
+  // executor phase takes two rounds (plus the loop's sub-microsecond polls).
+  const auto r = run_file(path("cpu_bound"), {"machine=linux-modern"});
+  ASSERT_EQ(r.status, "completed");
+  const sim::Duration pool = log_time(r, "phase executor end") - log_time(r, "phase executor start");
+  EXPECT_GE(pool, 2 * ms(1000));
+  EXPECT_LT(pool, 2 * ms(1000) + us(100));
+  // The CPU used never exceeds what the cores can give.
+  EXPECT_LE(r.metrics.cpu.useful_ns, static_cast<sim::Duration>(r.metrics.cpu.cores) * r.end_time);
+}
+
 TEST(Lecture, S15WaitFirstCompletedReturnsAtOneSecond) {
   const auto r = run_file(path("wait_first_completed"));
   ASSERT_EQ(r.status, "completed");

@@ -24,6 +24,10 @@ run::RunOutput run_text(const std::string& yaml, const std::vector<std::string>&
   return run_doc(load::Document::load_string(yaml, "test.yaml"), overrides);
 }
 
+run::RunOutput run_text_with(const std::string& yaml, const run::RunOptions& options) {
+  return run::run_workload(load::load_workload(load::Document::load_string(yaml, "test.yaml")), options);
+}
+
 std::optional<sim::Time> time_of(const run::RunOutput& r, const std::string& task, const std::string& event) {
   for (const auto& l : r.trace) {
     if ((task.empty() || l.task == task) && l.event == event) return l.t;

@@ -11,6 +11,7 @@ namespace concsim::testing {
 
 run::RunOutput run_file(const std::string& path, const std::vector<std::string>& overrides = {});
 run::RunOutput run_text(const std::string& yaml, const std::vector<std::string>& overrides = {});
+run::RunOutput run_text_with(const std::string& yaml, const run::RunOptions& options);
 
 // The time of the first trace line of `task` whose event is exactly `event`
 // (nullopt if none). Task "" matches any task.

@@ -276,10 +276,12 @@ main:
 }
 
 TEST(Semantics, AnEndlessLoopWithoutAwaitStopsTheRunInsteadOfHanging) {
-  const auto r = run_text(R"(
+  run::RunOptions small;
+  small.step_budget = 1'000'000;  // the default is 100 million: same check, slower
+  const auto r = run_text_with(R"(
 main:
   - loop: [{set: {x: 1}}]
-)");
+)", small);
   EXPECT_EQ(r.status, "stopped");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.detail.find("without awaiting"), std::string::npos);
@@ -374,7 +376,9 @@ main:
 TEST(Semantics, AnEndlessLoopOfLogStepsIsStoppedToo) {
   // Each log is answered by the runtime at once; the step's budget counts
   // across those answers, so the loop is still caught.
-  const auto r = run_text("main:\n  - loop: [{log: hi}]\n");
+  run::RunOptions small;
+  small.step_budget = 1'000'000;
+  const auto r = run_text_with("main:\n  - loop: [{log: hi}]\n", small);
   EXPECT_EQ(r.status, "stopped");
   EXPECT_EQ(r.exit_code, 1);
 }
