@@ -26,7 +26,7 @@
 // wait, wait_for and as_completed are built from done callbacks the same way,
 // and cancellation cancels the future a task waits on so that CancelledError
 // is raised at the await. Deterministic choices where asyncio's order depends
-// on memory addresses are listed in docs of configs/README.md ("Semantics").
+// on memory addresses are listed in README.md ("The event loop's semantics").
 #pragma once
 
 #include <cstdint>
