@@ -55,5 +55,7 @@ std::string run_help();
 int cmd_run(const std::vector<std::string>& args);
 std::string validate_help();
 int cmd_validate(const std::vector<std::string>& args);
+std::string claims_help();
+int cmd_claims(const std::vector<std::string>& args);
 
 }  // namespace concsim::cli

@@ -21,6 +21,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table{
       {"run", "run a workload and print its results", run_help, cmd_run},
       {"validate", "check a workload without running it", validate_help, cmd_validate},
+      {"claims", "run every claim of claims.md and judge it", claims_help, cmd_claims},
   };
   return table;
 }
