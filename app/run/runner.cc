@@ -18,6 +18,7 @@ namespace {
 template <class Model>
 void collect(Model& model, const sim::Simulation& simulation, const sim::RunResult& r, const load::Workload& w,
              RunOutput& out) {
+  model.close_spans(model.finished() ? model.finish_time() : r.end_time);
   out.reason = r.reason;
   out.events = simulation.events_processed();
   out.waiting = r.waiting;
@@ -62,10 +63,11 @@ void collect(Model& model, const sim::Simulation& simulation, const sim::RunResu
   out.trace_truncated = model.recorder().truncated();
 }
 
-sim::RunLimits limits_of(const load::Workload& w) {
+sim::RunLimits limits_of(const load::Workload& w, const RunOptions& options) {
   sim::RunLimits limits;
   limits.horizon = w.horizon;
   limits.max_events = w.max_events;
+  limits.should_stop = options.should_stop;
   return limits;
 }
 
@@ -91,7 +93,7 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
     loops.push_back(std::make_unique<models::EventLoop>(simulation, w.compiled, lo));
     loops.back()->start(main_of(w));
   }
-  const sim::RunResult r = simulation.run(limits_of(w));
+  const sim::RunResult r = simulation.run(limits_of(w, options));
   models::EventLoop& first = *loops.front();
   collect(first, simulation, r, w, out);
   out.loop = first.stats();
@@ -160,9 +162,10 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
     to.requests = models::RequestWindow{w.warmup, w.duration};
     to.record = options.record;
     to.record_limit = options.record_limit;
+    to.step_budget = options.step_budget;
     models::ThreadModel model(simulation, w.compiled, profile, to);
     model.start(main_of(w));
-    const sim::RunResult r = simulation.run(limits_of(w));
+    const sim::RunResult r = simulation.run(limits_of(w, options));
     collect(model, simulation, r, w, out);
     out.threads = model.stats();
     return out;
@@ -175,6 +178,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   lo.executor_workers = static_cast<int>(w.executor_workers);
   lo.record = options.record;
   lo.record_limit = options.record_limit;
+  lo.step_budget = options.step_budget;
   lo.trace_phases = options.trace_phases;
   if (w.processes > 1) {
     run_processes(w, options, lo, simulation, out);
@@ -183,7 +187,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   }
   models::EventLoop loop(simulation, w.compiled, lo);
   loop.start(main_of(w));
-  const sim::RunResult r = simulation.run(limits_of(w));
+  const sim::RunResult r = simulation.run(limits_of(w, options));
   collect(loop, simulation, r, w, out);
   out.loop = loop.stats();
   out.loop_idle = out.end_time - out.loop.busy - out.loop.blocked;

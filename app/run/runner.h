@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct RunOptions {
   bool record = true;                 // keep the trace and spans
   std::size_t record_limit = 100'000;
   bool trace_phases = false;          // also trace the event loop's phases
+  // Instructions a task may run without waiting before the run is stopped as
+  // an endless loop (tests lower it to stay fast).
+  std::uint64_t step_budget = models::Interpreter::kMaxInstructionsPerStep;
+  // sim::RunLimits::should_stop of every simulation the run makes: the
+  // resource guards' run-time half (app/run/guard.h).
+  std::function<bool()> should_stop;
 };
 
 struct NamedLine {
