@@ -46,7 +46,7 @@ struct RunLimits {
   // timeout: polling only every 2^16 events keeps the clock read off the
   // hot path; 2^16 events usually take a few milliseconds (not if single
   // events run very long programs, which such a guard must allow for).
-  std::function<bool()> should_stop;
+  std::function<bool()> should_stop{};
 };
 
 inline constexpr std::uint64_t kShouldStopInterval = std::uint64_t{1} << 16;
