@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "app/cli/command.h"
+#include "app/load/machine.h"
 #include "app/load/workload.h"
 #include "models/program/program.h"
 
@@ -24,6 +25,7 @@ int cmd_validate(const std::vector<std::string>& args) {
   const po::variables_map vm = parse(args, desc, "validate");
   const std::string path = files(vm)[0];
   const load::Workload w = load::load_workload(load_document(path, vm));
+  load::load_machine(w.machine);  // the profile must load too, as run needs it
   if (vm.count("disassemble")) std::cout << models::disassemble(w.compiled);
   std::cout << path << ": ok (" << w.compiled.functions.size() << " functions, " << w.compiled.code.size()
             << " instructions)\n";

@@ -40,9 +40,16 @@ class Compiler {
     // Initial values are constant expressions, evaluated now.
     for (std::size_t i = 0; i < ast_.shared.size(); ++i) {
       const SharedDef& s = ast_.shared[i];
+      // Any expression without variables (-3, ${2 + 3}, -5ms) is evaluated now.
       Expr e = parse(s.initial, s.at, [](std::string_view) { return std::optional<VarRef>{}; });
-      if (!e.is_constant()) fail(s.at, "the initial value of a shared variable must be a constant");
-      p_.shared[i].initial = e.constants[0];
+      Value v;
+      Value exc;
+      const EvalContext empty{p_.constants, nullptr, nullptr, nullptr, 0};
+      if (!eval_expr(e, empty, &v, &exc)) {
+        fail(s.at, "the initial value of shared variable \"" + s.name + "\" cannot be computed: " +
+                       p_.constants.format(exc, nullptr));
+      }
+      p_.shared[i].initial = v;
     }
     for (const SyncDef& s : ast_.sync) {
       if (sync_.count(s.name) != 0) fail(s.at, "\"" + s.name + "\" is defined twice");

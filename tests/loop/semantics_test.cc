@@ -494,6 +494,18 @@ main:
   EXPECT_TRUE(waiting_to_end);
 }
 
+TEST(Semantics, SharedInitialValuesMayBeNegativeOrComputed) {
+  const auto r = run_text(R"(
+shared:
+  n: -3
+  d: -5ms
+  k: "${2 + 3}"
+main:
+  - log: "{n} {d} {k}"
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"main: -3 -0.005s 5"}));
+}
+
 TEST(Semantics, SameRunTwiceGivesByteIdenticalJson) {
   const std::string yaml = R"(
 seed: 7
