@@ -16,7 +16,7 @@ esac
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make libboost-program-options-dev libyaml-cpp-dev libboost-fiber-dev
-          libgtest-dev libbenchmark-dev)
+          libgtest-dev libbenchmark-dev parallel)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

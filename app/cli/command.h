@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,21 @@ std::string run_help();
 int cmd_run(const std::vector<std::string>& args);
 std::string validate_help();
 int cmd_validate(const std::vector<std::string>& args);
+std::string sweep_help();
+int cmd_sweep(const std::vector<std::string>& args);
+std::string merge_help();
+int cmd_merge(const std::vector<std::string>& args);
+std::string baseline_help();
+int cmd_baseline(const std::vector<std::string>& args);
+std::string check_help();
+int cmd_check(const std::vector<std::string>& args);
+
+// Shared by the sweep commands (defined in cmd_sweep.cc). --jobs N, 1..1024,
+// default the number of cores; throws UsageError.
+unsigned parse_jobs(const po::variables_map& vm, const std::string& command);
+// Runs a sweep command's body: sweep::InputError -> its message and exit 2,
+// other runtime errors (a file that cannot be written) -> exit 1.
+int guarded(const std::function<int()>& body);
 std::string claims_help();
 int cmd_claims(const std::vector<std::string>& args);
 

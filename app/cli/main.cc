@@ -21,6 +21,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table{
       {"run", "run a workload and print its results", run_help, cmd_run},
       {"validate", "check a workload without running it", validate_help, cmd_validate},
+      {"sweep", "run a workload over a grid of values, in parallel, and report", sweep_help, cmd_sweep},
+      {"merge", "collect the shards of a sweep and write its report", merge_help, cmd_merge},
+      {"baseline", "record a finished sweep's figures for later checks", baseline_help, cmd_baseline},
+      {"check", "run a baseline's points again and compare every figure", check_help, cmd_check},
       {"claims", "run every claim of claims.md and judge it", claims_help, cmd_claims},
   };
   return table;

@@ -1,0 +1,66 @@
+// The figures a sweep report shows for one point, read from the point file's
+// run (write_json's layout), and how the report prints them. Absent fields
+// read as zero, so a report still builds from point files of a version
+// that lacks a figure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/sweep/decimal.h"
+#include "app/sweep/point_file.h"
+
+namespace concsim::sweep {
+
+struct LimitFigures {
+  std::string which;  // "threads", "mappings", "overcommit", "ram"
+  std::int64_t at_ns = 0;
+  std::int64_t threads = 0;
+};
+
+struct Figures {
+  std::string version;
+  std::string workload;
+  std::string machine;
+  std::string status;
+  std::string unit = "tasks";  // what completed counts: tasks or requests
+  std::int64_t completed = 0;
+  std::int64_t failed = 0;
+  std::string throughput;  // per second, as written ("1234.5")
+  std::int64_t latency_p50_ns = 0;
+  std::int64_t latency_p99_ns = 0;
+  std::int64_t peak_resident = 0;
+  std::int64_t peak_reserved = 0;
+  std::int64_t cores = 0;
+  std::int64_t end_ns = 0;
+  std::int64_t useful_ns = 0;
+  std::int64_t system_ns = 0;
+  std::int64_t switch_ns = 0;
+  std::int64_t swap_ns = 0;
+  std::int64_t idle_ns = 0;
+  std::int64_t voluntary = 0;
+  std::int64_t involuntary = 0;
+  std::int64_t peak_threads = -1;  // -1: not the thread model
+  std::optional<LimitFigures> limit;
+};
+
+Figures figures_of(const PointResult& r);
+
+// Core time: cores * end_ns (the denominator of the CPU split).
+std::int64_t core_time(const Figures& f);
+
+// "26.6MiB": the largest binary unit below 1024 of it, one decimal, as the
+// run table prints memory.
+std::string human_size(std::int64_t bytes);
+// "12.5ms", as the run table prints latencies.
+std::string human_duration(std::int64_t ns);
+// "37.5%": num / den with one decimal; "0.0%" when den is 0.
+std::string percent(std::int64_t num, std::int64_t den);
+// A ratio a / b with two decimals ("3.25"), from decimal texts; "" when b
+// is zero or either is not a number.
+std::string times(const std::string& a, const std::string& b);
+// A human word for a limit: "the thread limit" for "threads".
+std::string limit_words(const std::string& which);
+
+}  // namespace concsim::sweep

@@ -1,0 +1,45 @@
+// The points of a sweep: the outer product of the varied keys' values (the
+// first --vary outermost) and the models (innermost), each with a canonical
+// name, a file name and a seed that depend on the point alone, never on
+// --jobs, the order points run in, or sharding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/sweep/definition.h"
+
+namespace concsim::sweep {
+
+struct Point {
+  std::size_t index = 0;                                    // in grid order
+  std::vector<std::pair<std::string, std::string>> values;  // (key, value), in --vary order
+  std::string model;
+  std::string name;       // canonical: "connections=100 model=async"
+  std::string file_name;  // "connections=100,model=async.json", safe in any file system
+  std::uint64_t seed = 0;
+};
+
+std::vector<Point> expand(const Definition& d);
+
+// "k1=v1 k2=v2 model=m".
+std::string canonical_name(const std::vector<std::pair<std::string, std::string>>& values, const std::string& model);
+
+// A point's seed mixes the sweep seed with the canonical text of its varied
+// values, without the model: both models of a comparison face the same
+// random draws. When `seed` itself is varied, its value is the seed.
+std::uint64_t point_seed(std::uint64_t sweep_seed, const std::vector<std::pair<std::string, std::string>>& values);
+
+struct Shard {
+  std::size_t k = 1;  // 1-based
+  std::size_t n = 1;
+};
+// "K/N" with 1 <= K <= N. Throws InputError.
+Shard parse_shard(const std::string& text);
+// Shard K of N runs the points whose index % N == K - 1.
+bool in_shard(const Point& p, const Shard& s);
+
+}  // namespace concsim::sweep

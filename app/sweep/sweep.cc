@@ -1,0 +1,207 @@
+#include "app/sweep/sweep.h"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "app/report/atomic_file.h"
+#include "app/sweep/parallel.h"
+#include "app/sweep/plan.h"
+#include "app/sweep/point_file.h"
+#include "app/sweep/report.h"
+#include "app/sweep/sweep_dir.h"
+
+namespace concsim::sweep {
+namespace {
+
+// The first line where two definitions differ, for a message that says
+// what changed rather than only that something did.
+std::string first_difference(const std::string& was, const std::string& now) {
+  std::size_t a = 0;
+  std::size_t b = 0;
+  while (a < was.size() || b < now.size()) {
+    const std::size_t ea = std::min(was.find('\n', a), was.size());
+    const std::size_t eb = std::min(now.find('\n', b), now.size());
+    const std::string la = was.substr(a, ea - a);
+    const std::string lb = now.substr(b, eb - b);
+    if (la != lb) {
+      auto trim = [](const std::string& s) {
+        const std::size_t f = s.find_first_not_of(' ');
+        return f == std::string::npos ? std::string("(nothing)") : s.substr(f);
+      };
+      return "it has " + trim(la) + ", this sweep " + trim(lb);
+    }
+    a = ea + 1;
+    b = eb + 1;
+  }
+  return "";
+}
+
+std::string missing_list(const std::vector<const Point*>& missing) {
+  std::string list;
+  const std::size_t shown = std::min<std::size_t>(missing.size(), 10);
+  for (std::size_t i = 0; i < shown; ++i) list += (i ? ", " : "") + missing[i]->name;
+  if (missing.size() > shown) list += ", and " + std::to_string(missing.size() - shown) + " more";
+  return list;
+}
+
+run::RunOptions sweep_run_options() {
+  run::RunOptions o;
+  // Sweeps keep figures, not traces: a point file stays small however many
+  // events its run had.
+  o.record = false;
+  return o;
+}
+
+}  // namespace
+
+SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& progress_out) {
+  check_definition(d);
+  const load::Document base = base_document(d);
+  check_models(base, d.models);
+  const std::vector<Point> points = expand(d);
+  const std::vector<load::Workload> workloads = load_points(base, points);
+
+  const std::string wanted = definition_json(d);
+  if (!o.resume && has_point_files(o.dir)) {
+    throw InputError(o.dir + " already holds the points of a sweep; pass --resume to continue it, or choose "
+                             "another --out");
+  }
+  if (o.resume && std::filesystem::exists(definition_path(o.dir))) {
+    const std::string existing = definition_json(read_definition_file(o.dir));
+    if (existing != wanted) {
+      throw InputError(o.dir + " holds another sweep (" + first_difference(existing, wanted) +
+                       "); choose another --out");
+    }
+  }
+  make_sweep_dir(o.dir);
+  if (o.resume) remove_temporaries(o.dir);
+  write_files(o.dir, {{"sweep.json", wanted}});
+
+  SweepCounts counts;
+  counts.points = points.size();
+  std::vector<std::size_t> selected;
+  for (const Point& p : points) {
+    if (in_shard(p, o.shard)) selected.push_back(p.index);
+  }
+  counts.selected = selected.size();
+  Progress progress(progress_out, selected.size(), o.terminal);
+  std::vector<std::size_t> to_run;
+  for (std::size_t i : selected) {
+    if (o.resume && read_point(o.dir, points[i])) {
+      progress.skipped(points[i].name);
+      ++counts.skipped;
+    } else {
+      to_run.push_back(i);
+    }
+  }
+  const run::RunOptions options = sweep_run_options();
+  try {
+    for_each_parallel(to_run.size(), o.jobs, [&](std::size_t k) {
+      const Point& p = points[to_run[k]];
+      const auto start = std::chrono::steady_clock::now();
+      const run::RunOutput out = run::run_workload(workloads[p.index], options);
+      write_files(o.dir, {{"points/" + p.file_name, point_file_content(p, out)}});
+      const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
+      progress.finished(p.name, out.status, wall.count());
+    });
+  } catch (...) {
+    progress.close();
+    throw;
+  }
+  progress.close();
+  counts.ran = to_run.size();
+  if (o.shard.n == 1) {
+    write_sweep_report(o.dir, d);
+    counts.report = true;
+  }
+  return counts;
+}
+
+void write_sweep_report(const std::string& dir, const Definition& d) {
+  const std::vector<Point> points = expand(d);
+  std::vector<PointResult> results;
+  std::vector<const Point*> missing;
+  for (const Point& p : points) {
+    std::optional<PointResult> r = read_point(dir, p);
+    if (r) {
+      results.push_back(std::move(*r));
+    } else {
+      missing.push_back(&p);
+    }
+  }
+  if (!missing.empty()) {
+    throw InputError(dir + ": " + std::to_string(missing.size()) + " of " + std::to_string(points.size()) +
+                     " points have no complete result: " + missing_list(missing));
+  }
+  write_files(dir, build_report(d, results));
+}
+
+std::vector<MetricRow> rerun_points(const Definition& d, const std::vector<Point>& points, unsigned jobs,
+                                    Progress& progress) {
+  const load::Document base = base_document(d);
+  check_models(base, d.models);
+  const std::vector<load::Workload> workloads = load_points(base, points);
+  std::vector<MetricRow> rows(points.size());
+  const run::RunOptions options = sweep_run_options();
+  try {
+    for_each_parallel(points.size(), jobs, [&](std::size_t i) {
+      const auto start = std::chrono::steady_clock::now();
+      const run::RunOutput out = run::run_workload(workloads[i], options);
+      rows[i] = metric_row(out);
+      const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
+      progress.finished(points[i].name, out.status, wall.count());
+    });
+  } catch (...) {
+    progress.close();
+    throw;
+  }
+  progress.close();
+  return rows;
+}
+
+std::size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& out) {
+  if (inputs.empty()) throw InputError("merge: no sweep directories given");
+  const Definition d = read_definition_file(inputs[0]);
+  const std::string wanted = definition_json(d);
+  std::vector<std::string> sources = inputs;
+  if (std::filesystem::exists(definition_path(out))) sources.push_back(out);
+  for (const std::string& dir : sources) {
+    const std::string other = definition_json(read_definition_file(dir));
+    if (other != wanted) {
+      throw InputError(dir + " holds another sweep than " + inputs[0] + " (" + first_difference(other, wanted) + ")");
+    }
+  }
+  const std::vector<Point> points = expand(d);
+  std::vector<std::string> contents(points.size());
+  std::vector<const Point*> missing;
+  for (const Point& p : points) {
+    std::string found_in;
+    for (const std::string& dir : sources) {
+      const std::optional<std::string> text = read_file(point_path(dir, p));
+      if (!text || !parse_point_file(*text, p)) continue;
+      if (found_in.empty()) {
+        contents[p.index] = *text;
+        found_in = dir;
+      } else if (*text != contents[p.index]) {
+        throw InputError("the point " + p.name + " has different results in " + found_in + " and " + dir);
+      }
+    }
+    if (found_in.empty()) missing.push_back(&p);
+  }
+  if (!missing.empty()) {
+    throw InputError(std::to_string(missing.size()) + " of " + std::to_string(points.size()) +
+                     " points are in none of the directories: " + missing_list(missing));
+  }
+  make_sweep_dir(out);
+  write_files(out, {{"sweep.json", wanted}});
+  for (const Point& p : points) {
+    const std::optional<std::string> there = read_file(point_path(out, p));
+    if (there && *there == contents[p.index]) continue;
+    write_files(out, {{"points/" + p.file_name, contents[p.index]}});
+  }
+  write_sweep_report(out, d);
+  return points.size();
+}
+
+}  // namespace concsim::sweep

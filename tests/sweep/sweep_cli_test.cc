@@ -1,0 +1,540 @@
+// The sweep, merge, baseline and check commands through the binary, as a
+// user (or CI, or a Slurm job array) runs them. Sweeps here are a few points
+// of at most a few thousand simulated connections, so the suite stays fast.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/sweep/decimal.h"
+#include "app/sweep/figures.h"
+#include "app/sweep/json_value.h"
+
+namespace concsim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kWorkload = "tests/sweep/data/clients.yaml";
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string bin() {
+  const char* b = std::getenv("CONCSIM_BIN");
+  return b != nullptr ? b : "build/app/concsim";
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A directory of its own for each test, empty at the start.
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("concsim-sweep-" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Runs a shell command line, capturing stdout and stderr.
+Result shell(const std::string& command, const fs::path& dir) {
+  const std::string out = (dir / "stdout").string();
+  const std::string err = (dir / "stderr").string();
+  const int status = std::system((command + " >" + out + " 2>" + err).c_str());
+  return Result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+Result concsim(const std::string& args, const fs::path& dir) { return shell(bin() + " " + args, dir); }
+
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  if (!fs::exists(dir)) return names;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file()) names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Every file of the report and every point file, byte for byte.
+void expect_same_sweep(const fs::path& a, const fs::path& b) {
+  std::vector<std::string> files_a = names_in(a);
+  std::vector<std::string> files_b = names_in(b);
+  EXPECT_EQ(files_a, files_b);
+  EXPECT_NE(std::find(files_a.begin(), files_a.end(), "report.md"), files_a.end());
+  for (const std::string& f : files_a) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+  EXPECT_EQ(names_in(a / "points"), names_in(b / "points"));
+  for (const std::string& f : names_in(a / "points")) {
+    EXPECT_EQ(slurp(a / "points" / f), slurp(b / "points" / f)) << f;
+  }
+}
+
+const std::string kGrid = "--vary connections=50,100 --models async,threads";
+
+TEST(SweepCli, JobsAndValueOrderDoNotChangeTheBytes) {
+  const fs::path dir = scratch("jobs");
+  ASSERT_EQ(concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --jobs 1 --out " + (dir / "one").string(),
+                    dir).code, 0);
+  const Result two = concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --jobs 2 --out " +
+                                 (dir / "two").string(), dir);
+  ASSERT_EQ(two.code, 0) << two.err;
+  expect_same_sweep(dir / "one", dir / "two");
+  EXPECT_EQ(names_in(dir / "one" / "points").size(), 4u);
+  // Values in another order: another grid order, the same point results.
+  ASSERT_EQ(concsim(std::string("sweep ") + kWorkload +
+                        " --vary connections=100,50 --models threads,async --jobs 2 --out " +
+                        (dir / "reversed").string(), dir).code, 0);
+  for (const std::string& f : names_in(dir / "one" / "points")) {
+    EXPECT_EQ(slurp(dir / "one" / "points" / f), slurp(dir / "reversed" / "points" / f)) << f;
+  }
+}
+
+TEST(SweepCli, ProgressIsPlainLinesWhenStderrIsNotATerminal) {
+  const fs::path dir = scratch("progress");
+  const Result r = concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --jobs 1 --out " +
+                               (dir / "s").string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("point 1/4 connections=50 model=async: completed in [0-9]+\\.[0-9]s\n")))
+      << r.err;
+  EXPECT_NE(r.err.find("point 4/4 connections=100 model=threads: completed in "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);
+}
+
+TEST(SweepCli, AnExistingSweepNeedsResumeOrAnotherOut) {
+  const fs::path dir = scratch("exists");
+  const std::string args = std::string("sweep ") + kWorkload + " " + kGrid + " --out " + (dir / "s").string();
+  ASSERT_EQ(concsim(args, dir).code, 0);
+  const std::string report = slurp(dir / "s" / "report.md");
+  const Result again = concsim(args, dir);
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.err.find("pass --resume to continue it, or choose another --out"), std::string::npos) << again.err;
+  const Result other = concsim(args + " --resume --seed 99", dir);
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("holds another sweep"), std::string::npos) << other.err;
+  EXPECT_EQ(slurp(dir / "s" / "report.md"), report);
+}
+
+TEST(SweepCli, ResumeRecomputesOnlyMissingOrBrokenPoints) {
+  const fs::path dir = scratch("resume");
+  const std::string args = std::string("sweep ") + kWorkload + " " + kGrid + " --jobs 2 --out " + (dir / "s").string();
+  ASSERT_EQ(concsim(args, dir).code, 0);
+  const fs::path copy = dir / "copy";
+  fs::copy(dir / "s", copy, fs::copy_options::recursive);
+  const fs::path gone = dir / "s" / "points" / "connections=100,model=async.json";
+  fs::remove(gone);
+  Result r = concsim(args + " --resume", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("ran 1, skipped 3 done before"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("connections=100 model=async: completed in"), std::string::npos) << r.err;
+  expect_same_sweep(dir / "s", copy);
+  // A file cut short is not complete: it runs again.
+  const fs::path cut = dir / "s" / "points" / "connections=50,model=threads.json";
+  const std::string whole = slurp(cut);
+  std::ofstream(cut, std::ios::binary) << whole.substr(0, whole.size() / 2);
+  r = concsim(args + " --resume", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("ran 1, skipped 3 done before"), std::string::npos) << r.err;
+  expect_same_sweep(dir / "s", copy);
+}
+
+TEST(SweepCli, ASweepKilledPartWayResumesToTheSameBytes) {
+  const fs::path dir = scratch("killed");
+  const fs::path out = dir / "s";
+  // The first point is quick; the others take long enough to be killed in.
+  const std::vector<std::string> args{bin(), "sweep", kWorkload, "--vary", "connections=50,6000,6001", "--models",
+                                      "async", "--jobs", "1", "--out", out.string()};
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  const fs::path first = out / "points" / "connections=50,model=async.json";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep ended before it could be killed";
+  ASSERT_TRUE(fs::exists(first));
+  EXPECT_FALSE(fs::exists(out / "report.md"));
+  EXPECT_LT(names_in(out / "points").size(), 3u);
+
+  std::string resume;
+  for (std::size_t i = 1; i < args.size(); ++i) resume += " " + args[i];
+  const Result r = concsim(resume + " --resume", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("connections=50 model=async: done before, skipped"), std::string::npos) << r.err;
+  std::string whole;
+  for (std::size_t i = 1; i + 1 < args.size(); ++i) whole += " " + args[i];
+  ASSERT_EQ(concsim(whole + " " + (dir / "whole").string(), dir).code, 0);
+  expect_same_sweep(out, dir / "whole");
+  for (const std::string& f : names_in(out / "points")) EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;
+}
+
+std::string paragraph_with(const std::string& text, const std::string& start) {
+  const std::size_t a = text.find(start);
+  if (a == std::string::npos) return "";
+  return text.substr(a, text.find("\n\n", a) - a);
+}
+
+TEST(SweepCli, TheReportHasItsChartsAndItsSummaryIsTheData) {
+  const fs::path dir = scratch("report");
+  const fs::path s = dir / "s";
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=10,100,1000 --models async,threads"
+                                                               " --jobs 2 --out " + s.string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string report = slurp(s / "report.md");
+  for (const char* chart : {"throughput", "latency_p50", "latency_p99", "memory_resident", "memory_reserved",
+                            "context_switches", "cpu_1", "cpu_2"}) {
+    const std::string file = std::string(chart) + ".svg";
+    EXPECT_NE(report.find("](" + file + ")"), std::string::npos) << file;
+    const std::string svg = slurp(s / file);
+    EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u) << file;
+    if (file != "cpu_2.svg") {
+      EXPECT_NE(svg.find("async"), std::string::npos) << file;
+    }
+    if (file != "cpu_1.svg") {
+      EXPECT_NE(svg.find("threads"), std::string::npos) << file;
+    }
+  }
+  // 10 to 1000 spans two decades: a log x axis, one line per model, axis
+  // labels with units.
+  const std::string throughput = slurp(s / "throughput.svg");
+  EXPECT_NE(throughput.find("connections (log scale)"), std::string::npos);
+  EXPECT_NE(throughput.find("throughput (tasks/s)"), std::string::npos);
+  std::size_t lines = 0;
+  for (std::size_t at = throughput.find("<polyline"); at != std::string::npos; at = throughput.find("<polyline", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 2u);
+  EXPECT_NE(slurp(s / "latency_p99.svg").find("p99 latency ("), std::string::npos);
+  EXPECT_NE(slurp(s / "cpu_2.svg").find("switching"), std::string::npos);
+  for (const char* section : {"## Set-up", "## Results", "## Charts", "## Limits", "## Summary"}) {
+    EXPECT_NE(report.find(section), std::string::npos) << section;
+  }
+
+  // The summary's figures, recomputed here from data.json.
+  std::string error;
+  const std::optional<JsonValue> data = parse_json(slurp(s / "data.json"), &error);
+  ASSERT_TRUE(data) << error;
+  const std::string summary = paragraph_with(report, "At connections=1000, async completed");
+  ASSERT_FALSE(summary.empty()) << report;
+  std::string expected = "At connections=1000, ";
+  for (const JsonValue& p : data->find("points")->items()) {
+    if (p.text_at("values.connections") != "1000") continue;
+    const JsonValue& m = *p.find("metrics");
+    if (expected.back() != ' ') expected += "; ";
+    expected += p.text_at("model");
+    expected += " completed " + m.text_at("throughput_per_s") + " tasks/s with a p99 latency of " +
+                human_duration(m.int_at("latency_ns.p99")) + ", using " +
+                human_size(m.int_at("memory_bytes.peak_resident")) + " resident and " +
+                human_size(m.int_at("memory_bytes.peak_reserved")) + " reserved memory, and spent " +
+                percent(m.int_at("cpu.switch_ns"), m.int_at("cpu.cores") * p.int_at("end_time_ns")) +
+                " of core time switching context";
+  }
+  EXPECT_EQ(summary, expected + ".");
+  // And data.csv has a row per point with the CSV writer's columns.
+  const std::string csv = slurp(s / "data.csv");
+  EXPECT_EQ(csv.rfind("connections,model,workload,machine,seed,status,end_time_ns,", 0), 0u) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+  EXPECT_NE(csv.find("\n1000,threads,clients,linux-modern,"), std::string::npos);
+}
+
+TEST(SweepCli, TheFirstLimitEachModelHitsIsReported) {
+  const fs::path dir = scratch("limits");
+  const fs::path machine = dir / "small.yaml";
+  std::ofstream(machine) << "name: small\nextends: linux-modern\nlimits:\n  max_threads: 80\n";
+  const fs::path s = dir / "s";
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=50,100,200 --models async,threads"
+                                                               " --set machine=" + machine.string() + " --out " +
+                               s.string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string error;
+  const std::optional<JsonValue> data = parse_json(slurp(s / "data.json"), &error);
+  ASSERT_TRUE(data) << error;
+  const JsonValue* first = nullptr;
+  for (const JsonValue& p : data->find("points")->items()) {
+    const JsonValue* hit = p.path("metrics.limit_hit");
+    if (first == nullptr && hit != nullptr && hit->is_object()) first = &p;
+    if (p.text_at("model") == "async") {
+      EXPECT_TRUE(hit != nullptr && hit->is_null());
+    }
+  }
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->text_at("point"), "connections=100 model=threads");
+  const std::string at = human_duration(first->int_at("metrics.limit_hit.at_ns"));
+  const std::string threads = first->text_at("metrics.limit_hit.threads");
+  const std::string report = slurp(s / "report.md");
+  EXPECT_NE(report.find("| threads | the thread limit (threads) | connections=100 model=threads | " + at + " | " +
+                        threads + " |\n"),
+            std::string::npos) << report;
+  EXPECT_NE(report.find("| async | none |"), std::string::npos);
+  EXPECT_NE(report.find("async hit none at any point; threads hit the thread limit first at connections=100, " + at +
+                        " into the run, with " + threads + " threads."),
+            std::string::npos) << report;
+}
+
+TEST(SweepCli, HostileNamesAreEscapedEverywhere) {
+  const fs::path dir = scratch("hostile");
+  const fs::path w = dir / "w.yaml";
+  std::ofstream(w) << "name: \"<script>alert(1)</script> a|b\"\n"
+                      "description: \"| *x* <b>&\"\n"
+                      "shared: {tag: plain}\n"
+                      "main:\n  - cpu: 1ms\n  - log: \"{tag}\"\n";
+  const fs::path s = dir / "s";
+  const Result sweep = concsim("sweep " + w.string() + " --vary 'shared.tag=a|b,<c>,x y' --out " + s.string(), dir);
+  ASSERT_EQ(sweep.code, 0) << sweep.err;
+  const std::string report = slurp(s / "report.md");
+  EXPECT_EQ(report.find("<script"), std::string::npos);
+  EXPECT_EQ(report.find("<c>"), std::string::npos);
+  EXPECT_NE(report.find("# Sweep: &lt;script&gt;alert\\(1\\)&lt;/script&gt; a\\|b\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("| a\\|b | async |"), std::string::npos) << report;
+  EXPECT_NE(report.find("| &lt;c&gt; | async |"), std::string::npos) << report;
+  // Every table row has as many cells as its header.
+  std::istringstream lines(report);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("| ---", 0) != 0) continue;
+    std::size_t unescaped = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) unescaped += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+    EXPECT_GT(unescaped, 2u);
+  }
+  for (const std::string& f : names_in(s)) {
+    if (f.size() < 4 || f.substr(f.size() - 4) != ".svg") continue;
+    const std::string svg = slurp(s / f);
+    EXPECT_EQ(svg.find("<script"), std::string::npos) << f;
+    EXPECT_EQ(svg.find("<c>"), std::string::npos) << f;
+  }
+  EXPECT_TRUE(parse_json(slurp(s / "data.json"), nullptr));
+  EXPECT_NE(slurp(s / "data.csv").find("\na|b,async,<script>alert(1)</script> a|b,ideal,"), std::string::npos);
+  EXPECT_EQ(names_in(s / "points"),
+            (std::vector<std::string>{"shared.tag=%3Cc%3E,model=async.json", "shared.tag=a%7Cb,model=async.json",
+                                      "shared.tag=x%20y,model=async.json"}));
+}
+
+TEST(SweepCli, ShardsMergeIntoTheUnshardedSweep) {
+  const fs::path dir = scratch("shards");
+  const std::string base = std::string("sweep ") + kWorkload + " --vary connections=50,100,200 --models async,threads";
+  ASSERT_EQ(concsim(base + " --out " + (dir / "whole").string(), dir).code, 0);
+  std::string shards;
+  for (int k = 1; k <= 3; ++k) {
+    const fs::path shard = dir / ("shard" + std::to_string(k));
+    const Result r = concsim(base + " --shard " + std::to_string(k) + "/3 --out " + shard.string(), dir);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(names_in(shard / "points").size(), 2u);
+    EXPECT_FALSE(fs::exists(shard / "report.md"));
+    shards += " " + shard.string();
+  }
+  const Result missing = concsim("merge " + (dir / "shard1").string() + " --out " + (dir / "partial").string(), dir);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("4 of 6 points are in none of the directories"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(dir / "partial"));
+  const Result m = concsim("merge" + shards + " --out " + (dir / "merged").string(), dir);
+  ASSERT_EQ(m.code, 0) << m.err;
+  expect_same_sweep(dir / "whole", dir / "merged");
+  // A shard of another sweep is refused.
+  ASSERT_EQ(concsim(base + " --seed 5 --shard 1/3 --out " + (dir / "other").string(), dir).code, 0);
+  const Result other = concsim("merge" + shards + " " + (dir / "other").string() + " --out " +
+                                   (dir / "merged2").string(), dir);
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("holds another sweep"), std::string::npos) << other.err;
+}
+
+TEST(SweepCli, GnuParallelRunsTheShards) {
+  if (std::system("command -v parallel >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "GNU parallel is not installed (Debian package `parallel`)";
+  }
+  const fs::path dir = scratch("parallel");
+  const std::string sweep = std::string("sweep ") + kWorkload + " --vary connections=50,100,200 --models async,threads";
+  ASSERT_EQ(concsim(sweep + " --out " + (dir / "whole").string(), dir).code, 0);
+  const Result p = shell("parallel --will-cite " + bin() + " " + sweep + " --jobs 1 --shard {}/3 --out " +
+                             (dir / "shard{}").string() + " ::: 1 2 3", dir);
+  ASSERT_EQ(p.code, 0) << p.err;
+  const Result m = concsim("merge " + (dir / "shard1").string() + " " + (dir / "shard2").string() + " " +
+                               (dir / "shard3").string() + " --out " + (dir / "merged").string(), dir);
+  ASSERT_EQ(m.code, 0) << m.err;
+  for (const char* f : {"report.md", "data.csv", "data.json"}) {
+    EXPECT_EQ(slurp(dir / "whole" / f), slurp(dir / "merged" / f)) << f;
+  }
+  expect_same_sweep(dir / "whole", dir / "merged");
+}
+
+// A copy of linux-modern with the context switch 20 % dearer.
+void write_machine(const fs::path& path, bool perturbed) {
+  std::string text = slurp("configs/machines/linux-modern.yaml");
+  if (perturbed) {
+    const std::regex cost("(context_switch: \\{value: )([0-9]+)(us|ns)");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(text, m, cost));
+    std::int64_t ns = std::stoll(m[2].str()) * (m[3].str() == "us" ? 1000 : 1);
+    ns = ns * 6 / 5;
+    text = m.prefix().str() + m[1].str() + std::to_string(ns) + "ns" + m.suffix().str();
+  }
+  std::ofstream(path) << text;
+}
+
+TEST(SweepCli, CheckCatchesAPerturbedMachineAndPassesAgainstItself) {
+  const fs::path dir = scratch("check");
+  const fs::path machine = dir / "m.yaml";
+  write_machine(machine, false);
+  const fs::path s = dir / "s";
+  ASSERT_EQ(concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --set machine=" + machine.string() +
+                        " --out " + s.string(), dir).code, 0);
+  const fs::path baseline = dir / "baseline.json";
+  const Result b = concsim("baseline " + s.string() + " -o " + baseline.string(), dir);
+  ASSERT_EQ(b.code, 0) << b.err;
+  const std::string json = slurp(baseline);
+  for (const char* key : {"\"workload\": \"tests/sweep/data/clients.yaml\"", "\"workload_hash\": \"fnv1a64:",
+                          "\"overrides\"", "\"vary\"", "\"models\"", "\"seed\": 7", "\"cpu_switch_ns\": "}) {
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  }
+
+  Result same = concsim("check " + baseline.string() + " --jobs 2", dir);
+  EXPECT_EQ(same.code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("no differences"), std::string::npos) << same.out;
+
+  write_machine(machine, true);
+  const Result changed = concsim("check " + baseline.string() + " --jobs 2", dir);
+  EXPECT_EQ(changed.code, 1) << changed.out << changed.err;
+  EXPECT_NE(changed.out.find("metric"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(changed.out, std::regex("\ncpu_switch_ns +connections=50 model=threads +[0-9]+ +[0-9]+ "
+                                                        "+\\+[0-9.]+% +0% +BEYOND\n")))
+      << changed.out;
+  EXPECT_NE(changed.out.find("beyond tolerance, in "), std::string::npos);
+  EXPECT_NE(changed.out.find("cpu_switch_ns"), std::string::npos);
+  // The event loop pays no context switches: its points do not change.
+  EXPECT_EQ(changed.out.find("model=async"), std::string::npos) << changed.out;
+  const Result tolerated = concsim("check " + baseline.string() + " --tolerance '*=50%'", dir);
+  EXPECT_EQ(tolerated.code, 0) << tolerated.out;
+  EXPECT_NE(tolerated.out.find("every difference is within its tolerance"), std::string::npos);
+
+  // A baseline of the perturbed machine passes against itself.
+  const fs::path s2 = dir / "s2";
+  ASSERT_EQ(concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --set machine=" + machine.string() +
+                        " --out " + s2.string(), dir).code, 0);
+  ASSERT_EQ(concsim("baseline " + s2.string() + " -o " + (dir / "b2.json").string(), dir).code, 0);
+  EXPECT_EQ(concsim("check " + (dir / "b2.json").string(), dir).code, 0);
+
+  for (const char* bad : {"--tolerance cpu_swich_ns=5%", "--tolerance cpu_switch_ns=5", "--jobs 0"}) {
+    const Result r = concsim("check " + baseline.string() + " " + bad, dir);
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_TRUE(r.out.empty()) << bad;
+  }
+  EXPECT_EQ(concsim("baseline " + (dir / "nothing").string() + " -o " + (dir / "b3.json").string(), dir).code, 2);
+  EXPECT_FALSE(fs::exists(dir / "b3.json"));
+}
+
+TEST(SweepCli, BadInputExitsTwoAndWritesNothing) {
+  const fs::path dir = scratch("bad");
+  const fs::path out = dir / "s";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--vary connections", "expected KEY=V1,V2,..."},
+      {"--vary connections=50,abc", "point connections=abc model=async: --set:1:13: connections: expected an integer"},
+      {"--vary conections=50", "did you mean \"connections\""},
+      {"--vary connections=50 --models async,thread", "--models: unknown model \"thread\"; did you mean \"threads\"?"},
+      {"--vary connections=50 --jobs 0", "--jobs \"0\""},
+      {"--vary connections=50 --shard 4/3", "--shard \"4/3\""},
+      {"--vary connections=50,50", "given twice"},
+      {"--vary model=async", "--models"},
+      {"--vary connections=50 --seed -1", "--seed"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = concsim(std::string("sweep ") + kWorkload + " " + args + " --out " + out.string(), dir);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << args;
+  }
+  const Result no_out = concsim(std::string("sweep ") + kWorkload + " --vary connections=50", dir);
+  EXPECT_EQ(no_out.code, 2);
+  EXPECT_NE(no_out.err.find("missing --out DIR"), std::string::npos);
+}
+
+TEST(SweepCli, AWorkloadMayNeedItsVariedKeysToBeComplete) {
+  const fs::path dir = scratch("incomplete");
+  const fs::path w = dir / "w.yaml";
+  // Without `connections` the program reads a variable that does not exist.
+  std::string text = slurp(kWorkload);
+  const std::string line = "connections: 50\n";
+  ASSERT_NE(text.find(line), std::string::npos);
+  text.erase(text.find(line), line.size());
+  std::ofstream(w) << text;
+  EXPECT_EQ(concsim("run " + w.string(), dir).code, 2);
+  const Result r = concsim("sweep " + w.string() + " --vary connections=10,20 --out " + (dir / "s").string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(names_in(dir / "s" / "points").size(), 2u);
+}
+
+TEST(SweepCli, TheWorkloadsSweepSectionGivesDefaultsAndPublishedFigures) {
+  const fs::path dir = scratch("section");
+  const fs::path w = dir / "w.yaml";
+  std::ofstream(w) << slurp(kWorkload)
+                   << "sweep:\n"
+                      "  vary: {connections: [10, 20, 40]}\n"
+                      "  models: [async, threads]\n"
+                      "  published: {source: \"Paper <X>\", metric: throughput_per_s, key: connections,\n"
+                      "              points: {10: 700, 40: 2000.5}}\n";
+  const fs::path s = dir / "s";
+  const Result r = concsim("sweep " + w.string() + " --out " + s.string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(names_in(s / "points").size(), 6u);
+  const std::string report = slurp(s / "report.md");
+  EXPECT_NE(report.find("| published throughput\\_per\\_s | measured vs published |"), std::string::npos) << report;
+  // The relative error per point, from the point's own figure.
+  std::string error;
+  const std::optional<JsonValue> data = parse_json(slurp(s / "data.json"), &error);
+  ASSERT_TRUE(data) << error;
+  const JsonValue& first = data->find("points")->items()[0];
+  ASSERT_EQ(first.text_at("point"), "connections=10 model=async");
+  const std::string change = percent_change(*parse_decimal("700"), *parse_decimal(first.text_at("metrics.throughput_per_s")));
+  EXPECT_NE(report.find("| 10 | async | completed | " + first.text_at("metrics.completed") + " / 0 | " +
+                        first.text_at("metrics.throughput_per_s")),
+            std::string::npos);
+  EXPECT_NE(report.find(" | 700 | " + change + " |\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("Against the published figures (Paper &lt;X&gt;)"), std::string::npos);
+  const std::string svg = slurp(s / "throughput.svg");
+  EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
+  EXPECT_NE(svg.find("published: Paper &lt;X&gt;"), std::string::npos);
+  // The command line replaces the section's values.
+  const Result cli = concsim("sweep " + w.string() + " --vary connections=15 --models threads --out " +
+                                 (dir / "cli").string(), dir);
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  EXPECT_EQ(names_in(dir / "cli" / "points"), (std::vector<std::string>{"connections=15,model=threads.json"}));
+  // A bad section is a located error.
+  const fs::path bad = dir / "bad.yaml";
+  std::ofstream(bad) << slurp(kWorkload) << "sweep:\n  published: {source: s, metric: thruput, key: connections, "
+                                           "points: {1: 2}}\n";
+  const Result located = concsim("sweep " + bad.string() + " --out " + (dir / "never").string(), dir);
+  EXPECT_EQ(located.code, 2);
+  EXPECT_NE(located.err.find("sweep.published.metric: unknown metric \"thruput\""), std::string::npos) << located.err;
+  EXPECT_FALSE(fs::exists(dir / "never"));
+}
+
+}  // namespace
+}  // namespace concsim::sweep
