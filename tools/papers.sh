@@ -72,9 +72,9 @@ if [[ $what == all || $what == fig4 ]]; then
   # Figure 4: tasks in the pipeline -> tasks/s; the paper gives 13,047 at 1,
   # 28,241 at 8, and ~30,000 (within 3 %) from 128 to 1,048,576, where the
   # latency is ~35 s. (At 131,072 tasks and more each task goes round twice
-  # only, and the first round starts with every task at once, so the mean
-  # latency is about three quarters of the steady state; p99 is the steady
-  # state.)
+  # only, and in the first round every task arrives at once at the start and
+  # waits for those ahead of it, so the mean latency there is about three
+  # quarters of the steady state, tasks / throughput.)
   pts=(1:13047 2:- 4:- 8:28241 16:- 32:- 64:-)
   for e in $(seq 7 19); do pts+=("$((1 << e)):30000"); done
   pts+=("1048576:30000:35000")
