@@ -1,10 +1,13 @@
 // concsim run FILE: one run, printed as a table, JSON or CSV.
+#include <algorithm>
 #include <iostream>
+#include <new>
 #include <sstream>
 
 #include "app/cli/command.h"
 #include "app/load/workload.h"
 #include "app/report/render.h"
+#include "app/run/guard.h"
 #include "app/run/runner.h"
 
 namespace concsim::cli {
@@ -27,22 +30,41 @@ std::string run_help() {
   std::ostringstream out;
   out << "Usage: concsim run FILE [OPTIONS]\n\n"
          "Runs the workload in FILE and prints a summary (or JSON/CSV) of the run.\n\n";
-  out << workload_options() << '\n' << output_options();
+  out << workload_options() << '\n' << output_options() << '\n' << guard_options();
   return out.str();
 }
 
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description desc;
-  desc.add(workload_options()).add(output_options());
+  desc.add(workload_options()).add(output_options()).add(guard_options());
   const po::variables_map vm = parse(args, desc, "run");
   const std::string format = vm["format"].as<std::string>();
   if (format != "table" && format != "json" && format != "csv") {
     throw UsageError{"--format must be table, json or csv, got \"" + format + "\"", "run"};
   }
-  const load::Workload w = load::load_workload(load_document(files(vm)[0], vm));
+  const run::GuardLimits limits = guard_limits(vm, "run");
+  run::RunGuard guard(limits);  // the clock starts here, loading included
+  // The backstop allows for a step that runs long between two polls.
+  run::arm_timeout_backstop(limits.timeout_seconds, std::max(5.0, limits.timeout_seconds / 10));
+  const load::Document doc = load_document(files(vm)[0], vm);
+  const load::Workload w = load::load_workload(doc);
+  // Refused before anything is allocated for the run: exit code 2.
+  run::check_estimate(run::estimate(w), limits, w, doc);
+  run::limit_address_space(limits);
   run::RunOptions options;
   options.trace_phases = vm.count("trace-phases") > 0;
-  const run::RunOutput r = run::run_workload(w, options);
+  options.should_stop = [&guard] { return guard.should_stop(); };
+  run::RunOutput r;
+  try {
+    r = run::run_workload(w, options);
+  } catch (const std::bad_alloc&) {
+    // Growth within one event, which the guard's polls cannot see, ran into
+    // the address-space limit: the run's state is gone, so nothing is written.
+    std::cerr << "concsim: the run interrupted: out of memory (more than the address-space limit, 5/4 of "
+                 "--max-memory or ulimit -v); no results were written\n";
+    return kFailed;
+  }
+  guard.mark(r);
 
   std::ostringstream out;
   if (format == "json") {

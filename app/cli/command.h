@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/load/config.h"
+#include "app/run/guard.h"
 
 namespace concsim::cli {
 
@@ -50,6 +51,10 @@ std::vector<std::string> files(const po::variables_map& vm);
 load::Document load_document(const std::string& path, const po::variables_map& vm);
 // Writes `content` to `path` atomically; prints the error and returns false.
 bool write_output(const std::string& path, const std::string& content);
+// --max-memory, --max-events, --timeout: the resource guards (app/run/guard.h).
+po::options_description guard_options();
+// Their values; throws UsageError for a malformed one.
+run::GuardLimits guard_limits(const po::variables_map& vm, const std::string& command);
 
 // The commands.
 std::string run_help();

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/cli/command.h"
+#include "app/load/units.h"
 #include "app/report/atomic_file.h"
 
 namespace concsim::cli {
@@ -56,6 +57,46 @@ load::Document load_document(const std::string& path, const po::variables_map& v
     if (vm.count(key)) doc.apply_override(std::string(key) + "=" + vm[key].as<std::string>());
   }
   return doc;
+}
+
+po::options_description guard_options() {
+  po::options_description d("Resource guards");
+  d.add_options()
+      ("max-memory", po::value<std::string>()->default_value("16GiB"),
+       "SIZE: refuse a run estimated to need more simulator memory; stop one that uses more")
+      ("max-events", po::value<std::string>()->default_value("2000000000"),
+       "N: refuse a run estimated to need more simulator events; stop one that gets there")
+      ("timeout", po::value<std::string>(), "SECONDS: stop the run after this much wall-clock time (e.g. 30, 2.5, 5m)");
+  return d;
+}
+
+run::GuardLimits guard_limits(const po::variables_map& vm, const std::string& command) {
+  run::GuardLimits limits;
+  std::string error;
+  const std::string memory = vm["max-memory"].as<std::string>();
+  const auto bytes = load::parse_size(memory, &error);
+  if (!bytes || *bytes <= 0) {
+    throw UsageError{"--max-memory: expected a size like \"16GiB\", got \"" + memory + "\"", command};
+  }
+  limits.max_memory = *bytes;
+  const std::string events = vm["max-events"].as<std::string>();
+  std::uint64_t n = 0;
+  bool ok = !events.empty() && events.size() <= 19;
+  for (char c : events) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!ok || n == 0) throw UsageError{"--max-events: expected a positive integer, got \"" + events + "\"", command};
+  limits.max_events = n;
+  if (vm.count("timeout")) {
+    // Seconds as a plain number, or any duration ("5m", "1.5s").
+    const std::string t = vm["timeout"].as<std::string>();
+    const bool bare = !t.empty() && t.find_first_not_of("0123456789.") == std::string::npos;
+    const std::optional<sim::Duration> d = load::parse_duration(bare ? t + "s" : t, &error);
+    if (!d || *d <= 0) throw UsageError{"--timeout: expected seconds like \"30\" or \"2.5\", got \"" + t + "\"", command};
+    limits.timeout_seconds = static_cast<double>(*d) / 1e9;
+  }
+  return limits;
 }
 
 bool write_output(const std::string& path, const std::string& content) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <string_view>
 
 #include "app/report/json.h"
 #include "sim/time.h"
@@ -12,6 +13,32 @@ namespace {
 
 std::string pad(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+// Names and log lines come from the workload: in the text writers, control
+// characters are shown escaped ("\n", "\x01") so that a name cannot start
+// a row of its own or move the cursor.
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7F) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+  }
+  return out;
 }
 
 std::string time_or_dash(sim::Time t) { return t < 0 ? "-" : sim::format_seconds(t); }
@@ -69,7 +96,10 @@ void metric_rows(const run::RunOutput& r, std::vector<std::vector<std::string>>&
 }
 
 // A simple left-aligned table with a header row.
-void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+void table(std::ostream& out, std::vector<std::vector<std::string>> rows, const std::string& indent) {
+  for (auto& row : rows) {
+    for (auto& cell : row) cell = printable(cell);
+  }
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
@@ -88,8 +118,8 @@ void table(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
 }  // namespace
 
 void write_table(std::ostream& out, const run::RunOutput& r) {
-  out << "concsim " << r.version << ": workload " << r.workload << ", model " << r.model << ", machine "
-      << r.machine << ", seed " << r.seed << "\n\n";
+  out << "concsim " << r.version << ": workload " << printable(r.workload) << ", model " << r.model
+      << ", machine " << printable(r.machine) << ", seed " << r.seed << "\n\n";
   std::vector<std::vector<std::string>> summary{
       {"status", r.status + (r.detail.empty() ? "" : " (" + r.detail + ")")},
       {"end time", sim::format_seconds(r.end_time)},
@@ -276,7 +306,7 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
 
 void write_csv(std::ostream& out, const run::RunOutput& r) {
   auto cell = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) {
       if (c == '"') q += '"';
@@ -312,9 +342,9 @@ void write_csv(std::ostream& out, const run::RunOutput& r) {
 
 void write_text_trace(std::ostream& out, const run::RunOutput& r) {
   std::size_t width = 4;
-  for (const auto& l : r.trace) width = std::max(width, l.task.size());
+  for (const auto& l : r.trace) width = std::max(width, printable(l.task).size());
   for (const auto& l : r.trace) {
-    out << pad(sim::format_seconds(l.t), 14) << pad(l.task, width + 2) << l.event << '\n';
+    out << pad(sim::format_seconds(l.t), 14) << pad(printable(l.task), width + 2) << printable(l.event) << '\n';
   }
   if (r.trace_truncated) out << "(trace truncated at the recording limit)\n";
 }
@@ -327,7 +357,7 @@ std::string timeline(const run::RunOutput& r, int width) {
   for (const auto& s : r.spans) {
     if (row_of.count(s.task_index) == 0) {
       row_of[s.task_index] = names.size();
-      names.push_back(s.task);
+      names.push_back(printable(s.task));
     }
   }
   constexpr std::size_t kMaxRows = 40;

@@ -57,10 +57,11 @@ class Compiler {
       p_.sync.push_back(SyncObject{s.name, s.kind, s.value});
     }
     for (const FunctionDef& f : ast_.functions) {
-      if (p_.find_function(f.name) != kNone) fail(f.at, "function \"" + f.name + "\" is defined twice");
+      if (find_function(f.name) != kNone) fail(f.at, "function \"" + f.name + "\" is defined twice");
       Function fn;
       fn.name = f.name;
       fn.params = f.params;
+      function_index_.emplace(f.name, static_cast<std::uint32_t>(p_.functions.size()));
       p_.functions.push_back(std::move(fn));
       defs_.push_back(&f);
     }
@@ -71,6 +72,14 @@ class Compiler {
 
  private:
   using Scope = std::unordered_map<std::string, std::uint32_t>;
+
+  // Program::find_function (the first function of that name) in constant
+  // time: its linear scan per spawn made a workload of 100,000 functions
+  // take minutes to compile.
+  std::uint32_t find_function(const std::string& name) const {
+    const auto it = function_index_.find(name);
+    return it == function_index_.end() ? kNone : it->second;
+  }
 
   enum class FrameKind { kFinally, kExceptBody, kLoop, kCall };
   struct Frame {
@@ -205,7 +214,7 @@ class Compiler {
   std::uint32_t spawn_spec(const TaskSpec& t) {
     SpawnSpec spec;
     if (!t.function.empty()) {
-      spec.function = p_.find_function(t.function);
+      spec.function = find_function(t.function);
       if (spec.function == kNone) fail(t.at, "unknown function \"" + t.function + "\"");
       const Function& fn = p_.functions[spec.function];
       check_args(t, fn.params);
@@ -217,6 +226,7 @@ class Compiler {
       fn.name = t.name.empty() ? p_.functions[current_].name + ".task" : t.name;
       for (const auto& [param, _] : t.args) fn.params.push_back(param);
       spec.function = static_cast<std::uint32_t>(p_.functions.size());
+      function_index_.emplace(fn.name, spec.function);
       p_.functions.push_back(fn);
       synthesized_.push_back(FunctionDef{fn.name, fn.params, t.steps, t.at});
       defs_.push_back(nullptr);
@@ -558,7 +568,7 @@ class Compiler {
   // body is inlined with its own scope, so it sees only its parameters.
   void compile_call(const Step& s) {
     const TaskSpec& t = s.tasks.at(0);
-    const std::uint32_t fi = p_.find_function(t.function);
+    const std::uint32_t fi = find_function(t.function);
     if (fi == kNone || defs_[fi] == nullptr) fail(t.at, "unknown function \"" + t.function + "\"");
     const FunctionDef& def = *defs_[fi];
     if (std::find(call_stack_.begin(), call_stack_.end(), def.name) != call_stack_.end()) {
@@ -725,6 +735,7 @@ class Compiler {
   std::unordered_map<std::string, std::uint32_t> shared_;
   std::unordered_map<std::string, std::uint32_t> sync_;
   std::vector<const FunctionDef*> defs_;
+  std::unordered_map<std::string, std::uint32_t> function_index_;  // see find_function
   std::vector<FunctionDef> synthesized_;
   std::vector<std::size_t> synth_index_;
   std::uint32_t current_ = 0;

@@ -40,6 +40,10 @@ Value Store::make_exception(std::string_view type, std::string_view message) {
 }
 
 std::string Store::format(Value v, const TaskNamer* namer, bool quote_strings) const {
+  return format_nested(v, namer, quote_strings, 0);
+}
+
+std::string Store::format_nested(Value v, const TaskNamer* namer, bool quote_strings, int depth) const {
   switch (v.kind) {
     case ValueKind::kUnset: return "<unset>";
     case ValueKind::kNull: return "None";
@@ -51,18 +55,19 @@ std::string Store::format(Value v, const TaskNamer* namer, bool quote_strings) c
     case ValueKind::kTask:
       return namer != nullptr ? namer->task_name(v.index()) : "task#" + std::to_string(v.bits);
     case ValueKind::kList: {
+      if (depth >= kMaxFormatDepth) return "[...]";
       std::string out = "[";
       const auto& items = lists_[v.index()];
       for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out += ", ";
-        out += format(items[i], namer, true);
+        out += format_nested(items[i], namer, true, depth + 1);
       }
       return out + "]";
     }
     case ValueKind::kException: {
       const ExceptionObject& e = exceptions_[v.index()];
       std::string out = strings_[e.type] + "(";
-      if (e.message.kind != ValueKind::kNull) out += format(e.message, namer, true);
+      if (e.message.kind != ValueKind::kNull) out += format_nested(e.message, namer, true, depth + 1);
       return out + ")";
     }
   }
@@ -93,20 +98,30 @@ bool truthy(const Store& store, Value v) {
   return false;
 }
 
-bool values_equal(const Store& store, Value a, Value b) {
+namespace {
+
+bool values_equal_nested(const Store& store, Value a, Value b, int depth) {
   if (a.kind != b.kind) return false;
   if (a.kind == ValueKind::kString) return store.str(a.index()) == store.str(b.index());
   if (a.kind == ValueKind::kNull) return true;
   if (a.kind == ValueKind::kList) {
+    if (a.bits == b.bits) return true;  // the same list
+    // Past the depth limit lists compare by identity, so that a list nested
+    // a million deep cannot overflow the stack here.
+    if (depth >= Store::kMaxFormatDepth) return false;
     const auto& x = store.list(a.index());
     const auto& y = store.list(b.index());
     if (x.size() != y.size()) return false;
     for (std::size_t i = 0; i < x.size(); ++i) {
-      if (!values_equal(store, x[i], y[i])) return false;
+      if (!values_equal_nested(store, x[i], y[i], depth + 1)) return false;
     }
     return true;
   }
   return a.bits == b.bits;
 }
+
+}  // namespace
+
+bool values_equal(const Store& store, Value a, Value b) { return values_equal_nested(store, a, b, 0); }
 
 }  // namespace concsim::models

@@ -84,11 +84,17 @@ class Store {
   // Python-like rendering: strings bare at the top level and quoted inside
   // lists ("['a', 'b']"), None, True/False, durations as "1.5s", tasks by name,
   // exceptions as "Type('message')".
+  // Lists nested deeper than kMaxFormatDepth print as "[...]" (as Python's
+  // reprlib does), so that a list nested a million deep, which a loop of
+  // append([], l) builds, cannot overflow the stack.
   std::string format(Value v, const TaskNamer* namer, bool quote_strings = false) const;
+  static constexpr int kMaxFormatDepth = 100;
 
   [[nodiscard]] std::size_t memory_bytes() const;
 
  private:
+  std::string format_nested(Value v, const TaskNamer* namer, bool quote_strings, int depth) const;
+
   std::vector<std::string> strings_;
   std::unordered_map<std::string, std::uint32_t> interned_;
   std::vector<std::vector<Value>> lists_;

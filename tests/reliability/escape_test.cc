@@ -1,0 +1,170 @@
+// Names taken from YAML reach every writer: the workload's name, task names,
+// log lines, results and shared values. Whatever they contain (markup,
+// quotes, separators, newlines, control characters) the JSON outputs must
+// stay valid JSON that reads back to the same strings, the CSV must keep its
+// shape, and the table must keep one row per task.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/load/config.h"
+#include "app/load/workload.h"
+#include "app/report/render.h"
+#include "app/run/runner.h"
+#include "tests/reliability/json_check.h"
+
+namespace concsim::testing {
+namespace {
+
+// In YAML double quotes: "\n", "\r", "\t", "\"" and "\x01" are escapes.
+constexpr const char* kWorkload = R"(name: "<script>alert(1)</script>|a|b\n\"q\",'s'\r\tz"
+shared:
+  label: "x|y"
+main:
+  - spawn:
+      name: "<script>alert(1)</script>"
+      steps: [{sleep: 1ms}, {log: "a|b\nc\"d\",e</td>"}, {return: "r<&>\"|\x01"}]
+      into: t
+  - spawn:
+      name: "line1\nline2\"quote\",comma|pipe\ttab"
+      steps: [{sleep: 2ms}, {log: "]]></svg>"}]
+      into: u
+  - await: t
+  - await: u
+  - set: {label: "back\\slash \u2028 end"}
+)";
+
+const std::string kName = "<script>alert(1)</script>|a|b\n\"q\",'s'\r\tz";
+const std::string kTask1 = "<script>alert(1)</script>";
+const std::string kTask2 = "line1\nline2\"quote\",comma|pipe\ttab";
+
+run::RunOutput hostile_run() {
+  const load::Document doc = load::Document::load_string(kWorkload, "hostile.yaml");
+  const load::Workload w = load::load_workload(doc);
+  run::RunOptions options;
+  return run::run_workload(w, options);
+}
+
+Json parse_or_fail(const std::string& text) {
+  JsonReader reader;
+  const std::optional<Json> j = reader.parse(text);
+  EXPECT_TRUE(j.has_value()) << reader.error() << "\n" << text.substr(0, 4000);
+  return j.value_or(Json{});
+}
+
+// RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines.
+std::vector<std::vector<std::string>> parse_csv(const std::string& s, bool* ok) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  bool was_quoted = false;
+  *ok = true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      if (!field.empty() || was_quoted) *ok = false;  // a quote inside an unquoted field
+      quoted = true;
+      was_quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      was_quoted = false;
+      rows.emplace_back();
+    } else if (c == '\r') {
+      *ok = false;  // a bare CR outside quotes breaks the record structure
+    } else {
+      if (was_quoted) *ok = false;
+      field += c;
+    }
+  }
+  if (quoted) *ok = false;
+  if (rows.back().empty() && field.empty()) rows.pop_back();
+  return rows;
+}
+
+TEST(Escaping, TheHostileWorkloadRuns) {
+  const run::RunOutput r = hostile_run();
+  EXPECT_EQ(r.status, "completed") << r.detail;
+  EXPECT_EQ(r.workload, kName);
+}
+
+TEST(Escaping, JsonStaysValidAndReadsBack) {
+  const run::RunOutput r = hostile_run();
+  std::ostringstream out;
+  report::write_json(out, r);
+  const Json j = parse_or_fail(out.str());
+  ASSERT_NE(j.get("workload"), nullptr);
+  EXPECT_EQ(j.get("workload")->text, kName);
+  std::vector<std::string> names;
+  ASSERT_NE(j.get("tasks"), nullptr);
+  for (const Json& t : j.get("tasks")->items) names.push_back(t.get("name")->text);
+  EXPECT_NE(std::find(names.begin(), names.end(), kTask1), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), kTask2), names.end());
+  bool found_log = false;
+  for (const Json& l : j.get("trace")->items) found_log = found_log || l.get("event")->text == "log: a|b\nc\"d\",e</td>";
+  EXPECT_TRUE(found_log);
+  // The raw markup never appears unescaped where a browser could take it:
+  // JSON has no markup, but a quote or a newline left raw would break it.
+  EXPECT_EQ(out.str().find("line1\nline2"), std::string::npos);
+}
+
+TEST(Escaping, ChromeTraceStaysValidAndReadsBack) {
+  const run::RunOutput r = hostile_run();
+  std::ostringstream out;
+  report::write_chrome_trace(out, r);
+  const Json j = parse_or_fail(out.str());
+  ASSERT_NE(j.get("otherData"), nullptr);
+  EXPECT_EQ(j.get("otherData")->get("workload")->text, kName);
+  std::vector<std::string> threads;
+  for (const Json& e : j.get("traceEvents")->items) {
+    if (e.get("ph")->text == "M") threads.push_back(e.get("args")->get("name")->text);
+  }
+  EXPECT_NE(std::find(threads.begin(), threads.end(), kTask2), threads.end());
+}
+
+TEST(Escaping, CsvKeepsItsShape) {
+  const run::RunOutput r = hostile_run();
+  std::ostringstream out;
+  report::write_csv(out, r);
+  bool ok = false;
+  const auto rows = parse_csv(out.str(), &ok);
+  EXPECT_TRUE(ok) << out.str();
+  ASSERT_EQ(rows.size(), 2u) << out.str();
+  EXPECT_EQ(rows[0].size(), rows[1].size());
+  EXPECT_EQ(rows[1][0], kName);
+}
+
+TEST(Escaping, TableKeepsOneLinePerTask) {
+  const run::RunOutput r = hostile_run();
+  std::ostringstream out;
+  report::write_table(out, r);
+  const std::string table = out.str();
+  // No name may start a line of its own: newlines and carriage returns in
+  // names are shown escaped.
+  EXPECT_EQ(table.find("\nline2"), std::string::npos) << table;
+  EXPECT_EQ(table.find('\r'), std::string::npos) << table;
+  EXPECT_NE(table.find("line1\\nline2"), std::string::npos) << table;
+  std::ostringstream trace;
+  report::write_text_trace(trace, r);
+  EXPECT_EQ(trace.str().find("\nline2"), std::string::npos) << trace.str();
+  EXPECT_EQ(trace.str().find("\nc\"d\""), std::string::npos) << trace.str();
+}
+
+}  // namespace
+}  // namespace concsim::testing
