@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 #include <string_view>
 
@@ -56,7 +57,21 @@ std::string human_size(std::int64_t bytes) {
   return (u == 0 ? std::to_string(bytes) : fixed(bytes, scale, 1)) + kUnits[u];
 }
 
-std::string percent(std::int64_t num, std::int64_t den) { return ratio(num * 100, den, 1) + "%"; }
+// num * 100 would overflow for a run near the end of time (292 years of
+// nanoseconds): there the denominator is scaled down instead.
+std::string percent(std::int64_t num, std::int64_t den) {
+  if (num > std::numeric_limits<std::int64_t>::max() / 100 || num < -std::numeric_limits<std::int64_t>::max() / 100) {
+    return ratio(num, den / 100, 1) + "%";
+  }
+  return ratio(num * 100, den, 1) + "%";
+}
+
+// Core time over the run, cores * end, saturated.
+std::int64_t core_time(const models::Metrics& m) {
+  std::int64_t total = 0;
+  if (!sim::checked_mul(m.end_ns, m.cpu.cores, &total)) total = std::numeric_limits<std::int64_t>::max();
+  return total;
+}
 
 // Completed units per second after the warm-up, from integers.
 std::string throughput(const models::Metrics& m) {
@@ -83,7 +98,7 @@ void metric_rows(const run::RunOutput& r, std::vector<std::vector<std::string>>&
   }
   rows.push_back({"memory", "peak resident " + human_size(m.memory.peak_resident) + ", reserved " +
                                 human_size(m.memory.peak_reserved) + (kinds.empty() ? "" : " (" + kinds + ")")});
-  const std::int64_t total = static_cast<std::int64_t>(m.cpu.cores) * m.end_ns;
+  const std::int64_t total = core_time(m);
   rows.push_back({"cpu", "useful " + percent(m.cpu.useful_ns, total) + ", system " + percent(m.cpu.system_ns, total) +
                              ", switching " + percent(m.cpu.switch_ns, total) +
                              (m.cpu.swap_ns > 0 ? ", swapping " + percent(m.cpu.swap_ns, total) : "") + ", idle " +
@@ -216,7 +231,7 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
     for (const auto& [kind, bytes] : m.memory.by_kind) j.field(kind, bytes);
     j.end_object();
     j.end_object();
-    const std::int64_t total = static_cast<std::int64_t>(m.cpu.cores) * m.end_ns;
+    const std::int64_t total = core_time(m);
     j.key("cpu").begin_object();
     j.field("cores", m.cpu.cores);
     j.key("useful_fraction").raw(ratio(m.cpu.useful_ns, total, 6));

@@ -132,8 +132,9 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
   }
   out.end_time = end;
   m.end_ns = end;
-  m.cpu.idle_ns = std::max<sim::Duration>(0, static_cast<sim::Duration>(m.cpu.cores) * end - m.cpu.useful_ns -
-                                                 m.cpu.system_ns);
+  sim::Duration core_time = 0;  // saturated for a run that ends near the largest time
+  if (!sim::checked_mul(end, m.cpu.cores, &core_time)) core_time = sim::kTimeMax;
+  m.cpu.idle_ns = std::max<sim::Duration>(0, core_time - m.cpu.useful_ns - m.cpu.system_ns);
   requests.fill(m);
   if (all_done && r.reason == sim::StopReason::kQuiescent) {
     out.status = "completed";

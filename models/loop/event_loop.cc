@@ -1293,7 +1293,10 @@ Metrics EventLoop::metrics() {
   out.cpu.cores = options_.machine.cores;
   out.cpu.system_ns = stats_.system;
   out.cpu.useful_ns = (stats_.busy - stats_.system) + worker_cpu_;
-  const sim::Duration total = static_cast<sim::Duration>(out.cpu.cores) * end;
+  // Saturates, as the thread scheduler does, for a run that ends near the
+  // largest representable time.
+  sim::Duration total = 0;
+  if (!sim::checked_mul(end, out.cpu.cores, &total)) total = sim::kTimeMax;
   out.cpu.idle_ns = std::max<sim::Duration>(0, total - out.cpu.useful_ns - out.cpu.system_ns);
   out.context_switches.voluntary = voluntary_switches_;
   out.limit_hit = limit_hit_;

@@ -13,7 +13,9 @@
 #include "app/load/config.h"
 #include "app/load/workload.h"
 #include "app/report/render.h"
+#include "app/report/svg.h"
 #include "app/run/runner.h"
+#include "app/sweep/escape.h"
 #include "tests/reliability/json_check.h"
 
 namespace concsim::testing {
@@ -164,6 +166,31 @@ TEST(Escaping, TableKeepsOneLinePerTask) {
   report::write_text_trace(trace, r);
   EXPECT_EQ(trace.str().find("\nline2"), std::string::npos) << trace.str();
   EXPECT_EQ(trace.str().find("\nc\"d\""), std::string::npos) << trace.str();
+}
+
+// The sweep reports put names in Markdown (sweep::markdown_escape) and SVG
+// charts (report::xml_escape): neither may let markup, a table separator or
+// a line break through.
+TEST(Escaping, MarkdownAndSvgTextIsInert) {
+  for (const std::string& name : {kName, kTask1, kTask2, std::string("a]](javascript:x)&amp;\x01")}) {
+    SCOPED_TRACE(name);
+    const std::string md = sweep::markdown_escape(name);
+    EXPECT_EQ(md.find('<'), std::string::npos) << md;
+    EXPECT_EQ(md.find('\n'), std::string::npos) << md;
+    EXPECT_EQ(md.find('\r'), std::string::npos) << md;
+    for (std::size_t i = md.find('|'); i != std::string::npos; i = md.find('|', i + 1)) {
+      EXPECT_TRUE(i > 0 && md[i - 1] == '\\') << "unescaped | in " << md;
+    }
+    const std::string xml = report::xml_escape(name);
+    EXPECT_EQ(xml.find_first_of("<>\"'"), std::string::npos) << xml;
+    for (const char c : xml) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << xml;
+    for (std::size_t i = xml.find('&'); i != std::string::npos; i = xml.find('&', i + 1)) {
+      const std::string entity = xml.substr(i, xml.find(';', i) - i + 1);
+      EXPECT_TRUE(entity == "&lt;" || entity == "&gt;" || entity == "&amp;" || entity == "&quot;" ||
+                  entity == "&apos;")
+          << entity;
+    }
+  }
 }
 
 }  // namespace
