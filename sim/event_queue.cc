@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 
 #include "sim/check.h"
 
@@ -16,30 +17,12 @@ struct LaterFirst {
 
 }  // namespace
 
-std::size_t EventQueue::bucket_for(std::uint64_t time, std::uint64_t last) {
-  const std::uint64_t diff = time ^ last;
-  if (diff == 0) return 0;
-  const int level = (63 - std::countl_zero(diff)) / kDigitBits;
-  const std::uint64_t digit = (time >> (level * kDigitBits)) & (kDigits - 1);
-  return 1 + static_cast<std::size_t>(level) * kDigits + static_cast<std::size_t>(digit);
-}
-
-EventId EventQueue::push(Time time, Priority priority, EventHandler* handler,
-                         std::uint64_t tag) {
+void EventQueue::push_failed(Time time) const {
   CONCSIM_CHECK(time >= 0 && static_cast<std::uint64_t>(time) >= last_,
                 "an event may not be scheduled before the last event taken");
   CONCSIM_CHECK(next_seq_ <= QueuedEvent::kSeqMask, "event sequence space exhausted");
-  const std::uint64_t seq = next_seq_++;
-  const std::uint64_t order = (static_cast<std::uint64_t>(priority) << 56) | seq;
-  const std::size_t b = bucket_for(static_cast<std::uint64_t>(time), last_);
-  if (b == 0) {
-    push_front_heap(time, order, handler, tag);
-  } else {
-    append(b, time, order, handler, tag);
-  }
-  ++stored_;
-  ++live_;
-  return EventId{seq, time};
+  CONCSIM_CHECK(false, "push_failed() without a failed check");
+  std::abort();
 }
 
 bool EventQueue::cancel(EventId id) {
@@ -61,8 +44,56 @@ bool EventQueue::cancel(EventId id) {
 
 void EventQueue::grow(std::vector<QueuedEvent>& v) {
   const std::size_t before = v.capacity();
-  v.reserve(before < 8 ? 8 : 2 * before);
-  capacity_ += v.capacity() - before;
+  const std::size_t need = before < kKeepCapacity ? kKeepCapacity : 2 * before;
+  std::vector<QueuedEvent> bigger;
+  // A spare from the pool if one is large enough, the latest retired first.
+  if (before >= kKeepCapacity) {
+    for (std::size_t i = pool_.size(); i-- > 0;) {
+      if (pool_[i].capacity() >= need) {
+        bigger.swap(pool_[i]);
+        pool_[i].swap(pool_.back());
+        pool_.pop_back();
+        pool_capacity_ -= bigger.capacity();
+        break;
+      }
+    }
+  }
+  if (bigger.capacity() == 0) {
+    bigger.reserve(need);
+    capacity_ += bigger.capacity();
+  }
+  bigger.insert(bigger.end(), v.begin(), v.end());
+  v.swap(bigger);
+  // `bigger` now holds the old buffer: a small one is freed, a larger one
+  // joins the pool.
+  bigger.clear();
+  if (bigger.capacity() > kKeepCapacity) {
+    pool_capacity_ += bigger.capacity();
+    pool_.push_back(std::move(bigger));
+    trim_pool();
+  } else {
+    capacity_ -= bigger.capacity();
+  }
+}
+
+void EventQueue::retire(std::size_t b) {
+  auto& v = buckets_[b];
+  pool_capacity_ += v.capacity();
+  pool_.emplace_back();
+  pool_.back().swap(v);
+  trim_pool();
+}
+
+void EventQueue::trim_pool() {
+  while (pool_capacity_ > stored_ + kSpareCapacity) {
+    auto largest = std::max_element(pool_.begin(), pool_.end(), [](const auto& a, const auto& b) {
+      return a.capacity() < b.capacity();
+    });
+    pool_capacity_ -= largest->capacity();
+    capacity_ -= largest->capacity();
+    largest->swap(pool_.back());
+    pool_.pop_back();
+  }
 }
 
 void EventQueue::push_front_heap(Time time, std::uint64_t order, EventHandler* handler,
@@ -83,57 +114,6 @@ void EventQueue::push_front_heap(Time time, std::uint64_t order, EventHandler* h
   return e;
 }
 
-// Inlined by hand-holding: GCC otherwise keeps it out of line because of the
-// vector's growth path, and it runs for every event scheduled.
-[[gnu::always_inline]] inline void EventQueue::append(std::size_t b, Time time,
-                                                      std::uint64_t order, EventHandler* handler,
-                                                      std::uint64_t tag) {
-  bucket_min_[b] = std::min(bucket_min_[b], static_cast<std::uint64_t>(time));
-  occupied_[b / 64] |= std::uint64_t{1} << (b % 64);
-  auto& v = buckets_[b];
-  reserve_one(v);
-  v.push_back(QueuedEvent{time, order, handler, tag});
-}
-
-std::size_t EventQueue::lowest_bucket() const {
-  for (std::size_t w = 0; w < kWords; ++w) {
-    if (occupied_[w] != 0) return w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
-  }
-  CONCSIM_CHECK(false, "refill of an empty queue");
-  return 0;
-}
-
-// Inlined for the same reason as append(); it runs once per refill.
-[[gnu::always_inline]] inline void EventQueue::drained(std::size_t b) {
-  bucket_min_[b] = UINT64_MAX;
-  occupied_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
-  // Keep the buffer for the next time this bucket fills, unless the queue
-  // already holds far more capacity than entries: buckets that once held a
-  // burst (the initial fill, say) would otherwise keep their peak size for
-  // the rest of the run. Buckets drained while the burst was still pending
-  // are empty now, and are released by a sweep.
-  if (capacity_ > 2 * stored_ + kSpareCapacity) [[unlikely]] {
-    auto& v = buckets_[b];
-    if (v.capacity() > kKeepCapacity) {
-      capacity_ -= v.capacity();
-      std::vector<QueuedEvent>().swap(v);
-    }
-    swept_capacity_ = std::min(swept_capacity_, capacity_);
-    if (capacity_ > swept_capacity_ + kSpareCapacity) release_empty_buffers();
-  }
-}
-
-void EventQueue::release_empty_buffers() {
-  for (std::size_t b = 1; b < buckets_.size(); ++b) {
-    auto& v = buckets_[b];
-    if (v.empty() && v.capacity() > kKeepCapacity) {
-      capacity_ -= v.capacity();
-      std::vector<QueuedEvent>().swap(v);
-    }
-  }
-  swept_capacity_ = capacity_;
-}
-
 void EventQueue::spread(std::size_t b) {
   auto& src = buckets_[b];
   // A local copy: the compiler cannot tell that the appends below leave the
@@ -150,7 +130,7 @@ void EventQueue::spread(std::size_t b) {
       front.push_back(e);
     } else {
       bucket_min_[nb] = std::min(bucket_min_[nb], t);
-      occupied_[nb / 64] |= std::uint64_t{1} << (nb % 64);
+      mark(nb);
       auto& dst = buckets_[nb];
       reserve_one(dst);
       // A plain copy: the source was written long before.
@@ -204,22 +184,26 @@ Time EventQueue::next_time() {
   if (!buckets_[0].empty()) return buckets_[0].front().time;
   // Every time in a lower bucket is below every time in a higher one, so the
   // earliest live event is the minimum of the lowest bucket holding one.
-  for (std::size_t b = 1; b < buckets_.size(); ++b) {
-    bool found = false;
-    std::uint64_t earliest = 0;
-    for (const QueuedEvent& e : buckets_[b]) {
-      if (!cancelled_.empty() && cancelled_.contains(e.seq())) continue;
-      const auto t = static_cast<std::uint64_t>(e.time);
-      if (!found || t < earliest) earliest = t;
-      found = true;
+  // Only occupied buckets, in increasing order, from the bitmap.
+  for (std::size_t w = 0; w < kWords; ++w) {
+    for (std::uint64_t bits = occupied_[w]; bits != 0; bits &= bits - 1) {
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      bool found = false;
+      std::uint64_t earliest = 0;
+      for (const QueuedEvent& e : buckets_[b]) {
+        if (!cancelled_.empty() && cancelled_.contains(e.seq())) continue;
+        const auto t = static_cast<std::uint64_t>(e.time);
+        if (!found || t < earliest) earliest = t;
+        found = true;
+      }
+      if (found) return static_cast<Time>(earliest);
     }
-    if (found) return static_cast<Time>(earliest);
   }
   CONCSIM_CHECK(false, "live events missing from the buckets");
   return 0;
 }
 
-QueuedEvent EventQueue::pop() {
+QueuedEvent EventQueue::pop_slow() {
   if (cancelled_.empty() && stored_ != 0) {
     // Nothing to drop: at most a refill stands between here and the event.
     if (buckets_[0].empty()) refill();
@@ -235,7 +219,7 @@ QueuedEvent EventQueue::pop() {
 
 std::size_t EventQueue::memory_bytes() const {
   std::size_t bytes = capacity_ * sizeof(QueuedEvent) + sizeof(buckets_) + sizeof(bucket_min_) +
-                      sizeof(occupied_);
+                      sizeof(occupied_) + pool_.capacity() * sizeof(pool_[0]);
   // An unordered_set node is about a key, a next pointer and a cached hash.
   bytes += cancelled_.size() * (sizeof(std::uint64_t) + 2 * sizeof(void*)) +
            cancelled_.bucket_count() * sizeof(void*);

@@ -15,9 +15,10 @@
 // sequence). A performance trick: unlike a binary heap over all events,
 // buckets are appended and drained sequentially, so the cost per event stays
 // nearly flat from a thousand to a million pending events (see
-// reports/performance.md). Drained buckets give their buffers back once the
-// queue holds much more capacity than events, so a burst does not stay
-// allocated for the rest of the run.
+// reports/performance.md and tools/bench/NOTES-kernel.md). Drained buckets
+// hand large buffers to a bounded pool of spares that growing buckets reuse,
+// so a steady queue does not allocate and a burst does not stay allocated
+// for the rest of the run.
 //
 // Cancellation is lazy: a cancelled event stays in its bucket and is dropped
 // when it reaches the front. Contract: cancel only events that have not run
@@ -28,7 +29,9 @@
 // an event may still be scheduled between that and the peeked time.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <unordered_set>
@@ -78,7 +81,23 @@ class EventQueue {
   EventQueue& operator=(const EventQueue&) = delete;
 
   // Schedules an event. `time` must not be earlier than the last event taken.
-  EventId push(Time time, Priority priority, EventHandler* handler, std::uint64_t tag);
+  // Inline: it runs for every event scheduled, and most of it folds into the
+  // caller; what rarely runs (a failed check, growing a bucket) is out of line.
+  EventId push(Time time, Priority priority, EventHandler* handler, std::uint64_t tag) {
+    const auto t = static_cast<std::uint64_t>(time);
+    if (time < 0 || t < last_ || next_seq_ > QueuedEvent::kSeqMask) [[unlikely]] push_failed(time);
+    const std::uint64_t seq = next_seq_++;
+    const std::uint64_t order = (static_cast<std::uint64_t>(priority) << 56) | seq;
+    const std::size_t b = bucket_for(t, last_);
+    if (b == 0) {
+      push_front_heap(time, order, handler, tag);
+    } else {
+      append(b, time, order, handler, tag);
+    }
+    ++stored_;
+    ++live_;
+    return EventId{seq, time};
+  }
 
   // Cancels a pending event. Returns false if it was already cancelled
   // (whether or not the queue has dropped it since).
@@ -91,7 +110,36 @@ class EventQueue {
   Time next_time();
 
   // Removes and returns the next event. Requires !empty().
-  QueuedEvent pop();
+  // Inline fast path for the common case with nothing cancelled: the front
+  // heap holds the one next event, or it is empty and the lowest bucket holds
+  // a single event, which is taken from there directly (it alone is at the new
+  // last_). Everything else goes through pop_slow().
+  QueuedEvent pop() {
+    if (cancelled_.empty()) [[likely]] {
+      auto& h = buckets_[0];
+      if (h.size() == 1) {
+        const QueuedEvent e = h.back();
+        h.pop_back();
+        --stored_;
+        --live_;
+        return e;
+      }
+      if (h.empty() && stored_ != 0) {
+        const std::size_t b = lowest_bucket();
+        auto& v = buckets_[b];
+        if (v.size() == 1) {
+          last_ = bucket_min_[b];
+          const QueuedEvent e = v.back();
+          v.pop_back();
+          drained(b);
+          --stored_;
+          --live_;
+          return e;
+        }
+      }
+    }
+    return pop_slow();
+  }
 
   // The time of the last event taken (0 before any).
   [[nodiscard]] Time last_time() const { return static_cast<Time>(last_); }
@@ -104,18 +152,43 @@ class EventQueue {
   // differs from last_ (its level) and by the value of that digit. Bucket 0
   // holds the times equal to last_; bucket 1 + level * kDigits + digit the
   // others. Bucket numbers increase with the times they hold.
-  static constexpr int kDigitBits = 4;
+  // 8-bit digits: an event moves down at most 7 times, and in practice once
+  // or twice (see tools/bench/NOTES-kernel.md for the measurements).
+  static constexpr int kDigitBits = 8;
   static constexpr int kDigits = 1 << kDigitBits;
   // Times are non-negative, so they differ from last_ in bits 0..62 at most.
   static constexpr int kLevels = (63 + kDigitBits - 1) / kDigitBits;
   static constexpr int kBuckets = 1 + kLevels * kDigits;
   static constexpr int kWords = (kBuckets + 63) / 64;
-  // A drained bucket keeps up to this many entries of capacity whatever the
-  // queue holds in total, and the queue as a whole keeps this many spare.
-  static constexpr std::size_t kKeepCapacity = 64;
+  static_assert(kWords <= 64, "one summary word covers the occupancy words");
+  // Buffers. A bucket's first buffer holds kKeepCapacity entries, and a
+  // drained bucket keeps a buffer that small. Larger buffers of drained
+  // buckets go to a pool of spares, from which growing buckets take them, so
+  // a steady queue stops allocating once its buffers have the sizes it needs
+  // (with many buckets, keeping each bucket's peak buffer held far more than
+  // the queue's size; releasing them instead re-allocated on every refill).
+  // The pool holds at most the entries' worth of stored events plus
+  // kSpareCapacity; beyond that the largest spares are freed, so a burst does
+  // not stay allocated for the rest of the run.
+  static constexpr std::size_t kKeepCapacity = 8;
   static constexpr std::size_t kSpareCapacity = 4096;
 
-  static std::size_t bucket_for(std::uint64_t time, std::uint64_t last);
+  static std::size_t bucket_for(std::uint64_t time, std::uint64_t last) {
+    const std::uint64_t diff = time ^ last;
+    if (diff == 0) return 0;
+    const int level = (63 - std::countl_zero(diff)) / kDigitBits;
+    const std::uint64_t digit = (time >> (level * kDigitBits)) & (kDigits - 1);
+    return 1 + static_cast<std::size_t>(level) * kDigits + static_cast<std::size_t>(digit);
+  }
+  // The failed check of push(), out of line.
+  [[noreturn, gnu::cold]] void push_failed(Time time) const;
+  // pop() when something was cancelled or the front needs a spread.
+  QueuedEvent pop_slow();
+  // Marks bucket b >= 1 non-empty.
+  void mark(std::size_t b) {
+    occupied_[b / 64] |= std::uint64_t{1} << (b % 64);
+    summary_ |= std::uint64_t{1} << (b / 64);
+  }
   static constexpr std::array<std::uint64_t, kBuckets> all_max() {
     std::array<std::uint64_t, kBuckets> a{};
     a.fill(UINT64_MAX);
@@ -137,14 +210,30 @@ class EventQueue {
   QueuedEvent pop_front_heap();
   // Appends to bucket b >= 1, keeping its minimum and occupancy bit.
   void append(std::size_t b, Time time, std::uint64_t order, EventHandler* handler,
-              std::uint64_t tag);
-  // The lowest non-empty bucket above 0. Requires one.
-  [[nodiscard]] std::size_t lowest_bucket() const;
-  // Marks bucket b empty and, if the queue holds far more capacity than
-  // entries, releases its buffer and perhaps those of other empty buckets.
-  void drained(std::size_t b);
-  // Releases the buffers of all empty buckets above kKeepCapacity.
-  void release_empty_buffers();
+              std::uint64_t tag) {
+    bucket_min_[b] = std::min(bucket_min_[b], static_cast<std::uint64_t>(time));
+    mark(b);
+    auto& v = buckets_[b];
+    reserve_one(v);
+    v.push_back(QueuedEvent{time, order, handler, tag});  // braces: clang 14 lacks P0960
+  }
+  // The lowest non-empty bucket above 0: two bit scans. Requires one.
+  [[nodiscard]] std::size_t lowest_bucket() const {
+    const auto w = static_cast<std::size_t>(std::countr_zero(summary_));
+    return w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
+  }
+  // Marks bucket b empty and retires its buffer if it is a large one.
+  void drained(std::size_t b) {
+    bucket_min_[b] = UINT64_MAX;
+    auto& word = occupied_[b / 64];
+    word &= ~(std::uint64_t{1} << (b % 64));
+    if (word == 0) summary_ &= ~(std::uint64_t{1} << (b / 64));
+    if (buckets_[b].capacity() > kKeepCapacity) retire(b);
+  }
+  // Moves the (empty) buffer of bucket b to the pool.
+  void retire(std::size_t b);
+  // Frees the largest spares while the pool holds more than its bound.
+  void trim_pool();
   // Re-buckets the entries of bucket b under a new last_ (its minimum).
   void spread(std::size_t b);
   // Moves the earliest non-empty bucket into bucket 0. Requires some event.
@@ -160,15 +249,14 @@ class EventQueue {
   // scanning buckets or entries. Bucket 0 is never marked.
   std::array<std::uint64_t, kBuckets> bucket_min_ = all_max();
   std::array<std::uint64_t, kWords> occupied_{};
+  std::uint64_t summary_ = 0;    // bit w set when occupied_[w] != 0
   std::uint64_t last_ = 0;       // time of the last event taken, as unsigned
   std::uint64_t next_seq_ = 1;   // sequence counter; 0 is reserved for "none"
   std::size_t stored_ = 0;       // entries in buckets, cancelled ones included
   std::size_t live_ = 0;         // entries not cancelled
-  std::size_t capacity_ = 0;     // entries' worth of capacity in all buckets
-  // capacity_ after the last release_empty_buffers(), lowered by later
-  // releases: another sweep waits until kSpareCapacity more is allocated,
-  // so sweeps cannot repeat while non-empty buckets hold the excess.
-  std::size_t swept_capacity_ = 0;
+  std::size_t capacity_ = 0;     // entries' worth of capacity in buckets and pool
+  std::vector<std::vector<QueuedEvent>> pool_;  // empty spare buffers
+  std::size_t pool_capacity_ = 0;  // entries' worth of capacity in pool_
   std::unordered_set<std::uint64_t> cancelled_;
 };
 
