@@ -78,5 +78,7 @@ unsigned parse_jobs(const po::variables_map& vm, const std::string& command);
 int guarded(const std::function<int()>& body);
 std::string claims_help();
 int cmd_claims(const std::vector<std::string>& args);
+std::string calibrate_help();
+int cmd_calibrate(const std::vector<std::string>& args);
 
 }  // namespace concsim::cli
