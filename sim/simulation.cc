@@ -1,5 +1,6 @@
 #include "sim/simulation.h"
 
+#include <cstdlib>
 #include <utility>
 
 #include "sim/check.h"
@@ -18,22 +19,16 @@ const char* to_string(StopReason r) {
   return "unknown";
 }
 
-EventId Simulation::schedule_at(Time time, EventHandler& handler, std::uint64_t tag,
-                                Priority priority) {
-  CONCSIM_CHECK(time >= now_, "an event may not be scheduled in the past");
-  return queue_.push(time, priority, &handler, tag);
+void Simulation::scheduled_in_the_past() const {
+  CONCSIM_CHECK(false, "an event may not be scheduled in the past");
+  std::abort();
 }
 
-EventId Simulation::schedule_in(Duration delay, EventHandler& handler, std::uint64_t tag,
-                                Priority priority) {
+EventId Simulation::schedule_failed(Duration delay) {
   CONCSIM_CHECK(delay >= 0, "negative delay");
-  Time at = 0;
-  if (!checked_add(now_, delay, &at)) {
-    report_overflow("now " + std::to_string(now_) + " ns + delay " + std::to_string(delay) +
-                    " ns exceeds the largest representable time (about 292 years)");
-    return EventId{};
-  }
-  return queue_.push(at, priority, &handler, tag);
+  report_overflow("now " + std::to_string(now_) + " ns + delay " + std::to_string(delay) +
+                  " ns exceeds the largest representable time (about 292 years)");
+  return EventId{};
 }
 
 void Simulation::stop(std::string detail) {
@@ -60,41 +55,42 @@ RunResult Simulation::run(const RunLimits& limits) {
   if (limits.horizon != kTimeMax && limits.horizon >= now_) {
     horizon_event = queue_.push(limits.horizon, Priority::kUrgent, &horizon_handler_, 0);
   }
+  // Loop invariants, hoisted: the handlers cannot change them.
+  const std::size_t horizon_pending = horizon_event.valid() ? 1 : 0;
+  const std::uint64_t max_events = limits.max_events;
+  const bool poll = static_cast<bool>(limits.should_stop);
   std::uint64_t delivered = 0;
   for (;;) {
-    if (stop_requested_) {
-      result.reason = stop_reason_;
-      result.detail = stop_detail_;
-      break;
-    }
-    if (horizon_reached_) {
-      horizon_event = EventId{};
-      result.reason = StopReason::kHorizon;
+    if (stop_requested_ || horizon_reached_) [[unlikely]] {
+      if (stop_requested_) {
+        result.reason = stop_reason_;
+        result.detail = stop_detail_;
+      } else {
+        horizon_event = EventId{};
+        result.reason = StopReason::kHorizon;
+      }
       break;
     }
     // Only the horizon event itself may be left: then nothing real is pending.
-    const std::size_t real_pending = queue_.size() - (horizon_event.valid() ? 1 : 0);
-    if (real_pending == 0) {
+    if (queue_.size() == horizon_pending) {
       for (const StallSource* s : stall_sources_) s->describe_waiting(result.waiting);
       result.reason = result.waiting.empty() ? StopReason::kQuiescent : StopReason::kStalled;
       break;
     }
-    if (delivered >= limits.max_events) {
+    if (delivered >= max_events) {
       result.reason = StopReason::kEventBudget;
       break;
     }
     const QueuedEvent e = queue_.pop();
     now_ = e.time;  // the one place where "now" changes
-    if (e.handler == &horizon_handler_) {
-      e.handler->on_event(e.tag);
-      continue;  // the horizon is not a model event and is not counted
+    if (e.handler == &horizon_handler_) [[unlikely]] {
+      horizon_reached_ = true;  // what its on_event() does, without the call
+      continue;                 // the horizon is not a model event and is not counted
     }
     ++delivered;
     ++events_total_;
     e.handler->on_event(e.tag);
-    if (delivered % kShouldStopInterval == 0 && limits.should_stop && limits.should_stop()) {
-      stop("interrupted");
-    }
+    if (poll && delivered % kShouldStopInterval == 0 && limits.should_stop()) stop("interrupted");
   }
   stop_requested_ = false;
   if (horizon_event.valid()) queue_.cancel(horizon_event);

@@ -88,11 +88,19 @@ class Simulation {
   // Schedules handler.on_event(tag) at `time` (>= now). Returns an invalid id,
   // and ends the run with kTimeOverflow, if `time` is past the int64 range
   // (callers pass the result of a checked sum through schedule_in).
+  // Inline, like the queue's push(): models schedule on every event.
   EventId schedule_at(Time time, EventHandler& handler, std::uint64_t tag,
-                      Priority priority = Priority::kNormal);
+                      Priority priority = Priority::kNormal) {
+    if (time < now_) [[unlikely]] scheduled_in_the_past();
+    return queue_.push(time, priority, &handler, tag);
+  }
   // Schedules at now + delay, delay >= 0; overflow ends the run as above.
   EventId schedule_in(Duration delay, EventHandler& handler, std::uint64_t tag,
-                      Priority priority = Priority::kNormal);
+                      Priority priority = Priority::kNormal) {
+    Time at = 0;
+    if (delay < 0 || !checked_add(now_, delay, &at)) [[unlikely]] return schedule_failed(delay);
+    return queue_.push(at, priority, &handler, tag);
+  }
   // Cancels a pending event; see EventQueue::cancel for the contract.
   bool cancel(EventId id) { return queue_.cancel(id); }
 
@@ -124,6 +132,11 @@ class Simulation {
    private:
     Simulation& sim_;
   };
+
+  // The rare ends of schedule_at() and schedule_in(), out of line: a failed
+  // check, or an overflow reported and an invalid id returned.
+  [[noreturn, gnu::cold]] void scheduled_in_the_past() const;
+  [[gnu::cold]] EventId schedule_failed(Duration delay);
 
   std::uint64_t seed_;
   Time now_ = 0;

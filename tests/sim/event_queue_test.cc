@@ -412,5 +412,90 @@ TEST(EventQueue, MatchesReferenceOnRandomOperations) {
   }
 }
 
+// The hold model against the reference: a large steady queue with nothing
+// cancelled for most of the run, so the inline pop() paths (the front heap's
+// one event, the lowest bucket's one event), spreads across several digit
+// levels and buffers reused from the pool all run, with some equal times and
+// priorities mixed in. Cancellations come in the last quarter only.
+TEST(EventQueue, MatchesReferenceInASteadyHold) {
+  std::mt19937_64 rng(7);
+  EventQueue q;
+  Reference ref;
+  NullHandler h;
+  std::uint64_t next_seq = 1;
+  Time now = 0;
+  const auto delay = [&]() -> Time {
+    switch (rng() % 8) {
+      case 0: return 0;
+      case 1: return static_cast<Time>(rng() % 4);
+      default: return static_cast<Time>(rng() % (std::uint64_t{1} << (8 + rng() % 20)));
+    }
+  };
+  const auto push = [&](Time t) {
+    const auto p = static_cast<Priority>((rng() % 3) * 100);
+    const std::uint64_t tag = rng();
+    const EventId id = q.push(t, p, &h, tag);
+    ASSERT_EQ(id.seq, next_seq++);
+    ref.push(t, p, id.seq, tag);
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    push(delay());
+    ASSERT_FALSE(HasFatalFailure());
+  }
+  constexpr int kHolds = 200'000;
+  for (int i = 0; i < kHolds; ++i) {
+    const auto [t, p, seq] = ref.front();
+    const QueuedEvent e = q.pop();
+    ASSERT_EQ(e.time, t) << "hold " << i;
+    ASSERT_EQ(static_cast<int>(e.priority()), p) << "hold " << i;
+    ASSERT_EQ(e.seq(), seq) << "hold " << i;
+    ASSERT_EQ(e.tag, ref.tag(seq)) << "hold " << i;
+    ref.remove(seq);
+    now = t;
+    push(now + delay());
+    ASSERT_FALSE(HasFatalFailure());
+    if (i > kHolds * 3 / 4 && rng() % 8 == 0) {
+      const EventId id = ref.id(ref.any_live(rng()));
+      ASSERT_TRUE(q.cancel(id));
+      ref.remove(id.seq);
+      push(now + delay());
+      ASSERT_FALSE(HasFatalFailure());
+    }
+    ASSERT_EQ(q.size(), ref.size());
+  }
+  while (!ref.empty()) {
+    ASSERT_EQ(q.next_time(), std::get<0>(ref.front()));
+    const auto [t, p, seq] = ref.front();
+    const QueuedEvent e = q.pop();
+    ASSERT_EQ(e.seq(), seq);
+    ref.remove(seq);
+  }
+  EXPECT_TRUE(q.empty());
+}
+
+// A steady queue reuses its buffers: after warming up, a million more holds
+// at 1,000 pending events leave its memory where it was (releasing and
+// re-allocating would be invisible here, but growing without bound would
+// not), and well under a megabyte.
+TEST(EventQueue, SteadyHoldMemoryStaysBounded) {
+  std::mt19937_64 rng(11);
+  EventQueue q;
+  NullHandler h;
+  const auto delay = [&] { return static_cast<Time>(rng() % 2'000'000); };
+  for (int i = 0; i < 1000; ++i) q.push(delay(), kN, &h, 0);
+  const auto hold = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      const QueuedEvent e = q.pop();
+      q.push(e.time + delay(), kN, &h, 0);
+    }
+  };
+  hold(100'000);
+  const std::size_t warm = q.memory_bytes();
+  hold(1'000'000);
+  EXPECT_EQ(q.size(), 1000u);
+  EXPECT_LE(q.memory_bytes(), warm + 64 * 1024);
+  EXPECT_LT(q.memory_bytes(), std::size_t{1} << 20);
+}
+
 }  // namespace
 }  // namespace concsim::sim
