@@ -199,7 +199,8 @@ void write_table(std::ostream& out, const run::RunOutput& r) {
   if (r.trace_truncated) out << "\n(trace truncated at the recording limit)\n";
 }
 
-void write_json(std::ostream& out, const run::RunOutput& r) {
+void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
+  const bool full = detail == JsonDetail::kFull;
   JsonWriter j(out);
   j.begin_object();
   j.field("concsim_version", r.version);
@@ -275,6 +276,12 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
   }
   j.field("max_ready", r.loop.max_ready);
   j.field("executor_workers", r.executor_workers);
+  j.field("blocking_calls_total", r.loop.blocking_count);
+  j.field("blocking_max_lateness_ns", static_cast<std::int64_t>(r.loop.blocking_max_lateness));
+  if (full) {
+  // Listed one by one up to the model's bound; the flag says when the list
+  // is shorter than the total.
+  j.field("blocking_calls_truncated", r.loop.blocking_calls.size() < r.loop.blocking_count);
   j.key("blocking_calls").begin_array();
   for (const auto& b : r.loop.blocking_calls) {
     j.begin_object()
@@ -286,6 +293,7 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
         .end_object();
   }
   j.end_array();
+  }
   j.end_object();
   }
   if (!r.shared.empty()) {
@@ -293,10 +301,16 @@ void write_json(std::ostream& out, const run::RunOutput& r) {
     for (const auto& [name, value] : r.shared) j.field(name, value);
     j.end_object();
   }
-  if (!r.waiting.empty()) {
+  if (!full && !r.waiting.empty()) j.field("waiting_total", static_cast<std::uint64_t>(r.waiting.size()));
+  if (full && !r.waiting.empty()) {
     j.key("waiting").begin_array();
     for (const auto& w : r.waiting) j.begin_object().field("task", w.task).field("waits_on", w.waits_on).end_object();
     j.end_array();
+  }
+  j.field("tasks_total", static_cast<std::uint64_t>(r.tasks.size()));
+  if (!full) {
+    j.end_object();
+    return;
   }
   j.key("tasks").begin_array();
   for (const auto& t : r.tasks) {

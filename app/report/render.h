@@ -11,7 +11,11 @@
 namespace concsim::report {
 
 void write_table(std::ostream& out, const run::RunOutput& r);
-void write_json(std::ostream& out, const run::RunOutput& r);
+// What write_json includes beyond the run-level figures. A sweep keeps
+// figures only: a point with a million tasks would otherwise hold a
+// million task records.
+enum class JsonDetail { kFull, kFiguresOnly };
+void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail = JsonDetail::kFull);
 void write_csv(std::ostream& out, const run::RunOutput& r);
 // "virtual time  task  event", one line per trace entry.
 void write_text_trace(std::ostream& out, const run::RunOutput& r);

@@ -9,7 +9,7 @@ namespace concsim::sweep {
 
 std::string point_file_content(const Point& p, const run::RunOutput& r) {
   std::ostringstream run_json;
-  report::write_json(run_json, r);
+  report::write_json(run_json, r, report::JsonDetail::kFiguresOnly);
   std::string error;
   const std::optional<JsonValue> run = parse_json(run_json.str(), &error);
   const MetricRow row = metric_row(r);

@@ -1,6 +1,8 @@
 // One point's result, DIR/points/<file name>: the point (its canonical name,
 // values, model, seed), the run's figures as the CSV writer's columns, and
-// the whole RunOutput as report::write_json writes it. Written atomically, so
+// the RunOutput as report::write_json writes it without per-task records,
+// trace or listed blocking calls (figures only, so a point with a million
+// tasks stays a few kilobytes). Written atomically, so
 // a file that exists is complete unless something else wrote it; reading
 // checks anyway (the JSON parses and names this point), which is what
 // `--resume` relies on to skip a point.

@@ -166,8 +166,11 @@ std::string csv_field(const std::string& csv, const std::string& name) {
 }
 
 TEST(Cli, ConnectionsShortcutReachesTheProgram) {
-  const Result r = run("run configs/default.yaml --connections 7 --set server.warmup=0s --format csv");
-  ASSERT_EQ(r.code, 0);
+  // With 5 requests per connection and a duration far beyond their think
+  // times (Erlang with a mean of 80 s), every connection serves all five.
+  const Result r = run("run configs/default.yaml --connections 7 --set server.warmup=0s --set server.requests=5 "
+                       "--set server.duration=100000s --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
   // main plus one task per connection; each of the 7 connections serves its
   // 5 requests, all measured without a warm-up.
   EXPECT_EQ(csv_field(r.out, "tasks"), "8");
@@ -199,6 +202,40 @@ TEST(Cli, ReadmeBadInputExampleIsTheProgramsOutput) {
   const int status = ::pclose(p);
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_EQ(got, message);
+}
+
+// The JSON lists blocking calls one by one up to a bound and always gives
+// their total, flagging a list cut short, so a server that blocks in every
+// request neither floods the output nor hides how often it blocked.
+std::string json_field(const std::string& json, const std::string& key) {
+  const std::string k = "\"" + key + "\": ";
+  const auto a = json.find(k);
+  if (a == std::string::npos) return "";
+  const auto b = json.find_first_of(",\n}", a + k.size());
+  return json.substr(a + k.size(), b - a - k.size());
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
+}
+
+TEST(Cli, BlockingCallsAreCountedAndTheListSaysWhenItIsCut) {
+  // One blocking call per request: 1,500 connections of one request each,
+  // all within the duration.
+  const Result many = run("run configs/default.yaml --connections 1500 --set server.requests=1 --set server.duration=100000s "
+                          "--set 'server.handler.2={block: 1ms}' --set server.warmup=0s --format json");
+  ASSERT_EQ(many.code, 0) << many.err;
+  EXPECT_EQ(json_field(many.out, "blocking_calls_total"), "1500");
+  EXPECT_EQ(json_field(many.out, "blocking_calls_truncated"), "true");
+  EXPECT_EQ(count_of(many.out, "\"callbacks_delayed\""), 1000u);
+  const Result one = run("run configs/lectures/blocking_vs_executor.yaml --format json");
+  ASSERT_EQ(one.code, 0) << one.err;
+  const std::string total = json_field(one.out, "blocking_calls_total");
+  ASSERT_FALSE(total.empty());
+  EXPECT_EQ(json_field(one.out, "blocking_calls_truncated"), "false");
+  EXPECT_EQ(std::to_string(count_of(one.out, "\"callbacks_delayed\"")), total);
 }
 
 }  // namespace
