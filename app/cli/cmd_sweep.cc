@@ -1,6 +1,7 @@
 // concsim sweep FILE --vary KEY=V1,V2 ... --out DIR: a grid of runs in
 // parallel, each point's result in its own file, and a report.
 #include <charconv>
+#include <csignal>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "app/load/workload.h"
 #include "app/sweep/definition.h"
 #include "app/sweep/grid.h"
+#include "app/sweep/interrupt.h"
 #include "app/sweep/progress.h"
 #include "app/sweep/sweep.h"
 #include "app/sweep/sweep_dir.h"
@@ -102,7 +104,16 @@ int run_sweep_command(const po::variables_map& vm) {
   o.resume = vm.count("resume") > 0;
   if (vm.count("shard")) o.shard = sweep::parse_shard(vm["shard"].as<std::string>());
   o.terminal = sweep::stderr_is_terminal();
-  const sweep::SweepCounts c = sweep::run_sweep(d, o, std::cerr);
+  sweep::install_interrupt_handlers();
+  sweep::SweepCounts c;
+  try {
+    c = sweep::run_sweep(d, o, std::cerr);
+  } catch (const sweep::Interrupted& i) {
+    std::cerr << "concsim: interrupted by " << (i.signal == SIGINT ? "SIGINT" : "SIGTERM") << ": " << i.finished
+              << " point" << (i.finished == 1 ? "" : "s") << " finished and kept in " << o.dir << ", "
+              << i.remaining << " not run or cut short; continue with the same command and --resume\n";
+    return 128 + i.signal;
+  }
 
   std::cerr << "concsim: " << (o.shard.n > 1 ? "shard " + std::to_string(o.shard.k) + "/" + std::to_string(o.shard.n) +
                                                     ": "

@@ -1,10 +1,12 @@
 #include "app/sweep/sweep.h"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
 
 #include "app/report/atomic_file.h"
+#include "app/sweep/interrupt.h"
 #include "app/sweep/parallel.h"
 #include "app/sweep/plan.h"
 #include "app/sweep/point_file.h"
@@ -95,13 +97,20 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
       to_run.push_back(i);
     }
   }
-  const run::RunOptions options = sweep_run_options();
+  run::RunOptions options = sweep_run_options();
+  // A SIGINT or SIGTERM (interrupt.h) cuts the running points short; they
+  // are not written, so every point file on disk is a finished run.
+  options.should_stop = [] { return interrupt_signal() != 0; };
+  std::atomic<std::size_t> written{0};
   try {
     for_each_parallel(to_run.size(), o.jobs, [&](std::size_t k) {
+      if (interrupt_signal() != 0) return;
       const Point& p = points[to_run[k]];
       const auto start = std::chrono::steady_clock::now();
       const run::RunOutput out = run::run_workload(workloads[p.index], options);
+      if (interrupt_signal() != 0) return;
       write_files(o.dir, {{"points/" + p.file_name, point_file_content(p, out)}});
+      ++written;
       const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
       progress.finished(p.name, out.status, wall.count());
     });
@@ -110,6 +119,9 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
     throw;
   }
   progress.close();
+  if (const int sig = interrupt_signal(); sig != 0) {
+    throw Interrupted{sig, written.load(), to_run.size() - written.load()};
+  }
   counts.ran = to_run.size();
   if (o.shard.n == 1) {
     write_sweep_report(o.dir, d);

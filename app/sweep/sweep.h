@@ -34,8 +34,9 @@ struct SweepCounts {
 };
 
 // Validates everything (definition, workload, every point) before writing
-// anything; throws InputError or load::ConfigError for bad input, and
-// std::runtime_error when a file cannot be written.
+// anything; throws InputError or load::ConfigError for bad input,
+// std::runtime_error when a file cannot be written, and Interrupted
+// (interrupt.h) when a signal stopped it with the finished points on disk.
 SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& progress);
 
 // The report of the sweep in `dir` from its point files. Throws InputError

@@ -198,6 +198,81 @@ TEST(SweepCli, ASweepKilledPartWayResumesToTheSameBytes) {
   for (const std::string& f : names_in(out / "points")) EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;
 }
 
+// SIGINT (Ctrl-C) or SIGTERM (a CI job cancelled) while points run: the
+// sweep stops starting points, drops the ones it was in the middle of,
+// keeps the finished ones, says how to continue and exits 128 + the signal.
+// Resuming then finishes the sweep.
+void interrupt_and_resume(int sig, const std::string& name) {
+  const fs::path dir = scratch(name);
+  const fs::path out = dir / "s";
+  const fs::path log = dir / "interrupted.err";
+  // The first point is quick; the others (about half a second each) are
+  // still running when the signal comes.
+  const std::vector<std::string> args{bin(), "sweep", kWorkload, "--vary", "connections=50,20000,20001", "--models",
+                                      "async", "--jobs", "1", "--out", out.string()};
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(err, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  const fs::path first = out / "points" / "connections=50,model=async.json";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const std::string first_bytes = slurp(first);
+  ::kill(pid, sig);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string err = slurp(log);
+  ASSERT_TRUE(WIFEXITED(status)) << "the sweep did not handle the signal itself\n" << err;
+  ASSERT_EQ(WEXITSTATUS(status), 128 + sig) << err;
+  EXPECT_NE(err.find(std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                     ": 1 point finished and kept in " + out.string() + ", 2 not run or cut short; continue with "
+                     "the same command and --resume"),
+            std::string::npos)
+      << err;
+  // The finished point is untouched; the cut-short ones left nothing, not
+  // even a temporary file; there is no report of a sweep half done.
+  EXPECT_EQ(names_in(out / "points"), std::vector<std::string>{"connections=50,model=async.json"});
+  EXPECT_EQ(slurp(first), first_bytes);
+  EXPECT_FALSE(fs::exists(out / "report.md"));
+
+  std::string resume;
+  for (std::size_t i = 1; i < args.size(); ++i) resume += " " + args[i];
+  const Result r = concsim(resume + " --resume", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("ran 2, skipped 1 done before"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(out / "report.md"));
+  EXPECT_EQ(names_in(out / "points").size(), 3u);
+}
+
+// A point file keeps the run's figures, not its per-task records: a point
+// of a million connections stays as small as a point of two thousand.
+TEST(SweepCli, PointFilesKeepFiguresNotPerTaskRecords) {
+  const fs::path dir = scratch("figures-only");
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=2000 --models async --out " +
+                               (dir / "s").string(),
+                           dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string point = slurp(dir / "s" / "points" / "connections=2000,model=async.json");
+  EXPECT_EQ(point.find("\"tasks\":"), std::string::npos);
+  EXPECT_EQ(point.find("\"trace\":"), std::string::npos);
+  // main and one task per connection, counted rather than listed.
+  EXPECT_NE(point.find("\"tasks_total\": 2001"), std::string::npos) << point.substr(0, 400);
+  EXPECT_LT(point.size(), 8192u);
+}
+
+TEST(SweepCli, SigintStopsTheSweepKeepingFinishedPointsForResume) { interrupt_and_resume(SIGINT, "sigint"); }
+
+TEST(SweepCli, SigtermStopsTheSweepKeepingFinishedPointsForResume) { interrupt_and_resume(SIGTERM, "sigterm"); }
+
 std::string paragraph_with(const std::string& text, const std::string& start) {
   const std::size_t a = text.find(start);
   if (a == std::string::npos) return "";

@@ -1,0 +1,36 @@
+#include "app/sweep/interrupt.h"
+
+#include <atomic>
+#include <csignal>
+
+namespace concsim::sweep {
+namespace {
+
+// Lock-free, so the handler may touch it (async-signal-safe).
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_interrupt(int sig) {
+  int expected = 0;
+  g_signal.compare_exchange_strong(expected, sig);
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  // One-shot: the handler goes back to the default action when it runs, so
+  // a second signal ends the process at once (the user means it; the
+  // atomic point files keep whatever finished).
+  sa.sa_flags = static_cast<int>(SA_RESETHAND);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
+
+void reset_interrupt() { g_signal.store(0); }
+
+}  // namespace concsim::sweep
