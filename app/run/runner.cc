@@ -94,6 +94,7 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
     loops.back()->start(main_of(w));
   }
   const sim::RunResult r = simulation.run(limits_of(w, options));
+  for (auto& loop : loops) loop->release_run_state();
   models::EventLoop& first = *loops.front();
   collect(first, simulation, r, w, out);
   out.loop = first.stats();
@@ -189,6 +190,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   models::EventLoop loop(simulation, w.compiled, lo);
   loop.start(main_of(w));
   const sim::RunResult r = simulation.run(limits_of(w, options));
+  loop.release_run_state();
   collect(loop, simulation, r, w, out);
   out.loop = loop.stats();
   out.loop_idle = out.end_time - out.loop.busy - out.loop.blocked;

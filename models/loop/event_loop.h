@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,6 +140,11 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   // Closes the spans still open when the run ended (a stall, a horizon), so
   // that timelines and traces show what each task was doing at the end.
   void close_spans(sim::Time t) { recorder_.close_all(t); }
+  // Frees what only a running loop needs (futures, the ready queues), once
+  // the simulation has returned: the results need only the tasks and the
+  // store, so the peak memory of a large run is not the run's state plus
+  // its summaries.
+  void release_run_state();
   static constexpr const char* kFinishedDetail = "asyncio.run returned";
 
   std::string task_name(std::uint32_t task) const override;
@@ -170,22 +176,27 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     sim::Time ready_at = 0;
   };
   // Done callbacks of a future. Almost every future has exactly one (the
-  // task awaiting it), so the first lives inline and only more allocate: a
-  // performance trick that removes an allocation per await.
+  // task awaiting it), so the first lives inline, without its ready time
+  // (set when it is scheduled), and only more allocate: a performance trick
+  // that removes an allocation per await and keeps a Future at 64 bytes.
   class CallbackList {
    public:
     void push_back(const Callback& cb) {
       if (!has_first_) {
-        first_ = cb;
+        first_kind_ = cb.kind;
+        first_a_ = cb.a;
+        first_b_ = cb.b;
+        first_gen_ = cb.gen;
         has_first_ = true;
       } else {
-        more_.push_back(cb);
+        if (!more_) more_ = std::make_unique<std::vector<Callback>>();
+        more_->push_back(cb);
       }
     }
     [[nodiscard]] bool empty() const { return !has_first_; }
     void clear() {
       has_first_ = false;
-      more_.clear();
+      more_.reset();
     }
     template <class Pred>
     void remove_if(Pred pred) {
@@ -197,30 +208,39 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     // Removes and returns every callback, in the order added.
     std::vector<Callback> take() {
       std::vector<Callback> out;
-      if (has_first_) out.push_back(first_);
-      out.insert(out.end(), more_.begin(), more_.end());
+      if (has_first_) out.push_back(first());
+      if (more_) out.insert(out.end(), more_->begin(), more_->end());
       clear();
       return out;
     }
     template <class F>
     void drain(F f) {
       if (!has_first_) return;
-      const Callback first = first_;
-      std::vector<Callback> more;
-      more.swap(more_);
+      const Callback head = first();
+      std::unique_ptr<std::vector<Callback>> more = std::move(more_);
       has_first_ = false;
-      f(first);
-      for (const Callback& cb : more) f(cb);
+      f(head);
+      if (more) {
+        for (const Callback& cb : *more) f(cb);
+      }
     }
-    [[nodiscard]] std::size_t memory_bytes() const { return more_.capacity() * sizeof(Callback); }
+    [[nodiscard]] std::size_t memory_bytes() const {
+      return more_ ? sizeof(*more_) + more_->capacity() * sizeof(Callback) : 0;
+    }
 
    private:
-    Callback first_{};
+    [[nodiscard]] Callback first() const { return Callback{first_kind_, first_a_, first_b_, first_gen_, 0}; }
+    CbKind first_kind_ = CbKind::kStep;
     bool has_first_ = false;
-    std::vector<Callback> more_;
+    std::uint32_t first_a_ = 0;
+    std::uint32_t first_b_ = 0;
+    std::uint32_t first_gen_ = 0;
+    std::unique_ptr<std::vector<Callback>> more_;
   };
   enum class FutState : std::uint8_t { kPending, kDone, kCancelled };
   enum class FutKind : std::uint8_t { kPlain, kTask, kGather };
+  // Two per connection of a server (its task's and the I/O it waits on):
+  // the value is kept as kind and payload so that the flags fill its padding.
   struct Future {
     FutState state = FutState::kPending;
     FutKind kind = FutKind::kPlain;
@@ -228,9 +248,16 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     bool live = false;
     std::uint32_t gen = 0;
     std::uint32_t owner = 0;      // task for kTask, gather for kGather
-    Value value;
+    ValueKind value_kind = ValueKind::kNull;
+    std::int64_t value_bits = 0;
     sim::EventId timer;           // a timer to cancel with the future
     CallbackList callbacks;
+
+    [[nodiscard]] Value value() const { return Value{value_kind, value_bits}; }
+    void set_value(Value v) {
+      value_kind = v.kind;
+      value_bits = v.bits;
+    }
   };
 
   // ---- tasks ----
@@ -238,28 +265,33 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     kNone, kFuture, kWait, kAsCompleted, kWaitFor, kWaitForCancel, kWaitForCancelled,
     kAcquire, kEventWait, kQueueGet, kQueuePut, kQueueJoin,
   };
+  // One per connection, kept to the end for the results: 128 bytes, laid
+  // out without padding holes.
   struct Task {
     TaskCore core;
-    std::uint32_t name;            // string id in the store
+    Value result;                  // result or exception
+    sim::Time created = 0;
+    sim::Time start = -1;
+    sim::Time end = -1;
+    FutRef waiter;                 // _fut_waiter
+    FutRef future;                 // the task's own future
+    std::uint32_t name = 0;        // string id in the store
+    std::uint32_t op_a = 0;        // op state: wait state, sync object, task
+    std::uint32_t op_b = 0;
+    std::uint32_t completion = 0;  // order of completion, for as_completed (tasks < 2^30)
     TaskState state = TaskState::kPending;
     bool started = false;
     bool must_cancel = false;
     bool is_main = false;
     PendingOp op = PendingOp::kNone;
-    std::uint32_t op_a = 0;        // op state: wait state, sync object, task
-    std::uint32_t op_b = 0;
-    FutRef waiter;                 // _fut_waiter
-    FutRef future;                 // the task's own future
-    sim::Time created = 0;
-    sim::Time start = -1;
-    sim::Time end = -1;
-    Value result;                  // result or exception
-    std::uint64_t completion = 0;  // order of completion, for as_completed
   };
+  static_assert(sizeof(Future) <= 64, "two futures per connection: the simulator's memory per connection");
 
   struct GatherState {
     FutRef outer;
-    std::vector<Value> children;
+    // The store's list of the children (lists are immutable once shared):
+    // not a copy, which would cost 16 bytes per connection of a server.
+    std::uint32_t children = 0;
     std::uint32_t finished = 0;
     bool return_exceptions = false;
     bool cancel_requested = false;
@@ -304,6 +336,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   void schedule_iteration();
   void iterate();
   void run_ready();
+  void prefetch_ahead();
   void move_to_ready(std::vector<Callback>& from);
   void end_iteration();
   void run_callback(const Callback& cb);

@@ -23,18 +23,46 @@ namespace concsim::models {
 enum class TaskState : std::uint8_t { kPending, kRunning, kDone, kFailed, kCancelled };
 const char* to_string(TaskState s);
 
+// The exceptions a task is handling: a stack that is empty for almost every
+// task, so it costs one pointer until the first `except` block runs (a
+// std::vector would cost three words in each of a million tasks).
+class ExcStack {
+ public:
+  [[nodiscard]] bool empty() const { return !v_ || v_->empty(); }
+  [[nodiscard]] const Value& back() const { return v_->back(); }
+  void push_back(Value v) { vec().push_back(v); }
+  void pop_back() { v_->pop_back(); }
+  void resize(std::size_t n) {
+    if (n == 0 && !v_) return;
+    vec().resize(n);
+  }
+  void clear() {
+    if (v_) v_->clear();
+  }
+  [[nodiscard]] std::size_t capacity() const { return v_ ? v_->capacity() : 0; }
+
+ private:
+  std::vector<Value>& vec() {
+    if (!v_) v_ = std::make_unique<std::vector<Value>>();
+    return *v_;
+  }
+  std::unique_ptr<std::vector<Value>> v_;
+};
+
 // The interpreter's part of a task. Runtimes embed it in their own task type.
 struct TaskCore {
   std::uint32_t function = 0;
   std::uint32_t pc = 0;
   std::unique_ptr<Value[]> locals;
-  std::vector<Value> exc_stack;  // exceptions being handled; empty for most tasks
+  ExcStack exc_stack;  // exceptions being handled; empty for most tasks
   sim::RandomStream rng;
 
   [[nodiscard]] std::size_t memory_bytes(const Program& p) const {
-    return sizeof(TaskCore) + p.functions[function].num_locals * sizeof(Value) +
+    return sizeof(TaskCore) + (locals ? p.functions[function].num_locals * sizeof(Value) : 0) +
            exc_stack.capacity() * sizeof(Value);
   }
+  // Frees what only a running task needs (its locals), once it has ended.
+  void release() { locals.reset(); }
 };
 
 struct Resume {
