@@ -42,17 +42,25 @@ bool EventQueue::cancel(EventId id) {
   return true;
 }
 
+std::size_t EventQueue::size_class(std::size_t capacity) {
+  return static_cast<std::size_t>(std::bit_width(capacity)) - 1;
+}
+
 void EventQueue::grow(std::vector<QueuedEvent>& v) {
   const std::size_t before = v.capacity();
   const std::size_t need = before < kKeepCapacity ? kKeepCapacity : 2 * before;
   std::vector<QueuedEvent> bigger;
-  // A spare from the pool if one is large enough, the latest retired first.
-  if (before >= kKeepCapacity) {
-    for (std::size_t i = pool_.size(); i-- > 0;) {
-      if (pool_[i].capacity() >= need) {
-        bigger.swap(pool_[i]);
-        pool_[i].swap(pool_.back());
-        pool_.pop_back();
+  // A spare from the pool, the most recently retired of the smallest size
+  // class that fits, at most kPoolReach classes above what is needed: a
+  // bucket growing past a few entries must not take a buffer sized for a
+  // burst.
+  if (before >= kKeepCapacity && pool_capacity_ != 0) {
+    const std::size_t c = size_class(need);
+    for (std::size_t k = c; k <= c + kPoolReach && k < pool_.size(); ++k) {
+      auto& spares = pool_[k];
+      if (!spares.empty() && spares.back().capacity() >= need) {
+        bigger.swap(spares.back());
+        spares.pop_back();
         pool_capacity_ -= bigger.capacity();
         break;
       }
@@ -68,31 +76,31 @@ void EventQueue::grow(std::vector<QueuedEvent>& v) {
   // joins the pool.
   bigger.clear();
   if (bigger.capacity() > kKeepCapacity) {
-    pool_capacity_ += bigger.capacity();
-    pool_.push_back(std::move(bigger));
-    trim_pool();
+    to_pool(bigger);
   } else {
     capacity_ -= bigger.capacity();
   }
 }
 
-void EventQueue::retire(std::size_t b) {
-  auto& v = buckets_[b];
-  pool_capacity_ += v.capacity();
-  pool_.emplace_back();
-  pool_.back().swap(v);
+void EventQueue::to_pool(std::vector<QueuedEvent>& buffer) {
+  pool_capacity_ += buffer.capacity();
+  auto& spares = pool_[size_class(buffer.capacity())];
+  spares.emplace_back();
+  spares.back().swap(buffer);
   trim_pool();
 }
 
+void EventQueue::retire(std::size_t b) { to_pool(buckets_[b]); }
+
 void EventQueue::trim_pool() {
-  while (pool_capacity_ > stored_ + kSpareCapacity) {
-    auto largest = std::max_element(pool_.begin(), pool_.end(), [](const auto& a, const auto& b) {
-      return a.capacity() < b.capacity();
-    });
-    pool_capacity_ -= largest->capacity();
-    capacity_ -= largest->capacity();
-    largest->swap(pool_.back());
-    pool_.pop_back();
+  // The largest spares go first.
+  for (std::size_t k = pool_.size(); k-- > 0 && pool_capacity_ > stored_ / 4 + kSpareCapacity;) {
+    auto& spares = pool_[k];
+    while (!spares.empty() && pool_capacity_ > stored_ / 4 + kSpareCapacity) {
+      pool_capacity_ -= spares.back().capacity();
+      capacity_ -= spares.back().capacity();
+      spares.pop_back();
+    }
   }
 }
 
@@ -219,7 +227,8 @@ QueuedEvent EventQueue::pop_slow() {
 
 std::size_t EventQueue::memory_bytes() const {
   std::size_t bytes = capacity_ * sizeof(QueuedEvent) + sizeof(buckets_) + sizeof(bucket_min_) +
-                      sizeof(occupied_) + pool_.capacity() * sizeof(pool_[0]);
+                      sizeof(occupied_) + sizeof(pool_);
+  for (const auto& spares : pool_) bytes += spares.capacity() * sizeof(spares[0]);
   // An unordered_set node is about a key, a next pointer and a cached hash.
   bytes += cancelled_.size() * (sizeof(std::uint64_t) + 2 * sizeof(void*)) +
            cancelled_.bucket_count() * sizeof(void*);

@@ -167,11 +167,14 @@ class EventQueue {
   // a steady queue stops allocating once its buffers have the sizes it needs
   // (with many buckets, keeping each bucket's peak buffer held far more than
   // the queue's size; releasing them instead re-allocated on every refill).
-  // The pool holds at most the entries' worth of stored events plus
-  // kSpareCapacity; beyond that the largest spares are freed, so a burst does
+  // The pool holds at most a quarter of the stored events' worth of entries
+  // plus kSpareCapacity; beyond that the largest spares are freed, so a burst does
   // not stay allocated for the rest of the run.
   static constexpr std::size_t kKeepCapacity = 8;
   static constexpr std::size_t kSpareCapacity = 4096;
+  // A growing bucket takes a spare at most this many size classes (factors
+  // of two) larger than it needs.
+  static constexpr std::size_t kPoolReach = 2;
 
   static std::size_t bucket_for(std::uint64_t time, std::uint64_t last) {
     const std::uint64_t diff = time ^ last;
@@ -232,6 +235,9 @@ class EventQueue {
   }
   // Moves the (empty) buffer of bucket b to the pool.
   void retire(std::size_t b);
+  // Moves an empty buffer to the pool, leaving `buffer` without one.
+  void to_pool(std::vector<QueuedEvent>& buffer);
+  static std::size_t size_class(std::size_t capacity);
   // Frees the largest spares while the pool holds more than its bound.
   void trim_pool();
   // Re-buckets the entries of bucket b under a new last_ (its minimum).
@@ -255,7 +261,8 @@ class EventQueue {
   std::size_t stored_ = 0;       // entries in buckets, cancelled ones included
   std::size_t live_ = 0;         // entries not cancelled
   std::size_t capacity_ = 0;     // entries' worth of capacity in buckets and pool
-  std::vector<std::vector<QueuedEvent>> pool_;  // empty spare buffers
+  // Empty spare buffers by size class (floor of log2 of the capacity).
+  std::array<std::vector<std::vector<QueuedEvent>>, 64> pool_;
   std::size_t pool_capacity_ = 0;  // entries' worth of capacity in pool_
   std::unordered_set<std::uint64_t> cancelled_;
 };

@@ -76,7 +76,7 @@ void BM_HoldQueue(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
   state.counters["pending"] = static_cast<double>(n);
 }
-BENCHMARK(BM_HoldQueue)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Iterations(kIterations);
+BENCHMARK(BM_HoldQueue)->ArgName("pending")->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Iterations(kIterations);
 
 // Each delivered event reschedules itself through the public API.
 class Holder final : public sim::EventHandler {
@@ -107,7 +107,7 @@ void BM_HoldSimulation(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
   state.counters["pending"] = static_cast<double>(n);
 }
-BENCHMARK(BM_HoldSimulation)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Iterations(kIterations);
+BENCHMARK(BM_HoldSimulation)->ArgName("pending")->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Iterations(kIterations);
 
 void BM_RandomNextUnit(benchmark::State& state) {
   RandomStream rng = RandomStream::derive(kSeed, "next-unit");
