@@ -10,7 +10,8 @@
 #   BUILD        the build directory (default: build)
 #   CONCSIM      the concsim binary (default: $BUILD/app/concsim)
 #   HARNESS      the harness binary (default: $BUILD/tools/harness/concsim-harness)
-#   WORKLOAD     the server workload (default: configs/default.yaml)
+#   WORKLOAD     the server workload (default: tools/harness/validation.yaml, the
+#                default handler in a short closed loop)
 #   CONNECTIONS  the connection counts (default: "100 250 500 1000 2000")
 #   REPS         harness runs per point (default: 3)
 #   CALIBRATE    extra options for `concsim calibrate` (default: none)
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 CONCSIM=${CONCSIM:-$BUILD/app/concsim}
 HARNESS=${HARNESS:-$BUILD/tools/harness/concsim-harness}
-WORKLOAD=${WORKLOAD:-configs/default.yaml}
+WORKLOAD=${WORKLOAD:-tools/harness/validation.yaml}
 CONNECTIONS=${CONNECTIONS:-"100 250 500 1000 2000"}
 REPS=${REPS:-3}
 CALIBRATE=${CALIBRATE:-}
@@ -68,7 +69,7 @@ for n in $CONNECTIONS; do
       "$HARNESS" run "$WORKLOAD" --model "$model" --connections "$n" > "$tmp/h.csv"
       served=$(col "$tmp/h.csv" served)
       sleeps=$(col "$tmp/h.csv" sleeps)
-      spr=$(awk -v s="$sleeps" -v r="$served" 'BEGIN { printf "%.3f", r > 0 ? s / r : 0 }')
+      spr=$(awk -v s="$sleeps" -v r="$served" 'BEGIN { printf "%.3f", (r > 0 ? s / r : 0) }')
       echo "measured,$model,$n,$(col "$tmp/h.csv" throughput_per_s),$(col "$tmp/h.csv" latency_p50_ns),$(col "$tmp/h.csv" latency_p99_ns),$(col "$tmp/h.csv" rss_growth_bytes),$(col "$tmp/h.csv" voluntary_switches),$(col "$tmp/h.csv" involuntary_switches),$(col "$tmp/h.csv" sleep_overshoot_ns),$spr,$(col "$tmp/h.csv" cpu_ns),$(col "$tmp/h.csv" run_delay_ns),$(col "$tmp/h.csv" completed)" >> "$data"
     done
     sim_model=threads

@@ -15,7 +15,7 @@ std::string calibrate_help() {
          "context switches (pinned and unpinned hand-offs); memory per blocked thread;\n"
          "Boost.Fiber creation, switch and memory; the kernel's thread limits (read, not\n"
          "provoked). Each value's source says how it was measured and its spread over the\n"
-         "repetitions. Takes about 10-30 s (--quick: a few seconds); progress goes to stderr.\n\n"
+         "repetitions. Takes a few seconds (longer on a loaded machine); progress goes to stderr.\n\n"
          "Options:\n"
          "  --out FILE         write the profile here (atomically) instead of stdout\n"
          "  --quick            2 repetitions and 500 threads and fibers per batch\n"

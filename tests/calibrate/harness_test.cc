@@ -42,12 +42,30 @@ TEST(HarnessSpec, ReadsTheServerSection) {
   EXPECT_EQ(s.handler[2].kind, StepKind::kSleep);
 }
 
-TEST(HarnessSpec, DefaultWorkloadIsSupported) {
+TEST(HarnessSpec, DefaultAndValidationWorkloadsAreSupported) {
   load::Document doc = load::Document::load_file("configs/default.yaml");
-  const ServerSpec s = read_server(doc);
+  const ServerSpec d = read_server(doc);
+  EXPECT_EQ(d.handler.size(), 5u);
+  EXPECT_GT(d.connections, 0);
+  load::Document v = load::Document::load_file("tools/harness/validation.yaml");
+  const ServerSpec s = read_server(v);
   EXPECT_EQ(s.handler.size(), 5u);
   EXPECT_EQ(s.requests, 5);
   EXPECT_EQ(s.warmup, 100'000'000);
+}
+
+TEST(HarnessRun, DurationAndRampWithoutRequests) {
+  load::Document doc = load::Document::load_string(
+      "connections: 3\nserver:\n  duration: 200ms\n  ramp: 3ms\n  think_time: 5ms\n  handler:\n    - io: 1ms\n",
+      "d.yaml");
+  const ServerSpec s = read_server(doc);
+  EXPECT_EQ(s.requests, 0);
+  EXPECT_EQ(s.ramp, 3'000'000);
+  const RunResult r = run_threads(s, 3);
+  EXPECT_EQ(r.started, 3);
+  EXPECT_GE(r.served, 1u);
+  EXPECT_LE(r.served, 3u * 35);  // at most 200 ms / 6 ms each, plus one
+  EXPECT_EQ(r.completed, r.served);  // no warm-up
 }
 
 std::string error_of(const std::string& text) {

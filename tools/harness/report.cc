@@ -275,13 +275,17 @@ ReportFiles render_report(const ReportInput& in) {
          << mib(x.simulated) << " (" << kib(per_conn_s) << "). ";
       if (x.measured > x.simulated) {
         md << "The model lacks " << kib(per_conn_m - per_conn_s)
-           << " per connection that the process grows beyond what calibrate measured per idle "
-           << (x.model == "threads" ? "thread" : "fiber")
-           << ": pages a running handler touches that an idle one does not (deeper stack use in sleep and in the "
-              "clock reads, the C library's per-thread state once used), and the allocator's and the fiber "
-              "scheduler's own growth. The model holds a fixed resident size per "
+           << " per connection that the process grows beyond what calibrate measured per "
+           << (x.model == "threads" ? "blocked thread" : "sleeping fiber")
+           << ". Calibrate's " << (x.model == "threads" ? "threads" : "fibers")
+           << " have done nothing but wait; the harness's have run the handler (drawing from the random stream, "
+              "spinning on the CPU clock, sleeping), whose deeper calls touch more stack pages, and the process's "
+              "heap grows with the run (the "
+           << (x.model == "threads" ? "std::thread states" : "fiber scheduler's queues")
+           << ", the allocator's top pages): a cost per connection the model does not have, since it holds a "
+              "fixed resident size per "
            << (x.model == "threads" ? "thread (memory.stack_resident)" : "task (memory.task_frame)")
-           << " whatever the task does.\n";
+           << " whatever the task has done.\n";
       } else {
         md << "The model counts " << kib(per_conn_s - per_conn_m)
            << " per connection more than the process touched: the calibrated per-"
@@ -308,13 +312,23 @@ ReportFiles render_report(const ReportInput& in) {
                                     "missing)"
                                   : " (the fiber scheduler's timed wait and its timer slack are missing)")
          << ". ";
-      md << "The model also lacks the other work on this shared machine: the harness's "
-         << (x.model == "threads" ? "threads" : "loop thread") << " waited " << ms(x.m->delay.median)
-         << " in all for a core while runnable (schedstat run delay; "
-         << ms(x.m->completed.median > 0 ? x.m->delay.median / x.m->completed.median : 0)
-         << " per measured request) and spent " << ms(x.m->cpu.median)
-         << " on one (involuntary switches measured " << rate(x.m->involuntary.median) << ", simulated "
-         << rate(x.s->involuntary.median) << "); the modelled server has its cores to itself.";
+      md << "The model also lacks the other work on this shared machine: ";
+      if (x.model == "threads") {
+        md << "the harness's threads waited " << ms(x.m->delay.median)
+           << " in all for a core while runnable (schedstat run delay; "
+           << ms(x.m->completed.median > 0 ? x.m->delay.median / x.m->completed.median : 0)
+           << " per measured request) and spent " << ms(x.m->cpu.median) << " on one (involuntary switches measured "
+           << rate(x.m->involuntary.median) << ", simulated " << rate(x.s->involuntary.median)
+           << "); the modelled server has its cores to itself.";
+      } else {
+        md << "the loop thread was preempted " << rate(x.m->involuntary.median)
+           << " times (involuntary switches; simulated " << rate(x.s->involuntary.median) << ") and waited "
+           << ms(x.m->delay.median) << " in all for a core while runnable (schedstat run delay; "
+           << ms(x.m->involuntary.median > 0 ? x.m->delay.median / x.m->involuntary.median : 0)
+           << " per preemption), against " << ms(x.m->cpu.median)
+           << " on one. While the loop thread waits, every one of its " << x.n
+           << " tasks waits with it; the modelled loop has its core to itself.";
+      }
       if (x.metric == "throughput") md << " In a closed loop a longer request means fewer requests per second.";
       md << "\n";
     } else {
