@@ -503,8 +503,22 @@ class Loader {
   //       request = request + 1
   //       [if request >= requests: break]
   //   main: gather conn{i} for i in 0..connections-1
+  //
+  // With open-loop `arrivals`, requests come on a schedule of their own,
+  // whether or not the previous one was answered; a request that arrives
+  // while the connection is still busy waits, and that wait counts in its
+  // latency (no coordinated omission). `rate: R` (Poisson, R requests per
+  // second over the server; each connection's share is Poisson with rate
+  // R / connections):
+  //     __due = connection * ramp / connections
+  //     loop:
+  //       draw exponential(connections / R) into __gap; __due = __due + __gap
+  //       arrive at __due into closed                # the instant, not a wait from now
+  //       ... as above
+  // `times: [t0, t1, ...]`: request j arrives at tj on connection j mod
+  // connections; each connection's arrivals are unrolled in its own branch.
   void read_server(const Node& n, Workload& w) {
-    n.expect_keys({"handler", "requests", "think_time", "warmup", "duration", "ramp"});
+    n.expect_keys({"handler", "requests", "think_time", "arrivals", "warmup", "duration", "ramp"});
     const SourceRef at = ref(n);
     auto step = [&](StepKind kind) {
       Step s;
@@ -520,6 +534,21 @@ class Loader {
     };
     std::optional<std::int64_t> requests;
     if (auto r = n.get("requests")) requests = r->as_int(1, kMaxRepeatLiteral);
+    const std::optional<Node> arrivals = n.get("arrivals");
+    if (arrivals) {
+      if (n.has("think_time")) {
+        n.fail_key("arrivals", "give think_time (clients that wait for each answer) or arrivals (requests on a "
+                               "schedule of their own), not both");
+      }
+      arrivals->expect_keys({"rate", "times"});
+      if (arrivals->has("rate") == arrivals->has("times")) {
+        arrivals->fail("expected exactly one of rate (Poisson arrivals, requests per second) and times (a list of "
+                       "arrival times)");
+      }
+      if (arrivals->has("times") && n.has("ramp")) {
+        n.fail_key("ramp", "the arrival times say when each request comes; ramp applies to rate and think_time");
+      }
+    }
     if (auto d = n.get("warmup")) w.warmup = d->as_duration(0, sim::kTimeMax);
     if (auto d = n.get("duration")) w.duration = d->as_duration(1, sim::kTimeMax);
     if (!requests && w.duration == sim::kTimeMax) {
@@ -533,13 +562,23 @@ class Loader {
     conn.name = kConnectionFunction;
     conn.params = {"connection"};
     conn.at = at;
+    if (arrivals && arrivals->has("times")) {
+      read_arrival_times(n, arrivals->require("times"), requests, w, conn);
+      finish_server(n, w, std::move(conn), at);
+      return;
+    }
     // When connection k opens: k x ramp / connections.
     std::string opening = "0s";
     if (auto r = n.get("ramp")) {
       opening = "connection * " + duration_text(r->as_duration(0, sim::kTimeMax)) + " / connections";
     }
     const bool pool = w.model == "pool";
-    if (pool) {
+    const bool open_loop = arrivals.has_value();
+    if (open_loop) {
+      // Requests arrive from the opening on, pool or not: a connection still
+      // in the accept backlog has requests waiting.
+      conn.steps.push_back(set("__due", opening));
+    } else if (pool) {
       // A pool thread takes the connection from the accept backlog, maybe
       // long after the client connected: its first request is due a think
       // time after the opening, and the time in the backlog counts.
@@ -554,14 +593,36 @@ class Loader {
     conn.steps.push_back(set("request", "0"));
     Step loop = step(StepKind::kLoop);
     Step arrive = step(StepKind::kArrive);
-    if (auto t = n.get("think_time")) {
+    if (open_loop) {
+      const Node rate = arrivals->require("rate");
+      const double r = rate.as_double(1e-9, 1e15);
+      // Each connection's share of a Poisson stream of rate r is a Poisson
+      // stream of rate r / connections: exponential gaps of this mean.
+      const double mean = static_cast<double>(w.connections) * 1e9 / r;
+      if (!(mean >= 1.0) || mean > static_cast<double>(sim::kTimeMax) / 4) {
+        rate.fail("this rate gives each connection a request every " + std::to_string(mean) +
+                  " ns on average; it must be from 1 ns to about 73 years");
+      }
+      Step draw = step(StepKind::kDraw);
+      draw.duration.kind = DurationSpec::Kind::kDistribution;
+      draw.duration.distribution = sim::Distribution::exponential(mean);
+      draw.duration.at = ref(rate);
+      draw.into = "__gap";
+      loop.body.push_back(std::move(draw));
+      loop.body.push_back(set("__due", "__due + __gap"));
+      arrive.duration.kind = DurationSpec::Kind::kExpression;
+      arrive.duration.expression = "__due";
+      arrive.duration.at = at;
+      arrive.expr = "0s";
+      arrive.expr_at = at;
+    } else if (auto t = n.get("think_time")) {
       arrive.duration = duration(*t);
     } else {
       arrive.duration.kind = DurationSpec::Kind::kConstant;
       arrive.duration.constant = 0;
     }
     arrive.into = "closed";
-    if (pool) {
+    if (pool && !open_loop) {
       arrive.expr = "since";
       arrive.expr_at = at;
     }
@@ -583,7 +644,7 @@ class Loader {
     attempt.excepts.push_back(std::move(failed));
     loop.body.push_back(std::move(attempt));
     loop.body.push_back(set("request", "request + 1"));
-    if (pool) loop.body.push_back(set("since", "now()"));
+    if (pool && !open_loop) loop.body.push_back(set("since", "now()"));
     if (requests) {
       Step enough = step(StepKind::kIf);
       enough.expr = "request >= " + std::to_string(*requests);
@@ -592,6 +653,124 @@ class Loader {
       loop.body.push_back(std::move(enough));
     }
     conn.steps.push_back(std::move(loop));
+    finish_server(n, w, std::move(conn), at);
+  }
+
+  // The handler of one request, as the steps of a server's connection run
+  // it: try: handler...; request_done  except Exception: request_done(failed).
+  Step request_attempt(const Node& n, const SourceRef& at) {
+    Step attempt;
+    attempt.kind = StepKind::kTry;
+    attempt.at = at;
+    attempt.body = steps(n.require("handler"));
+    Step done;
+    done.kind = StepKind::kRequestDone;
+    done.at = at;
+    attempt.body.push_back(done);
+    models::ExceptClause failed;
+    failed.types = {"Exception"};
+    failed.at = at;
+    done.return_exceptions = true;  // marks the request failed
+    failed.steps.push_back(std::move(done));
+    attempt.excepts.push_back(std::move(failed));
+    return attempt;
+  }
+
+  // `arrivals: {times: [...]}`: request j at times[j] on connection j mod
+  // connections. The connection function holds one branch per connection
+  // that has arrivals, each the connection's requests in order:
+  //   loop:                                   # one pass; break leaves it
+  //     if connection == c:
+  //       arrive at t into closed; if closed: break; try handler...; request = request + 1
+  //       [if request >= requests: break]
+  //       ...
+  //     break
+  void read_arrival_times(const Node& server, const Node& times, const std::optional<std::int64_t>& requests,
+                          Workload& w, FunctionDef& conn) {
+    if (!times.is_seq() || times.size() == 0) times.fail("expected a non-empty list of arrival times");
+    // Every arrival gets its own copy of the handler: bound the program
+    // before building it (check_size counts exactly, afterwards).
+    const std::int64_t per_arrival = 16 + 3 * static_cast<std::int64_t>(server.require("handler").size());
+    if (static_cast<std::int64_t>(times.size()) > kMaxProgramSteps / per_arrival) {
+      times.fail(std::to_string(times.size()) + " arrival times would compile to about " +
+                 std::to_string(static_cast<std::int64_t>(times.size()) * per_arrival) +
+                 " steps, over the limit of " + std::to_string(kMaxProgramSteps) +
+                 "; for long runs use rate (Poisson arrivals)");
+    }
+    const SourceRef at = ref(server);
+    std::vector<sim::Duration> t;
+    t.reserve(times.size());
+    for (const Node& item : times.items()) {
+      t.push_back(item.as_duration(0, sim::kTimeMax));
+      if (t.size() > 1 && t.back() < t[t.size() - 2]) {
+        item.fail("arrival times must not go back in time: " + duration_text(t.back()) + " after " +
+                  duration_text(t[t.size() - 2]));
+      }
+    }
+    auto set = [&](const std::string& var, const std::string& value) {
+      Step s;
+      s.kind = StepKind::kSet;
+      s.at = at;
+      s.assignments.emplace_back(var, value);
+      s.assignment_at.push_back(at);
+      return s;
+    };
+    auto plain = [&](StepKind kind) {
+      Step s;
+      s.kind = kind;
+      s.at = at;
+      return s;
+    };
+    auto if_break = [&](const std::string& condition) {
+      Step s = plain(StepKind::kIf);
+      s.expr = condition;
+      s.expr_at = at;
+      s.body.push_back(plain(StepKind::kBreak));
+      return s;
+    };
+    const Step attempt = request_attempt(server, at);
+    const std::size_t branches = std::min<std::size_t>(t.size(), static_cast<std::size_t>(w.connections));
+    Step pass = plain(StepKind::kLoop);
+    for (std::size_t c = 0; c < branches; ++c) {
+      Step branch = plain(StepKind::kIf);
+      branch.expr = "connection == " + std::to_string(c);
+      branch.expr_at = at;
+      std::int64_t k = 0;
+      for (std::size_t j = c; j < t.size(); j += static_cast<std::size_t>(w.connections)) {
+        Step arrive = plain(StepKind::kArrive);
+        arrive.duration.kind = DurationSpec::Kind::kConstant;
+        arrive.duration.constant = t[j];
+        arrive.duration.at = ref(times.at(j));
+        arrive.expr = "0s";
+        arrive.expr_at = at;
+        arrive.into = "closed";
+        branch.body.push_back(std::move(arrive));
+        branch.body.push_back(if_break("closed"));
+        branch.body.push_back(attempt);
+        branch.body.push_back(set("request", "request + 1"));
+        ++k;
+        if (requests && k >= *requests) break;
+      }
+      pass.body.push_back(std::move(branch));
+    }
+    pass.body.push_back(plain(StepKind::kBreak));
+    conn.steps.push_back(set("request", "0"));
+    conn.steps.push_back(std::move(pass));
+  }
+
+  // The rest of a server: the connection function, the shared variables of
+  // its processes, and the main (or the pool) that opens the connections.
+  void finish_server(const Node& server, Workload& w, FunctionDef conn, const SourceRef& at) {
+    // The synthesised functions are reported at the server section.
+    function_nodes_.emplace(kConnectionFunction, server);
+    function_nodes_.emplace("main", server);
+    const bool pool = w.model == "pool";
+    auto step = [&](StepKind kind) {
+      Step s;
+      s.kind = kind;
+      s.at = at;
+      return s;
+    };
     if (w.model == "async+executor") offload_blocking_calls(conn.steps);
     w.program.functions.push_back(std::move(conn));
 
@@ -1388,7 +1567,8 @@ class Loader {
       }
     }
     if (total > kMaxProgramSteps && largest != nullptr) {
-      function_nodes_.at(largest->name)
+      const auto where = function_nodes_.find(largest->name);
+      (where != function_nodes_.end() ? where->second : doc_.root())
           .fail("the workload would compile to about " + std::to_string(total) + " steps (" +
                 quote(largest->name) + " alone to about " + std::to_string(largest_size) +
                 "), over the limit of " + std::to_string(kMaxProgramSteps) +

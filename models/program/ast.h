@@ -69,8 +69,10 @@ enum class StepKind : std::uint8_t {
   kAsyncWith, kAsyncFor, kRepeat, kLoop, kWhile, kIf, kBreak, kContinue, kTry,
   kExecutor,
   // Server workloads (synthesised by the loader from `server:`, not written
-  // by hand): wait for the connection's next request; the request is done.
-  kArrive, kRequestDone,
+  // by hand): wait for the connection's next request; the request is done;
+  // draw a duration from a distribution into a variable, without waiting
+  // (open-loop arrivals).
+  kArrive, kRequestDone, kDraw,
 };
 
 struct Step {

@@ -442,6 +442,9 @@ class Compiler {
       case StepKind::kRequestDone:
         emit(Op::kRequestDone, s.at, s.return_exceptions ? 1 : 0);
         break;
+      case StepKind::kDraw:
+        emit(Op::kDraw, s.at, duration(s.duration), kNone, var(s.into, s.at));
+        break;
       case StepKind::kExecutor: {
         const TaskSpec& t = s.tasks.at(0);
         emit(Op::kExecutor, s.at, spawn_spec(t), kNone, var_or_none(s.into, s.at));

@@ -45,6 +45,7 @@ const char* op_name(Op op) {
     case Op::kExecutor: return "executor";
     case Op::kArrive: return "arrive";
     case Op::kRequestDone: return "request_done";
+    case Op::kDraw: return "draw";
     case Op::kEnd: return "end";
   }
   return "?";

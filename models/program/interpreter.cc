@@ -167,6 +167,18 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
         }
         return req;
       }
+      case Op::kDraw: {
+        // A sample from the task's own stream, stored without a wait: the
+        // runtime is not involved.
+        const sim::Duration d = sample_duration(task, in.a, &exc);
+        if (d < 0) {
+          ok = false;
+          break;
+        }
+        store_var(task, in.c, Value::duration(d));
+        ++task.pc;
+        continue;
+      }
       case Op::kRequestDone:
         req.kind = Request::Kind::kRequestDone;
         req.flag = in.a == 1;

@@ -51,6 +51,7 @@ enum class Op : std::uint8_t {
   kExecutor,                  // a: spawn spec, c: into var
   kArrive,                    // a: duration, b: base expr or kNone (now), c: into var (True when the server stops)
   kRequestDone,               // a: 1 if the handler failed
+  kDraw,                      // a: duration, c: into var; the sample, without waiting
   kEnd,                       // end of a function: return None
 };
 
