@@ -250,7 +250,7 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
                cat({"measured: a token handed back and forth between two threads ",
                     pinned_ok ? "pinned to one core" : "(pinning refused: unpinned)",
                     ", each sleeping on a futex until its turn, ", num(round_trips),
-                    " round trips; one hand-off ", describe_ns(pinned),
+                    " round trips (or 1 s) per run; one hand-off ", describe_ns(pinned),
                     ", less two system calls (the futex wake and wait)"})});
   const double wake_ns = std::max(0.0, unpinned.median - pinned.median);
   e.push_back({"costs", "wakeup_latency", duration_value(ns(wake_ns)),

@@ -154,34 +154,55 @@ Spread measure_epoll_wait(int repetitions, int calls) {
 }
 
 Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinned_ok) {
+  // Token values: whose turn it is (0: a, 1: b), kEnd: stop. Player a ends
+  // the run after `round_trips` or after a second, whichever comes first, so
+  // that a loaded machine cannot stretch the measurement without bound.
+  constexpr int kEnd = 3;
+  constexpr int kWaiting = 2;
   std::vector<double> v;
   const int cpu = first_cpu();
   std::atomic<bool> all_pinned{true};
   for (int r = 0; r < repetitions; ++r) {
-    std::atomic<int> token{0};
+    std::atomic<int> token{kWaiting};
     std::atomic<int> ready{0};
-    auto player = [&](int mine, int next) {
+    int done = 0;
+    Clock::time_point deadline;
+    auto wait_for_turn = [&](int mine) {
+      for (int seen = token.load(std::memory_order_acquire); seen != mine && seen != kEnd;
+           seen = token.load(std::memory_order_acquire)) {
+        futex_wait(token, seen);
+      }
+      return token.load(std::memory_order_acquire) != kEnd;
+    };
+    auto pass = [&](int next) {
+      token.store(next, std::memory_order_release);
+      futex_wake(token, 1);
+    };
+    std::thread a([&] {
       if (pinned && !pin_self(cpu)) all_pinned = false;
       ready.fetch_add(1);
-      for (int i = 0; i < round_trips; ++i) {
-        for (int seen = token.load(std::memory_order_acquire); seen != mine;
-             seen = token.load(std::memory_order_acquire)) {
-          futex_wait(token, seen);
+      for (int i = 0;; ++i) {
+        wait_for_turn(0);
+        if (i == round_trips || (i % 256 == 0 && Clock::now() > deadline)) {
+          done = i;
+          pass(kEnd);
+          return;
         }
-        token.store(next, std::memory_order_release);
-        futex_wake(token, 1);
+        pass(1);
       }
-    };
-    token = 2;  // nobody's turn until both are there
-    std::thread a(player, 0, 1);
-    std::thread b(player, 1, 0);
+    });
+    std::thread b([&] {
+      if (pinned && !pin_self(cpu)) all_pinned = false;
+      ready.fetch_add(1);
+      while (wait_for_turn(1)) pass(0);
+    });
     while (ready.load() < 2) std::this_thread::yield();
     const auto t0 = Clock::now();
-    token.store(0, std::memory_order_release);
-    futex_wake(token, 2);
+    deadline = t0 + std::chrono::seconds(1);
+    pass(0);
     a.join();
     b.join();
-    v.push_back(ns_since(t0) / (2.0 * round_trips));
+    if (done > 0) v.push_back(ns_since(t0) / (2.0 * done));
   }
   if (pinned_ok) *pinned_ok = all_pinned;
   return spread_of(std::move(v));

@@ -33,7 +33,8 @@ Spread measure_epoll_wait(int repetitions, int calls);
 // One hand-off of a token between two threads that sleep on a futex while
 // waiting, ns per hand-off (half a round trip). `pinned`: both threads on the
 // first CPU of this process's affinity set; *pinned_ok is false when pinning
-// was refused (the figure is then unpinned).
+// was refused (the figure is then unpinned). A run stops after `round_trips`
+// or one second, whichever comes first.
 Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinned_ok);
 // std::thread creation and join of an empty thread, one after another, ns.
 Spread measure_create_join(int repetitions, int threads);
