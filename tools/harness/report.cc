@@ -228,9 +228,9 @@ ReportFiles render_report(const ReportInput& in) {
   // ---- the charts ----
   ReportFiles files;
   auto chart = [&](const std::string& id, const std::string& title, const std::string& y_label,
-                   double Point::*unused, auto value) {
-    (void)unused;
+                   report::AxisScale y_scale, auto value) {
     report::LineChart c;
+    c.y_scale = y_scale;
     c.title = title;
     c.x_label = "connections";
     c.y_label = y_label;
@@ -255,10 +255,11 @@ ReportFiles render_report(const ReportInput& in) {
     md << "![" << title << "](" << file << ")\n\n";
   };
   md << "## Charts\n\nSolid lines are measured (medians), dashed lines simulated.\n\n";
-  chart("throughput", "Throughput", "requests per second", nullptr,
+  chart("throughput", "Throughput", "requests per second", report::AxisScale::kLinear,
         [](const Point& p) { return p.throughput.median; });
-  chart("p99", "p99 latency", "p99 latency (ms)", nullptr, [](const Point& p) { return p.p99.median / 1e6; });
-  chart("memory", "Resident memory of the connections", "resident (MiB)", nullptr,
+  chart("p99", "p99 latency", "p99 latency (ms, log scale)", report::AxisScale::kLog,
+        [](const Point& p) { return p.p99.median / 1e6; });
+  chart("memory", "Resident memory of the connections", "resident (MiB)", report::AxisScale::kLinear,
         [](const Point& p) { return p.resident.median / (1024.0 * 1024.0); });
 
   // ---- the misses ----
