@@ -61,7 +61,7 @@ col() {
 }
 
 data="$tmp/data.csv"
-echo "source,model,connections,throughput_per_s,latency_p50_ns,latency_p99_ns,resident_bytes,voluntary,involuntary,sleep_overshoot_ns,sleeps_per_request,cpu_ns,run_delay_ns,completed" > "$data"
+echo "source,model,connections,throughput_per_s,latency_p50_ns,latency_p99_ns,resident_bytes,voluntary,involuntary,sleep_overshoot_ns,sleeps_per_request,cpu_ns,run_delay_ns,completed,switch_cpu_ns" > "$data"
 for n in $CONNECTIONS; do
   for model in threads fibers; do
     for rep in $(seq 1 "$REPS"); do
@@ -70,14 +70,15 @@ for n in $CONNECTIONS; do
       served=$(col "$tmp/h.csv" served)
       sleeps=$(col "$tmp/h.csv" sleeps)
       spr=$(awk -v s="$sleeps" -v r="$served" 'BEGIN { printf "%.3f", (r > 0 ? s / r : 0) }')
-      echo "measured,$model,$n,$(col "$tmp/h.csv" throughput_per_s),$(col "$tmp/h.csv" latency_p50_ns),$(col "$tmp/h.csv" latency_p99_ns),$(col "$tmp/h.csv" rss_growth_bytes),$(col "$tmp/h.csv" voluntary_switches),$(col "$tmp/h.csv" involuntary_switches),$(col "$tmp/h.csv" sleep_overshoot_ns),$spr,$(col "$tmp/h.csv" cpu_ns),$(col "$tmp/h.csv" run_delay_ns),$(col "$tmp/h.csv" completed)" >> "$data"
+      echo "measured,$model,$n,$(col "$tmp/h.csv" throughput_per_s),$(col "$tmp/h.csv" latency_p50_ns),$(col "$tmp/h.csv" latency_p99_ns),$(col "$tmp/h.csv" rss_growth_bytes),$(col "$tmp/h.csv" voluntary_switches),$(col "$tmp/h.csv" involuntary_switches),$(col "$tmp/h.csv" sleep_overshoot_ns),$spr,$(col "$tmp/h.csv" cpu_ns),$(col "$tmp/h.csv" run_delay_ns),$(col "$tmp/h.csv" completed)," >> "$data"
     done
     sim_model=threads
     [[ $model == fibers ]] && sim_model=async
     echo "validate.sh: concsim --model $sim_model, $n connections" >&2
     "$CONCSIM" run "$WORKLOAD" --machine "$tmp/process.yaml" --model "$sim_model" --connections "$n" \
         --format csv > "$tmp/s.csv"
-    echo "simulated,$model,$n,$(col "$tmp/s.csv" throughput_per_s),$(col "$tmp/s.csv" latency_p50_ns),$(col "$tmp/s.csv" latency_p99_ns),$(col "$tmp/s.csv" peak_resident_bytes),$(col "$tmp/s.csv" voluntary_switches),$(col "$tmp/s.csv" involuntary_switches),,,,,$(col "$tmp/s.csv" completed)" >> "$data"
+    cpu_sim=$(( $(col "$tmp/s.csv" cpu_useful_ns) + $(col "$tmp/s.csv" cpu_system_ns) + $(col "$tmp/s.csv" cpu_switch_ns) ))
+    echo "simulated,$model,$n,$(col "$tmp/s.csv" throughput_per_s),$(col "$tmp/s.csv" latency_p50_ns),$(col "$tmp/s.csv" latency_p99_ns),$(col "$tmp/s.csv" peak_resident_bytes),$(col "$tmp/s.csv" voluntary_switches),$(col "$tmp/s.csv" involuntary_switches),,,$cpu_sim,,$(col "$tmp/s.csv" completed),$(col "$tmp/s.csv" cpu_switch_ns)" >> "$data"
   done
 done
 

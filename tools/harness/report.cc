@@ -48,7 +48,7 @@ Figure figure(std::vector<double> v) {
 }
 
 struct Point {
-  Figure throughput, p50, p99, resident, voluntary, involuntary, overshoot, sleeps, cpu, delay, completed;
+  Figure throughput, p50, p99, resident, voluntary, involuntary, overshoot, sleeps, cpu, delay, completed, switching;
 };
 
 using Key = std::tuple<std::string, std::string, long long>;  // source, model, connections
@@ -68,7 +68,7 @@ std::map<Key, Point> aggregate(const std::vector<DataRow>& rows) {
                      take(&DataRow::voluntary),        take(&DataRow::involuntary),
                      take(&DataRow::sleep_overshoot_ns), take(&DataRow::sleeps_per_request),
                      take(&DataRow::cpu_ns),           take(&DataRow::run_delay_ns),
-                     take(&DataRow::completed)};
+                     take(&DataRow::completed),        take(&DataRow::switch_cpu_ns)};
   }
   return out;
 }
@@ -108,7 +108,7 @@ std::vector<DataRow> parse_data(const std::string& csv) {
   const std::vector<std::string> want{"source",         "model",         "connections", "throughput_per_s",
                                       "latency_p50_ns", "latency_p99_ns", "resident_bytes", "voluntary",
                                       "involuntary",    "sleep_overshoot_ns", "sleeps_per_request", "cpu_ns",
-                                      "run_delay_ns",   "completed"};
+                                      "run_delay_ns",   "completed", "switch_cpu_ns"};
   if (header != want) throw std::runtime_error("unexpected header in the data file: " + line);
   std::vector<DataRow> rows;
   int n = 1;
@@ -116,7 +116,7 @@ std::vector<DataRow> parse_data(const std::string& csv) {
     ++n;
     if (line.empty()) continue;
     const std::vector<std::string> f = split(line, ',');
-    if (f.size() != want.size()) throw std::runtime_error("line " + std::to_string(n) + ": expected 14 fields");
+    if (f.size() != want.size()) throw std::runtime_error("line " + std::to_string(n) + ": expected 15 fields");
     try {
       DataRow r;
       r.source = f[0];
@@ -133,6 +133,7 @@ std::vector<DataRow> parse_data(const std::string& csv) {
       r.cpu_ns = f[11].empty() ? 0 : std::stod(f[11]);
       r.run_delay_ns = f[12].empty() ? 0 : std::stod(f[12]);
       r.completed = f[13].empty() ? 0 : std::stod(f[13]);
+      r.switch_cpu_ns = f[14].empty() ? 0 : std::stod(f[14]);
       if (r.source != "measured" && r.source != "simulated") throw std::invalid_argument("source");
       rows.push_back(r);
     } catch (const std::logic_error&) {
@@ -303,7 +304,28 @@ ReportFiles render_report(const ReportInput& in) {
       md << "measured p99 " << ms(x.measured) << ", simulated " << ms(x.simulated) << " ("
          << times(x.measured > 0 ? x.simulated / x.measured : 0) << "). ";
     }
-    if (x.simulated > x.measured || x.metric == "p99") {
+    const bool model_slower = x.metric == "p99" ? x.simulated > x.measured : x.simulated < x.measured;
+    if (model_slower) {
+      const double sim_req = x.s->completed.median > 0 ? x.s->completed.median : 1;
+      const double meas_req = x.m->completed.median > 0 ? x.m->completed.median : 1;
+      md << "The model is slower than the host: it charged " << us(x.s->cpu.median / sim_req)
+         << " of CPU per measured request, " << us(x.s->switching.median / sim_req)
+         << " of it for context switches, where the harness's "
+         << (x.model == "threads" ? "threads" : "loop thread") << " spent " << us(x.m->cpu.median / meas_req)
+         << " per request on a core (schedstat, everything included). ";
+      if (x.model == "threads") {
+        md << "A modelled switch costs costs.context_switch (measured) plus scheduler.pick_* and a cache "
+              "refill of scheduler.refill_per_thread x threads per core, up to refill_cap; the pick and refill "
+              "figures are linux-modern's estimates, kept because calibrate cannot measure them, and the refill "
+              "grows with the threads (here "
+           << x.n << "). The harness's threads touch little memory between switches, so their refills are "
+                     "likely far cheaper: the model lacks a pick and refill cost measured on this host.\n";
+      } else {
+        md << "The model's per-iteration system call and poll and its per-event cost are the candidates.\n";
+      }
+      continue;
+    }
+    {
       md << "Every sleep of the harness lasted " << us(x.m->overshoot.median)
          << " longer than asked (median over repetitions of the mean overshoot), "
          << fixed_decimal(x.m->sleeps.median, 1) << " sleeps per request: " << ms(per_request)
@@ -332,10 +354,6 @@ ReportFiles render_report(const ReportInput& in) {
       }
       if (x.metric == "throughput") md << " In a closed loop a longer request means fewer requests per second.";
       md << "\n";
-    } else {
-      md << "The model serves fewer requests than the host: it charges more per request than the host spends. "
-            "Its scheduler costs kept from linux-modern without measurement (scheduler.pick_*, refill_*) or its "
-            "per-iteration system call and poll are the candidates.\n";
     }
   }
   md << "\n## The calibrated profile\n\n```yaml\n" << in.profile_text << "```\n";

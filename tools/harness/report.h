@@ -25,11 +25,14 @@ struct DataRow {
   double cpu_ns = 0;              // measured only: the server's threads on a core (schedstat)
   double run_delay_ns = 0;        // measured only: runnable, waiting for a core (schedstat)
   double completed = 0;           // requests measured
+  double switch_cpu_ns = 0;       // simulated only: CPU the model charged for switching
 };
 
 // Parses the CSV (header: source,model,connections,throughput_per_s,
 // latency_p50_ns,latency_p99_ns,resident_bytes,voluntary,involuntary,
-// sleep_overshoot_ns,sleeps_per_request,cpu_ns,run_delay_ns,completed).
+// sleep_overshoot_ns,sleeps_per_request,cpu_ns,run_delay_ns,completed,
+// switch_cpu_ns). cpu_ns: measured, the server's threads on a core
+// (schedstat); simulated, useful + system + switching CPU.
 // Throws std::runtime_error.
 std::vector<DataRow> parse_data(const std::string& csv);
 
