@@ -142,7 +142,7 @@ TEST(HarnessReport, TablesChartsAndMisses) {
   EXPECT_NE(md.find("3 of 6 comparisons within their aim"), std::string::npos) << md;
   EXPECT_NE(md.find("the event loop (fibers vs async), 100 connections, throughput"), std::string::npos);
   EXPECT_NE(md.find("the event loop (fibers vs async), 100 connections, p99"), std::string::npos);
-  EXPECT_NE(md.find("The model is slower than the host: it charged 2.2us of CPU per measured request, 0.0us of it "
+  EXPECT_NE(md.find("The model is slower than the host: it charged 2.3us of CPU per measured request, 0.0us of it "
                     "for context switches, where the harness's loop thread spent 2.5us"),
             std::string::npos)
       << md;
