@@ -156,28 +156,40 @@ TEST(SweepCli, ResumeRecomputesOnlyMissingOrBrokenPoints) {
   expect_same_sweep(dir / "s", copy);
 }
 
+// Starts `args` (args[0] the binary) in the background with stderr in
+// `err`; returns its pid, or -1.
+pid_t start(const std::vector<std::string>& args, const fs::path& err) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits (up to a minute) until `path` exists: a point finished.
+void wait_for_file(const fs::path& path) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(path) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 TEST(SweepCli, ASweepKilledPartWayResumesToTheSameBytes) {
   const fs::path dir = scratch("killed");
   const fs::path out = dir / "s";
   // The first point is quick; the others take long enough to be killed in.
   const std::vector<std::string> args{bin(), "sweep", kWorkload, "--vary", "connections=50,6000,6001", "--models",
                                       "async", "--jobs", "1", "--out", out.string()};
-  const pid_t pid = ::fork();
+  const pid_t pid = start(args, "/dev/null");
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
   const fs::path first = out / "points" / "connections=50,model=async.json";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  wait_for_file(first);
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -210,22 +222,10 @@ void interrupt_and_resume(int sig, const std::string& name) {
   // still running when the signal comes.
   const std::vector<std::string> args{bin(), "sweep", kWorkload, "--vary", "connections=50,20000,20001", "--models",
                                       "async", "--jobs", "1", "--out", out.string()};
-  const pid_t pid = ::fork();
+  const pid_t pid = start(args, log);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(err, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
   const fs::path first = out / "points" / "connections=50,model=async.json";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(first) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  wait_for_file(first);
   const std::string first_bytes = slurp(first);
   ::kill(pid, sig);
   int status = 0;
