@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/load/server.h"
 #include "app/load/suggest.h"
 #include "app/load/text.h"
 #include "app/load/units.h"
@@ -489,411 +490,85 @@ class Loader {
 
   // ---- server workloads ----
 
-  // `server:` becomes a program: a function run by each connection, and a
-  // main that opens `connections` of them.
-  //
-  //   __connection(connection):
-  //     [sleep: connection * ramp / connections]    # when the client connects
-  //     request = 0
-  //     loop:
-  //       arrive think_time into closed             # the client thinks; the server waits for I/O
-  //       if closed: break                          # past `duration`: the connection closes
-  //       try: handler...; request_done
-  //       except Exception: request_done(failed)
-  //       request = request + 1
-  //       [if request >= requests: break]
-  //   main: gather conn{i} for i in 0..connections-1
-  //
-  // With open-loop `arrivals`, requests come on a schedule of their own,
-  // whether or not the previous one was answered; a request that arrives
-  // while the connection is still busy waits, and that wait counts in its
-  // latency (no coordinated omission). `rate: R` (Poisson, R requests per
-  // second over the server; each connection's share is Poisson with rate
-  // R / connections):
-  //     __due = connection * ramp / connections
-  //     loop:
-  //       draw exponential(connections / R) into __gap; __due = __due + __gap
-  //       arrive at __due into closed                # the instant, not a wait from now
-  //       ... as above
-  // `times: [t0, t1, ...]`: request j arrives at tj on connection j mod
-  // connections; each connection's arrivals are unrolled in its own branch.
+  // Reads and checks `server:` (app/load/server.h builds the program).
   void read_server(const Node& n, Workload& w) {
     n.expect_keys({"handler", "requests", "think_time", "arrivals", "warmup", "duration", "ramp"});
-    const SourceRef at = ref(n);
-    auto step = [&](StepKind kind) {
-      Step s;
-      s.kind = kind;
-      s.at = at;
-      return s;
-    };
-    auto set = [&](const std::string& var, const std::string& value) {
-      Step s = step(StepKind::kSet);
-      s.assignments.emplace_back(var, value);
-      s.assignment_at.push_back(at);
-      return s;
-    };
-    std::optional<std::int64_t> requests;
-    if (auto r = n.get("requests")) requests = r->as_int(1, kMaxRepeatLiteral);
-    const std::optional<Node> arrivals = n.get("arrivals");
-    if (arrivals) {
-      if (n.has("think_time")) {
-        n.fail_key("arrivals", "give think_time (clients that wait for each answer) or arrivals (requests on a "
-                               "schedule of their own), not both");
-      }
-      arrivals->expect_keys({"rate", "times"});
-      if (arrivals->has("rate") == arrivals->has("times")) {
-        arrivals->fail("expected exactly one of rate (Poisson arrivals, requests per second) and times (a list of "
-                       "arrival times)");
-      }
-      if (arrivals->has("times") && n.has("ramp")) {
-        n.fail_key("ramp", "the arrival times say when each request comes; ramp applies to rate and think_time");
-      }
-    }
+    ServerSpec s;
+    s.at = ref(n);
+    if (auto r = n.get("requests")) s.requests = r->as_int(1, kMaxRepeatLiteral);
     if (auto d = n.get("warmup")) w.warmup = d->as_duration(0, sim::kTimeMax);
     if (auto d = n.get("duration")) w.duration = d->as_duration(1, sim::kTimeMax);
-    if (!requests && w.duration == sim::kTimeMax) {
+    if (!s.requests && w.duration == sim::kTimeMax) {
       n.fail("a server workload needs requests (per connection) or duration (or both)");
     }
     if (w.warmup > 0 && w.duration != sim::kTimeMax && w.warmup >= w.duration) {
       n.fail_key("warmup", "the warm-up must end before the duration does");
     }
-
-    FunctionDef conn;
-    conn.name = kConnectionFunction;
-    conn.params = {"connection"};
-    conn.at = at;
-    if (arrivals && arrivals->has("times")) {
-      read_arrival_times(n, arrivals->require("times"), requests, w, conn);
-      finish_server(n, w, std::move(conn), at);
-      return;
-    }
-    // When connection k opens: k x ramp / connections.
-    std::string opening = "0s";
     if (auto r = n.get("ramp")) {
-      opening = "connection * " + duration_text(r->as_duration(0, sim::kTimeMax)) + " / connections";
+      s.ramp = r->as_duration(0, sim::kTimeMax);
+      s.ramp_at = ref(*r);
     }
-    const bool pool = w.model == "pool";
-    const bool open_loop = arrivals.has_value();
-    if (open_loop) {
-      // Requests arrive from the opening on, pool or not: a connection still
-      // in the accept backlog has requests waiting.
-      conn.steps.push_back(set("__due", opening));
-    } else if (pool) {
-      // A pool thread takes the connection from the accept backlog, maybe
-      // long after the client connected: its first request is due a think
-      // time after the opening, and the time in the backlog counts.
-      conn.steps.push_back(set("since", opening));
-    } else if (opening != "0s") {
-      Step s = step(StepKind::kSleep);
-      s.duration.kind = DurationSpec::Kind::kExpression;
-      s.duration.expression = opening;
-      s.duration.at = ref(*n.get("ramp"));
-      conn.steps.push_back(std::move(s));
+    const Node handler = n.require("handler");
+    if (auto a = n.get("arrivals")) {
+      read_arrivals(n, *a, handler, w, s);
+    } else if (auto t = n.get("think_time")) {
+      s.think_time = duration(*t);
     }
-    conn.steps.push_back(set("request", "0"));
-    Step loop = step(StepKind::kLoop);
-    Step arrive = step(StepKind::kArrive);
-    if (open_loop) {
-      const Node rate = arrivals->require("rate");
-      const double r = rate.as_double(1e-9, 1e15);
+    s.handler = steps(handler);
+    build_server(s, w);
+    // The synthesised functions are reported at the server section.
+    function_nodes_.emplace(kConnectionFunction, n);
+    function_nodes_.emplace("main", n);
+  }
+
+  // Open-loop arrivals: {rate: R} (Poisson, R requests per second over the
+  // server) or {times: [...]}.
+  void read_arrivals(const Node& server, const Node& a, const Node& handler, const Workload& w, ServerSpec& s) {
+    if (server.has("think_time")) {
+      server.fail_key("arrivals", "give think_time (clients that wait for each answer) or arrivals (requests on a "
+                                  "schedule of their own), not both");
+    }
+    a.expect_keys({"rate", "times"});
+    if (a.has("rate") == a.has("times")) {
+      a.fail("expected exactly one of rate (Poisson arrivals, requests per second) and times (a list of arrival "
+             "times)");
+    }
+    if (auto rate = a.get("rate")) {
+      const double r = rate->as_double(1e-9, 1e15);
       // Each connection's share of a Poisson stream of rate r is a Poisson
       // stream of rate r / connections: exponential gaps of this mean.
       const double mean = static_cast<double>(w.connections) * 1e9 / r;
       if (!(mean >= 1.0) || mean > static_cast<double>(sim::kTimeMax) / 4) {
-        rate.fail("this rate gives each connection a request every " + std::to_string(mean) +
-                  " ns on average; it must be from 1 ns to about 73 years");
+        rate->fail("this rate gives each connection a request every " + std::to_string(mean) +
+                   " ns on average; it must be from 1 ns to about 73 years");
       }
-      Step draw = step(StepKind::kDraw);
-      draw.duration.kind = DurationSpec::Kind::kDistribution;
-      draw.duration.distribution = sim::Distribution::exponential(mean);
-      draw.duration.at = ref(rate);
-      draw.into = "__gap";
-      loop.body.push_back(std::move(draw));
-      loop.body.push_back(set("__due", "__due + __gap"));
-      arrive.duration.kind = DurationSpec::Kind::kExpression;
-      arrive.duration.expression = "__due";
-      arrive.duration.at = at;
-      arrive.expr = "0s";
-      arrive.expr_at = at;
-    } else if (auto t = n.get("think_time")) {
-      arrive.duration = duration(*t);
-    } else {
-      arrive.duration.kind = DurationSpec::Kind::kConstant;
-      arrive.duration.constant = 0;
+      s.arrivals = ServerSpec::Arrivals::kPoisson;
+      s.poisson_mean_ns = mean;
+      s.rate_at = ref(*rate);
+      return;
     }
-    arrive.into = "closed";
-    if (pool && !open_loop) {
-      arrive.expr = "since";
-      arrive.expr_at = at;
+    if (server.has("ramp")) {
+      server.fail_key("ramp", "the arrival times say when each request comes; ramp applies to rate and think_time");
     }
-    loop.body.push_back(std::move(arrive));
-    Step closed = step(StepKind::kIf);
-    closed.expr = "closed";
-    closed.expr_at = at;
-    closed.body.push_back(step(StepKind::kBreak));
-    loop.body.push_back(std::move(closed));
-    Step attempt = step(StepKind::kTry);
-    attempt.body = steps(n.require("handler"));
-    attempt.body.push_back(step(StepKind::kRequestDone));
-    models::ExceptClause failed;
-    failed.types = {"Exception"};
-    failed.at = at;
-    Step done_failed = step(StepKind::kRequestDone);
-    done_failed.return_exceptions = true;  // marks the request failed
-    failed.steps.push_back(std::move(done_failed));
-    attempt.excepts.push_back(std::move(failed));
-    loop.body.push_back(std::move(attempt));
-    loop.body.push_back(set("request", "request + 1"));
-    if (pool && !open_loop) loop.body.push_back(set("since", "now()"));
-    if (requests) {
-      Step enough = step(StepKind::kIf);
-      enough.expr = "request >= " + std::to_string(*requests);
-      enough.expr_at = at;
-      enough.body.push_back(step(StepKind::kBreak));
-      loop.body.push_back(std::move(enough));
-    }
-    conn.steps.push_back(std::move(loop));
-    finish_server(n, w, std::move(conn), at);
-  }
-
-  // The handler of one request, as the steps of a server's connection run
-  // it: try: handler...; request_done  except Exception: request_done(failed).
-  Step request_attempt(const Node& n, const SourceRef& at) {
-    Step attempt;
-    attempt.kind = StepKind::kTry;
-    attempt.at = at;
-    attempt.body = steps(n.require("handler"));
-    Step done;
-    done.kind = StepKind::kRequestDone;
-    done.at = at;
-    attempt.body.push_back(done);
-    models::ExceptClause failed;
-    failed.types = {"Exception"};
-    failed.at = at;
-    done.return_exceptions = true;  // marks the request failed
-    failed.steps.push_back(std::move(done));
-    attempt.excepts.push_back(std::move(failed));
-    return attempt;
-  }
-
-  // `arrivals: {times: [...]}`: request j at times[j] on connection j mod
-  // connections. The connection function holds one branch per connection
-  // that has arrivals, each the connection's requests in order:
-  //   loop:                                   # one pass; break leaves it
-  //     if connection == c:
-  //       arrive at t into closed; if closed: break; try handler...; request = request + 1
-  //       [if request >= requests: break]
-  //       ...
-  //     break
-  void read_arrival_times(const Node& server, const Node& times, const std::optional<std::int64_t>& requests,
-                          Workload& w, FunctionDef& conn) {
+    const Node times = a.require("times");
     if (!times.is_seq() || times.size() == 0) times.fail("expected a non-empty list of arrival times");
     // Every arrival gets its own copy of the handler: bound the program
     // before building it (check_size counts exactly, afterwards).
-    const std::int64_t per_arrival = 16 + 3 * static_cast<std::int64_t>(server.require("handler").size());
+    const std::int64_t per_arrival = steps_per_arrival(handler.is_seq() ? handler.size() : 1);
     if (static_cast<std::int64_t>(times.size()) > kMaxProgramSteps / per_arrival) {
       times.fail(std::to_string(times.size()) + " arrival times would compile to about " +
-                 std::to_string(static_cast<std::int64_t>(times.size()) * per_arrival) +
-                 " steps, over the limit of " + std::to_string(kMaxProgramSteps) +
-                 "; for long runs use rate (Poisson arrivals)");
+                 std::to_string(static_cast<std::int64_t>(times.size()) * per_arrival) + " steps, over the limit of " +
+                 std::to_string(kMaxProgramSteps) + "; for long runs use rate (Poisson arrivals)");
     }
-    const SourceRef at = ref(server);
-    std::vector<sim::Duration> t;
-    t.reserve(times.size());
+    s.arrivals = ServerSpec::Arrivals::kTimes;
     for (const Node& item : times.items()) {
-      t.push_back(item.as_duration(0, sim::kTimeMax));
-      if (t.size() > 1 && t.back() < t[t.size() - 2]) {
-        item.fail("arrival times must not go back in time: " + duration_text(t.back()) + " after " +
-                  duration_text(t[t.size() - 2]));
+      s.times.push_back(item.as_duration(0, sim::kTimeMax));
+      s.time_at.push_back(ref(item));
+      const std::size_t k = s.times.size();
+      if (k > 1 && s.times[k - 1] < s.times[k - 2]) {
+        item.fail("arrival times must not go back in time: " + duration_text(s.times[k - 1]) + " after " +
+                  duration_text(s.times[k - 2]));
       }
-    }
-    auto set = [&](const std::string& var, const std::string& value) {
-      Step s;
-      s.kind = StepKind::kSet;
-      s.at = at;
-      s.assignments.emplace_back(var, value);
-      s.assignment_at.push_back(at);
-      return s;
-    };
-    auto plain = [&](StepKind kind) {
-      Step s;
-      s.kind = kind;
-      s.at = at;
-      return s;
-    };
-    auto if_break = [&](const std::string& condition) {
-      Step s = plain(StepKind::kIf);
-      s.expr = condition;
-      s.expr_at = at;
-      s.body.push_back(plain(StepKind::kBreak));
-      return s;
-    };
-    const Step attempt = request_attempt(server, at);
-    const std::size_t branches = std::min<std::size_t>(t.size(), static_cast<std::size_t>(w.connections));
-    Step pass = plain(StepKind::kLoop);
-    for (std::size_t c = 0; c < branches; ++c) {
-      Step branch = plain(StepKind::kIf);
-      branch.expr = "connection == " + std::to_string(c);
-      branch.expr_at = at;
-      std::int64_t k = 0;
-      for (std::size_t j = c; j < t.size(); j += static_cast<std::size_t>(w.connections)) {
-        Step arrive = plain(StepKind::kArrive);
-        arrive.duration.kind = DurationSpec::Kind::kConstant;
-        arrive.duration.constant = t[j];
-        arrive.duration.at = ref(times.at(j));
-        arrive.expr = "0s";
-        arrive.expr_at = at;
-        arrive.into = "closed";
-        branch.body.push_back(std::move(arrive));
-        branch.body.push_back(if_break("closed"));
-        branch.body.push_back(attempt);
-        branch.body.push_back(set("request", "request + 1"));
-        ++k;
-        if (requests && k >= *requests) break;
-      }
-      pass.body.push_back(std::move(branch));
-    }
-    pass.body.push_back(plain(StepKind::kBreak));
-    conn.steps.push_back(set("request", "0"));
-    conn.steps.push_back(std::move(pass));
-  }
-
-  // The rest of a server: the connection function, the shared variables of
-  // its processes, and the main (or the pool) that opens the connections.
-  void finish_server(const Node& server, Workload& w, FunctionDef conn, const SourceRef& at) {
-    // The synthesised functions are reported at the server section.
-    function_nodes_.emplace(kConnectionFunction, server);
-    function_nodes_.emplace("main", server);
-    const bool pool = w.model == "pool";
-    auto step = [&](StepKind kind) {
-      Step s;
-      s.kind = kind;
-      s.at = at;
-      return s;
-    };
-    if (w.model == "async+executor") offload_blocking_calls(conn.steps);
-    w.program.functions.push_back(std::move(conn));
-
-    // With loop.processes = N, loop p opens connections p, p + N, p + 2N, ...
-    // (the runner sets __process in each loop; see kProcessVariable).
-    w.program.shared.push_back(models::SharedDef{kProcessVariable, "0", at});
-    const bool loop_model = w.model != "threads" && w.model != "pool";
-    w.program.shared.push_back(
-        models::SharedDef{"__processes", std::to_string(loop_model ? w.processes : 1), at});
-    if (pool) {
-      read_pool_server(w, at);
-      return;
-    }
-    FunctionDef m;
-    m.name = "main";
-    m.at = at;
-    Step open = step(StepKind::kGather);
-    TaskSpec t;
-    t.name = "conn{i * __processes + __process}";
-    t.function = kConnectionFunction;
-    t.args.emplace_back("connection", "i * __processes + __process");
-    t.arg_at.push_back(at);
-    t.count = "(connections - __process + __processes - 1) / __processes";
-    t.count_at = at;
-    t.index_var = "i";
-    t.at = at;
-    open.tasks.push_back(std::move(t));
-    m.steps.push_back(std::move(open));
-    w.program.functions.push_back(std::move(m));
-  }
-
-  // model pool: a fixed pool of threads serves the connections, each thread
-  // one connection at a time for its whole life (keep-alive), the others
-  // waiting in the accept backlog, as Apache's worker threads and Tomcat's
-  // blocking connector do.
-  //
-  //   main: put 0 .. connections-1 in __backlog; then one None per thread;
-  //         gather worker{i} for i in 0..pool-1
-  //   __worker: loop: get __backlog into c; if c == None: break; call __connection(c)
-  void read_pool_server(Workload& w, const SourceRef& at) {
-    auto step = [&](StepKind kind) {
-      Step s;
-      s.kind = kind;
-      s.at = at;
-      return s;
-    };
-    w.program.sync.push_back(models::SyncDef{"__backlog", SyncKind::kQueue, 0, at});
-    FunctionDef worker;
-    worker.name = "__worker";
-    worker.at = at;
-    Step loop = step(StepKind::kLoop);
-    Step get = step(StepKind::kQueueGet);
-    get.text = "__backlog";
-    get.into = "c";
-    loop.body.push_back(std::move(get));
-    Step none = step(StepKind::kIf);
-    none.expr = "c == None";
-    none.expr_at = at;
-    none.body.push_back(step(StepKind::kBreak));
-    loop.body.push_back(std::move(none));
-    Step call = step(StepKind::kCall);
-    TaskSpec target;
-    target.function = kConnectionFunction;
-    target.args.emplace_back("connection", "c");
-    target.arg_at.push_back(at);
-    target.at = at;
-    call.tasks.push_back(std::move(target));
-    loop.body.push_back(std::move(call));
-    worker.steps.push_back(std::move(loop));
-    w.program.functions.push_back(std::move(worker));
-
-    FunctionDef m;
-    m.name = "main";
-    m.at = at;
-    auto put_each = [&](const std::string& times, const std::string& item) {
-      Step r = step(StepKind::kRepeat);
-      r.expr = times;
-      r.expr_at = at;
-      r.as = "i";
-      Step put = step(StepKind::kQueuePut);
-      put.text = "__backlog";
-      put.expr = item;
-      put.expr_at = at;
-      r.body.push_back(std::move(put));
-      return r;
-    };
-    m.steps.push_back(put_each("connections", "i"));
-    m.steps.push_back(put_each(std::to_string(w.pool_threads), "None"));
-    Step open = step(StepKind::kGather);
-    TaskSpec t;
-    t.name = "worker{i}";
-    t.function = "__worker";
-    t.count = std::to_string(w.pool_threads);
-    t.count_at = at;
-    t.index_var = "i";
-    t.at = at;
-    open.tasks.push_back(std::move(t));
-    m.steps.push_back(std::move(open));
-    w.program.functions.push_back(std::move(m));
-  }
-
-  // model async+executor: every blocking call of the handler runs in the
-  // loop's executor (loop.run_in_executor), the usual cure for a synchronous
-  // driver in an async server.
-  static void offload_blocking_calls(Steps& steps) {
-    for (Step& s : steps) {
-      if (s.kind == StepKind::kBlock) {
-        Step call;
-        call.kind = StepKind::kExecutor;
-        call.at = s.at;
-        TaskSpec job;
-        job.name = "blocking call";
-        job.steps.push_back(s);
-        job.at = s.at;
-        call.tasks.push_back(std::move(job));
-        s = std::move(call);
-        continue;
-      }
-      offload_blocking_calls(s.body);
-      offload_blocking_calls(s.else_body);
-      offload_blocking_calls(s.exit_body);
-      offload_blocking_calls(s.finally_body);
-      for (models::ExceptClause& c : s.excepts) offload_blocking_calls(c.steps);
     }
   }
 
