@@ -173,12 +173,13 @@ void EventLoop::iterate() {
 // busy period that held them up, and every later period starts at or after
 // now, so no lateness changes, and the ready queue stays in order of ready
 // time, which account_wait relies on.
-void EventLoop::move_to_ready(std::vector<Callback>& from) {
-  for (Callback cb : from) {
+void EventLoop::move_to_ready(std::deque<Callback>& from) {
+  while (!from.empty()) {
+    Callback cb = from.front();
+    from.pop_front();
     cb.ready_at = sim_.now();
     ready_.push_back(cb);
   }
-  from.clear();
   stats_.max_ready = std::max<std::uint64_t>(stats_.max_ready, ready_.size());
 }
 
@@ -499,9 +500,9 @@ std::uint32_t EventLoop::create_task(std::uint32_t function, const std::vector<V
   tasks_.emplace_back();
   Task& t = tasks_.back();
   interp_.init_task(t.core, function, args, sim_.stream("task", id));
-  // Names are stored, not interned: a million distinct "conn{i}" names
+  // Names are kept apart, not interned: a million distinct "conn{i}" names
   // would cost a hash-table node each for no lookup.
-  t.name = store_.add_string(std::string(name));
+  t.name = names_.add(name);
   t.created = sim_.now();
   t.future = new_future(FutKind::kTask, id);
   ++live_tasks_;
@@ -1038,7 +1039,7 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
   t.end = sim_.now();
   t.completion = static_cast<std::uint32_t>(++completions_);
   t.waiter = FutRef{};
-  t.core.release();  // its locals: nothing runs or reads them any more
+  interp_.release(t.core);  // its locals: nothing runs or reads them any more
   --live_tasks_;
   if (!t.is_main) {
     if (failed) {
@@ -1376,7 +1377,7 @@ std::string EventLoop::task_name(std::uint32_t task) const {
     const std::uint32_t j = task - kJobIdBase;
     return j < jobs_.size() ? "executor:" + store_.str(jobs_[j].name) : "executor";
   }
-  return task < tasks_.size() ? store_.str(tasks_[task].name) : "task#" + std::to_string(task);
+  return task < tasks_.size() ? names_.get(tasks_[task].name) : "task#" + std::to_string(task);
 }
 
 std::vector<TaskSummary> EventLoop::task_summaries() const {
@@ -1384,7 +1385,7 @@ std::vector<TaskSummary> EventLoop::task_summaries() const {
   out.reserve(tasks_.size() + jobs_.size());  // no doubling: a million summaries, once
   for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
     const Task& t = tasks_[i];
-    out.push_back(TaskSummary{store_.str(t.name), t.start, t.end, t.state,
+    out.push_back(TaskSummary{names_.get(t.name), t.start, t.end, t.state,
                               t.end >= 0 ? store_.format(t.result, this, true) : "", false});
   }
   for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
@@ -1400,10 +1401,10 @@ void EventLoop::release_run_state() {
   std::deque<Future>().swap(futures_);
   std::vector<std::uint32_t>().swap(free_futures_);
   std::deque<Callback>().swap(ready_);
-  std::vector<Callback>().swap(io_ready_);
-  std::vector<Callback>().swap(fired_timers_);
+  std::deque<Callback>().swap(io_ready_);
+  std::deque<Callback>().swap(fired_timers_);
   for (Task& t : tasks_) {
-    t.core.release();
+    interp_.release(t.core);
     t.waiter = FutRef{};
     t.future = FutRef{};
   }

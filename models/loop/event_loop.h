@@ -261,11 +261,32 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   };
 
   // ---- tasks ----
+  // Task names, one after the other: a million "conn123456" cost their
+  // characters and an offset (about 19 bytes each), not a std::string in the
+  // store (32 bytes, and twice that while its vector doubles). Deques, so
+  // growth never copies.
+  class NameTable {
+   public:
+    std::uint32_t add(std::string_view s) {
+      chars_.insert(chars_.end(), s.begin(), s.end());
+      ends_.push_back(chars_.size());
+      return static_cast<std::uint32_t>(ends_.size() - 1);
+    }
+    [[nodiscard]] std::string get(std::uint32_t i) const {
+      const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
+      return std::string(chars_.begin() + static_cast<std::ptrdiff_t>(begin),
+                         chars_.begin() + static_cast<std::ptrdiff_t>(ends_[i]));
+    }
+
+   private:
+    std::deque<char> chars_;
+    std::deque<std::size_t> ends_;
+  };
   enum class PendingOp : std::uint8_t {
     kNone, kFuture, kWait, kAsCompleted, kWaitFor, kWaitForCancel, kWaitForCancelled,
     kAcquire, kEventWait, kQueueGet, kQueuePut, kQueueJoin,
   };
-  // One per connection, kept to the end for the results: 128 bytes, laid
+  // One per connection, kept to the end for the results: 104 bytes, laid
   // out without padding holes.
   struct Task {
     TaskCore core;
@@ -275,16 +296,16 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     sim::Time end = -1;
     FutRef waiter;                 // _fut_waiter
     FutRef future;                 // the task's own future
-    std::uint32_t name = 0;        // string id in the store
+    std::uint32_t name = 0;        // index into names_
     std::uint32_t op_a = 0;        // op state: wait state, sync object, task
-    std::uint32_t op_b = 0;
     std::uint32_t completion = 0;  // order of completion, for as_completed (tasks < 2^30)
     TaskState state = TaskState::kPending;
-    bool started = false;
-    bool must_cancel = false;
-    bool is_main = false;
     PendingOp op = PendingOp::kNone;
+    bool started : 1 = false;
+    bool must_cancel : 1 = false;
+    bool is_main : 1 = false;
   };
+  static_assert(sizeof(Task) <= 104, "one per connection: the simulator's memory per connection");
   static_assert(sizeof(Future) <= 64, "two futures per connection: the simulator's memory per connection");
 
   struct GatherState {
@@ -337,7 +358,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   void iterate();
   void run_ready();
   void prefetch_ahead();
-  void move_to_ready(std::vector<Callback>& from);
+  void move_to_ready(std::deque<Callback>& from);
   void end_iteration();
   void run_callback(const Callback& cb);
   void account_wait(sim::Time from, sim::Time to, bool blocked, std::uint32_t task);
@@ -414,6 +435,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   // Deques: growth never copies or doubles the whole table (a million tasks
   // would briefly need twice their memory), and references stay valid.
   std::deque<Task> tasks_;
+  NameTable names_;
   std::deque<Future> futures_;
   std::vector<std::uint32_t> free_futures_;
   std::vector<GatherState> gathers_;
@@ -425,8 +447,10 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   int max_workers_ = 1;
 
   std::deque<Callback> ready_;
-  std::vector<Callback> io_ready_;       // I/O completions not yet seen by select
-  std::vector<Callback> fired_timers_;   // due timers not yet moved to ready
+  // Deques, drained from the front into ready_: a busy loop's backlog (a
+  // million completions) is then held once, not once here and once there.
+  std::deque<Callback> io_ready_;        // I/O completions not yet seen by select
+  std::deque<Callback> fired_timers_;    // due timers not yet moved to ready
   std::size_t ntodo_ = 0;                // callbacks left in this iteration's run phase
   bool iterating_ = false;               // inside an iteration
   bool iteration_scheduled_ = false;

@@ -1,6 +1,8 @@
 #include "models/program/interpreter.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "sim/check.h"
 
@@ -17,13 +19,43 @@ const char* to_string(TaskState s) {
   return "?";
 }
 
+Value* LocalsPool::allocate(std::uint32_t n) {
+  if (n == 0) return nullptr;
+  if (n < free_.size() && free_[n] != nullptr) {
+    Value* p = free_[n];
+    free_[n] = reinterpret_cast<Value*>(static_cast<std::uintptr_t>(p[0].bits));
+    return p;
+  }
+  if (size_ - used_ < n) {
+    size_ = std::max<std::size_t>(n, 8192);  // 128 KiB blocks
+    blocks_.push_back(std::make_unique<Value[]>(size_));
+    used_ = 0;
+  }
+  Value* p = blocks_.back().get() + used_;
+  used_ += n;
+  return p;
+}
+
+void LocalsPool::release(Value* p, std::uint32_t n) {
+  if (p == nullptr || n == 0) return;
+  if (free_.size() <= n) free_.resize(static_cast<std::size_t>(n) + 1, nullptr);
+  p[0] = Value{ValueKind::kNull, static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(free_[n]))};
+  free_[n] = p;
+}
+
+void Interpreter::release(TaskCore& task) {
+  locals_.release(task.locals, p_.functions[task.function].num_locals);
+  task.locals = nullptr;
+}
+
 void Interpreter::init_task(TaskCore& task, std::uint32_t function, const std::vector<Value>& args,
-                            sim::RandomStream rng) const {
+                            sim::RandomStream rng) {
   const Function& fn = p_.functions[function];
   CONCSIM_CHECK(args.size() == fn.num_params, "argument count differs from the parameter count");
+  if (task.locals != nullptr) release(task);
   task.function = function;
   task.pc = fn.entry;
-  task.locals = fn.num_locals > 0 ? std::make_unique<Value[]>(fn.num_locals) : nullptr;
+  task.locals = locals_.allocate(fn.num_locals);
   for (std::uint32_t i = 0; i < fn.num_locals; ++i) {
     task.locals[i] = i < args.size() ? args[i] : Value::unset();
   }
@@ -362,6 +394,11 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
         const std::vector<std::uint32_t>& exprs =
             in.op == Op::kGather ? p_.gathers[in.a].tasks : p_.waits[in.a].tasks;
         std::vector<Value> tasks;
+        // gather(*tasks) of a single list of tasks refers to that list
+        // instead of copying it (a list is not changed once another value
+        // may refer to it: counted spawns append to a fresh list each time):
+        // a server's million connections are then one list, not two.
+        Value whole = Value::null();
         for (std::uint32_t e : exprs) {
           Value v;
           if (!eval(e, &v)) {
@@ -369,6 +406,7 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
             break;
           }
           // A list of tasks stands for its elements, as gather(*tasks) does.
+          const bool alias = exprs.size() == 1 && v.kind == ValueKind::kList;
           std::vector<Value> one{v};
           const std::vector<Value>& vs = v.kind == ValueKind::kList ? store_.list(v.index()) : one;
           for (Value t : vs) {
@@ -377,12 +415,13 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
               ok = false;
               break;
             }
-            tasks.push_back(t);
+            if (!alias) tasks.push_back(t);
           }
           if (!ok) break;
+          if (alias) whole = v;
         }
         if (!ok) break;
-        req.value = Value::list(store_.add_list(std::move(tasks)));
+        req.value = whole.kind == ValueKind::kList ? whole : Value::list(store_.add_list(std::move(tasks)));
         req.spec = in.a;
         if (in.op == Op::kGather) {
           req.kind = Request::Kind::kGather;

@@ -49,20 +49,35 @@ class ExcStack {
   std::unique_ptr<std::vector<Value>> v_;
 };
 
+// The locals of every task of a run, carved from large blocks: a million
+// tasks of three locals cost 48 bytes each, not a 64-byte malloc chunk and
+// its bookkeeping. Arrays of a size freed (a task ended) are reused for the
+// next task of that size, linked through their first value. Freed with the
+// interpreter.
+class LocalsPool {
+ public:
+  Value* allocate(std::uint32_t n);
+  void release(Value* p, std::uint32_t n);
+
+ private:
+  std::vector<std::unique_ptr<Value[]>> blocks_;
+  std::size_t used_ = 0;   // of the last block
+  std::size_t size_ = 0;   // of the last block
+  std::vector<Value*> free_;  // per size: the first free array, or null
+};
+
 // The interpreter's part of a task. Runtimes embed it in their own task type.
 struct TaskCore {
   std::uint32_t function = 0;
   std::uint32_t pc = 0;
-  std::unique_ptr<Value[]> locals;
+  Value* locals = nullptr;  // num_locals values of the Interpreter's LocalsPool
   ExcStack exc_stack;  // exceptions being handled; empty for most tasks
   sim::RandomStream rng;
 
   [[nodiscard]] std::size_t memory_bytes(const Program& p) const {
-    return sizeof(TaskCore) + (locals ? p.functions[function].num_locals * sizeof(Value) : 0) +
+    return sizeof(TaskCore) + (locals != nullptr ? p.functions[function].num_locals * sizeof(Value) : 0) +
            exc_stack.capacity() * sizeof(Value);
   }
-  // Frees what only a running task needs (its locals), once it has ended.
-  void release() { locals.reset(); }
 };
 
 struct Resume {
@@ -111,7 +126,10 @@ class Interpreter {
 
   // Prepares a task to run `function` with `args` (one per parameter).
   void init_task(TaskCore& task, std::uint32_t function, const std::vector<Value>& args,
-                 sim::RandomStream rng) const;
+                 sim::RandomStream rng);
+  // Frees what only a running task needs (its locals), once it has ended:
+  // nothing may run or read them afterwards.
+  void release(TaskCore& task);
 
   // Runs until the task needs its runtime. `resume` is the outcome of the
   // last request (kStart the first time). `now` is the virtual time, which
@@ -138,7 +156,7 @@ class Interpreter {
   sim::Duration sample_duration(TaskCore& task, std::uint32_t index, Value* exc);
   void store_var(TaskCore& task, std::uint32_t var, Value v);
   [[nodiscard]] EvalContext context(const TaskCore& task) const {
-    return EvalContext{store_, task.locals.get(), shared_.data(), namer_, now_};
+    return EvalContext{store_, task.locals, shared_.data(), namer_, now_};
   }
 
   const Program& p_;
@@ -146,6 +164,7 @@ class Interpreter {
   std::vector<Value>& shared_;
   const TaskNamer* namer_;
   sim::Time now_ = 0;  // of the run() in progress
+  LocalsPool locals_;
 };
 
 }  // namespace concsim::models
