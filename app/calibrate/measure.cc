@@ -174,9 +174,11 @@ Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinn
       }
       return token.load(std::memory_order_acquire) != kEnd;
     };
+    // Wakes both: at the start both players wait, and a wake-up that went to
+    // the wrong one would leave the other asleep for good.
     auto pass = [&](int next) {
       token.store(next, std::memory_order_release);
-      futex_wake(token, 1);
+      futex_wake(token, 2);
     };
     std::thread a([&] {
       if (pinned && !pin_self(cpu)) all_pinned = false;
