@@ -409,7 +409,7 @@ EventLoop::FutRef EventLoop::new_future(FutKind kind, std::uint32_t owner) {
   f.owner = owner;
   f.set_value(Value::null());
   f.timer = sim::EventId{};
-  f.callbacks.clear();
+  f.callbacks.clear(callback_pool_);
   return FutRef{index, f.gen};
 }
 
@@ -426,7 +426,7 @@ void EventLoop::free_future(FutRef r) {
   f->timer = sim::EventId{};
   f->live = false;
   f->gen += 1;
-  f->callbacks.clear();
+  f->callbacks.clear(callback_pool_);
   free_futures_.push_back(r.index);
 }
 
@@ -436,14 +436,14 @@ void EventLoop::add_done_callback(FutRef r, Callback cb) {
   if (f->state != FutState::kPending) {
     call_soon(cb);
   } else {
-    f->callbacks.push_back(cb);
+    f->callbacks.push_back(cb, callback_pool_);
   }
 }
 
 void EventLoop::remove_done_callback(FutRef r, CbKind kind, std::uint32_t a) {
   Future* f = get(r);
   if (f == nullptr) return;
-  f->callbacks.remove_if([&](const Callback& c) { return c.kind == kind && c.a == a; });
+  f->callbacks.remove_if([&](const Callback& c) { return c.kind == kind && c.a == a; }, callback_pool_);
 }
 
 void EventLoop::schedule_callbacks(Future& f) {
@@ -453,7 +453,7 @@ void EventLoop::schedule_callbacks(Future& f) {
     sim_.cancel(f.timer);  // the future's timeout handle, cancelled with it
     f.timer = sim::EventId{};
   }
-  f.callbacks.drain([this](const Callback& cb) { call_soon(cb); });
+  f.callbacks.drain([this](const Callback& cb) { call_soon(cb); }, callback_pool_);
 }
 
 void EventLoop::set_result(FutRef r, Value v) {
@@ -1399,6 +1399,7 @@ std::vector<TaskSummary> EventLoop::task_summaries() const {
 
 void EventLoop::release_run_state() {
   std::deque<Future>().swap(futures_);
+  callback_pool_ = CallbackPool{};
   std::vector<std::uint32_t>().swap(free_futures_);
   std::deque<Callback>().swap(ready_);
   std::deque<Callback>().swap(io_ready_);
@@ -1423,7 +1424,7 @@ std::size_t EventLoop::memory_bytes() const {
   std::size_t bytes = tasks_.size() * sizeof(Task) + futures_.size() * sizeof(Future) +
                       ready_.size() * sizeof(Callback) + store_.memory_bytes();
   for (const Task& t : tasks_) bytes += t.core.memory_bytes(program_) - sizeof(TaskCore);
-  for (const Future& f : futures_) bytes += f.callbacks.memory_bytes();
+  for (const Future& f : futures_) bytes += f.callbacks.memory_bytes(callback_pool_);
   return bytes;
 }
 

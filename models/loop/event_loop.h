@@ -175,57 +175,78 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     std::uint32_t gen;  // of the future named by a (or b for kWakeup)
     sim::Time ready_at = 0;
   };
+  // Done callbacks of a future beyond the first: lists lent to futures by
+  // index, returned when the future's callbacks are cleared or run.
+  struct CallbackPool {
+    std::vector<std::vector<Callback>> lists;
+    std::vector<std::uint32_t> free;
+  };
   // Done callbacks of a future. Almost every future has exactly one (the
   // task awaiting it), so the first lives inline, without its ready time
-  // (set when it is scheduled), and only more allocate: a performance trick
-  // that removes an allocation per await and keeps a Future at 64 bytes.
+  // (set when it is scheduled), and only more use a list of the pool: a
+  // performance trick that removes an allocation per await and keeps a
+  // Future at 56 bytes.
   class CallbackList {
    public:
-    void push_back(const Callback& cb) {
+    void push_back(const Callback& cb, CallbackPool& pool) {
       if (!has_first_) {
         first_kind_ = cb.kind;
         first_a_ = cb.a;
         first_b_ = cb.b;
         first_gen_ = cb.gen;
         has_first_ = true;
-      } else {
-        if (!more_) more_ = std::make_unique<std::vector<Callback>>();
-        more_->push_back(cb);
+        return;
       }
+      if (more_ == 0) {
+        if (pool.free.empty()) {
+          pool.lists.emplace_back();
+          more_ = static_cast<std::uint32_t>(pool.lists.size());
+        } else {
+          more_ = pool.free.back() + 1;
+          pool.free.pop_back();
+        }
+      }
+      pool.lists[more_ - 1].push_back(cb);
     }
     [[nodiscard]] bool empty() const { return !has_first_; }
-    void clear() {
+    void clear(CallbackPool& pool) {
       has_first_ = false;
-      more_.reset();
+      if (more_ != 0) {
+        std::vector<Callback>().swap(pool.lists[more_ - 1]);
+        pool.free.push_back(more_ - 1);
+        more_ = 0;
+      }
     }
     template <class Pred>
-    void remove_if(Pred pred) {
-      std::vector<Callback> all = take();
+    void remove_if(Pred pred, CallbackPool& pool) {
+      std::vector<Callback> all = take(pool);
       for (const Callback& cb : all) {
-        if (!pred(cb)) push_back(cb);
+        if (!pred(cb)) push_back(cb, pool);
       }
     }
     // Removes and returns every callback, in the order added.
-    std::vector<Callback> take() {
+    std::vector<Callback> take(CallbackPool& pool) {
       std::vector<Callback> out;
       if (has_first_) out.push_back(first());
-      if (more_) out.insert(out.end(), more_->begin(), more_->end());
-      clear();
+      if (more_ != 0) {
+        const std::vector<Callback>& more = pool.lists[more_ - 1];
+        out.insert(out.end(), more.begin(), more.end());
+      }
+      clear(pool);
       return out;
     }
     template <class F>
-    void drain(F f) {
+    void drain(F f, CallbackPool& pool) {
       if (!has_first_) return;
       const Callback head = first();
-      std::unique_ptr<std::vector<Callback>> more = std::move(more_);
-      has_first_ = false;
+      std::vector<Callback> more;
+      if (more_ != 0) more.swap(pool.lists[more_ - 1]);
+      clear(pool);
       f(head);
-      if (more) {
-        for (const Callback& cb : *more) f(cb);
-      }
+      for (const Callback& cb : more) f(cb);
     }
-    [[nodiscard]] std::size_t memory_bytes() const {
-      return more_ ? sizeof(*more_) + more_->capacity() * sizeof(Callback) : 0;
+    [[nodiscard]] std::size_t memory_bytes(const CallbackPool& pool) const {
+      return more_ != 0 ? pool.lists[more_ - 1].capacity() * sizeof(Callback) : 0;
     }
 
    private:
@@ -235,7 +256,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     std::uint32_t first_a_ = 0;
     std::uint32_t first_b_ = 0;
     std::uint32_t first_gen_ = 0;
-    std::unique_ptr<std::vector<Callback>> more_;
+    std::uint32_t more_ = 0;  // 1 + index of the pool's list, or 0
   };
   enum class FutState : std::uint8_t { kPending, kDone, kCancelled };
   enum class FutKind : std::uint8_t { kPlain, kTask, kGather };
@@ -244,14 +265,14 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   struct Future {
     FutState state = FutState::kPending;
     FutKind kind = FutKind::kPlain;
-    bool exception = false;
-    bool live = false;
+    bool exception : 1 = false;
+    bool live : 1 = false;
+    ValueKind value_kind = ValueKind::kNull;
     std::uint32_t gen = 0;
     std::uint32_t owner = 0;      // task for kTask, gather for kGather
-    ValueKind value_kind = ValueKind::kNull;
+    CallbackList callbacks;
     std::int64_t value_bits = 0;
     sim::EventId timer;           // a timer to cancel with the future
-    CallbackList callbacks;
 
     [[nodiscard]] Value value() const { return Value{value_kind, value_bits}; }
     void set_value(Value v) {
@@ -306,7 +327,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     bool is_main : 1 = false;
   };
   static_assert(sizeof(Task) <= 104, "one per connection: the simulator's memory per connection");
-  static_assert(sizeof(Future) <= 64, "two futures per connection: the simulator's memory per connection");
+  static_assert(sizeof(Future) <= 56, "two futures per connection: the simulator's memory per connection");
 
   struct GatherState {
     FutRef outer;
@@ -437,6 +458,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   std::deque<Task> tasks_;
   NameTable names_;
   std::deque<Future> futures_;
+  CallbackPool callback_pool_;
   std::vector<std::uint32_t> free_futures_;
   std::vector<GatherState> gathers_;
   std::vector<WaitState> waits_;
