@@ -16,7 +16,7 @@
 #   REPS         harness runs per point (default: 3)
 #   CALIBRATE    extra options for `concsim calibrate` (default: none)
 #   OUT          the report (default: reports/validation.md)
-# Takes about two minutes with the defaults. The calibrated profile is
+# Takes a minute or two with the defaults. The calibrated profile is
 # host-specific: it is written to a temporary directory and quoted in the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
