@@ -497,8 +497,7 @@ std::uint32_t EventLoop::create_task(std::uint32_t function, const std::vector<V
                                      std::string_view name) {
   const auto id = static_cast<std::uint32_t>(tasks_.size());
   CONCSIM_CHECK(id < kJobIdBase, "too many tasks");
-  tasks_.emplace_back();
-  Task& t = tasks_.back();
+  Task& t = tasks_.emplace_back();
   interp_.init_task(t.core, function, args, sim_.stream("task", id));
   // Names are kept apart, not interned: a million distinct "conn{i}" names
   // would cost a hash-table node each for no lookup.
@@ -1398,7 +1397,7 @@ std::vector<TaskSummary> EventLoop::task_summaries() const {
 }
 
 void EventLoop::release_run_state() {
-  std::deque<Future>().swap(futures_);
+  futures_.clear();
   callback_pool_ = CallbackPool{};
   std::vector<std::uint32_t>().swap(free_futures_);
   std::deque<Callback>().swap(ready_);

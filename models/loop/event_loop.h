@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "models/loop/chunked.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"
@@ -453,11 +454,11 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   Recorder recorder_;
   LoopStats stats_;
 
-  // Deques: growth never copies or doubles the whole table (a million tasks
+  // Chunked: growth never copies or doubles the whole table (a million tasks
   // would briefly need twice their memory), and references stay valid.
-  std::deque<Task> tasks_;
+  ChunkedVector<Task> tasks_;
   NameTable names_;
-  std::deque<Future> futures_;
+  ChunkedVector<Future> futures_;
   CallbackPool callback_pool_;
   std::vector<std::uint32_t> free_futures_;
   std::vector<GatherState> gathers_;
