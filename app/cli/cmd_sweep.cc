@@ -109,9 +109,10 @@ int run_sweep_command(const po::variables_map& vm) {
   try {
     c = sweep::run_sweep(d, o, std::cerr);
   } catch (const sweep::Interrupted& i) {
-    std::cerr << "concsim: interrupted by " << (i.signal == SIGINT ? "SIGINT" : "SIGTERM") << ": " << i.finished
-              << " point" << (i.finished == 1 ? "" : "s") << " finished and kept in " << o.dir << ", "
-              << i.remaining << " not run or cut short; continue with the same command and --resume\n";
+    std::cerr << "concsim: interrupted by " << (i.signal == SIGINT ? "SIGINT" : "SIGTERM") << ": " << i.kept
+              << " of " << i.selected << " points have their results in " << o.dir << " (" << i.finished
+              << " finished by this run), " << (i.selected - i.kept)
+              << " not run or cut short; continue with the same command and --resume\n";
     return 128 + i.signal;
   }
 
@@ -160,7 +161,7 @@ int guarded(const std::function<int()>& body) {
 
 std::string sweep_help() {
   std::ostringstream out;
-  out << "Usage: concsim sweep FILE --vary KEY=V1,V2,... [--vary KEY2=...] [--models async,threads]\n"
+  out << "Usage: concsim sweep FILE [--vary KEY=V1,V2,...]... [--models async,threads]\n"
          "                     [--jobs N] [--seed N] [--set K=V]... --out DIR [--resume] [--shard K/N]\n\n"
          "Runs the workload in FILE at every point of a grid (the values of each --vary, times the\n"
          "models), in parallel, and writes DIR/points/<point>.json per point, then DIR/report.md,\n"

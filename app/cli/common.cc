@@ -11,7 +11,7 @@ po::options_description workload_options() {
   d.add_options()
       ("set", po::value<std::vector<std::string>>()->composing(),
        "K=V: override any value of the workload (repeatable), e.g. --set seed=7")
-      ("model", po::value<std::string>(), "NAME: the concurrency model (async, threads)")
+      ("model", po::value<std::string>(), "NAME: the concurrency model (async, threads, async+executor, pool)")
       ("machine", po::value<std::string>(), "PROFILE: the machine profile (configs/machines/PROFILE.yaml)")
       ("connections", po::value<std::string>(), "N: the workload's connections")
       ("seed", po::value<std::string>(), "N: the run's random seed");
@@ -54,7 +54,7 @@ load::Document load_document(const std::string& path, const po::variables_map& v
   }
   // The shortcuts are overrides like any other, validated the same way.
   for (const char* key : {"model", "machine", "seed", "connections"}) {
-    if (vm.count(key)) doc.apply_override(std::string(key) + "=" + vm[key].as<std::string>());
+    if (vm.count(key)) doc.apply_option(key, vm[key].as<std::string>(), std::string("--") + key);
   }
   return doc;
 }

@@ -589,14 +589,20 @@ Document Document::load_file(const std::string& path) {
   return load_string(text, path);
 }
 
-void Document::apply_override(const std::string& assignment) {
+void Document::apply_override(const std::string& assignment) { apply(assignment, kSetSource, true); }
+
+void Document::apply_option(const std::string& key, const std::string& value, const std::string& option) {
+  apply(key + "=" + value, option, false);
+}
+
+void Document::apply(const std::string& assignment, const std::string& source, bool columns_from_start) {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) {
-    throw ConfigError(SourcePos{kSetSource, 1, 1}, "",
+    throw ConfigError(SourcePos{source, 1, 1}, "",
                       "expected key.path=value, got " + quote(assignment));
   }
   if (eq == 0) {
-    throw ConfigError(SourcePos{kSetSource, 1, 1}, "",
+    throw ConfigError(SourcePos{source, 1, 1}, "",
                       "missing key path before '=' in " + quote(assignment));
   }
   // Split the path, remembering where each component starts in `assignment`.
@@ -612,7 +618,7 @@ void Document::apply_override(const std::string& assignment) {
     const std::size_t end = dot == std::string_view::npos ? path_text.size() : dot;
     const Component c{path_text.substr(start, end - start), static_cast<int>(start) + 1};
     if (c.text.empty()) {
-      throw ConfigError(SourcePos{kSetSource, 1, c.column}, "",
+      throw ConfigError(SourcePos{source, 1, c.column}, "",
                         "empty key in path " + quote(path_text));
     }
     components.push_back(c);
@@ -621,8 +627,11 @@ void Document::apply_override(const std::string& assignment) {
   }
 
   Tree& tree = *tree_;
-  const Origin origin{static_cast<std::uint32_t>(tree.sources.size()), static_cast<int>(eq) + 1};
-  tree.sources.push_back(kSetSource);
+  // Columns count from the start of the assignment ("--set seed=x": the
+  // value at column 6), or from the start of the value for an option that
+  // names the key itself ("--seed x": column 1).
+  const Origin origin{static_cast<std::uint32_t>(tree.sources.size()), columns_from_start ? static_cast<int>(eq) + 1 : 0};
+  tree.sources.push_back(source);
   auto loc_of = [&](const Component& c) { return Loc{1, c.column, origin.source}; };
   const std::int32_t value =
       parse_into(tree, std::string_view(assignment).substr(eq + 1), origin, /*allow_empty=*/true);

@@ -88,12 +88,17 @@ class Document {
   // error the document is unchanged. Copies of a Document are independent:
   // an override changes only the Document it is applied to.
   void apply_override(const std::string& assignment);
+  // The same for a command-line option that names its key (--model NAME is
+  // model=NAME): its nodes report file `option` ("--model") and columns
+  // within the value.
+  void apply_option(const std::string& key, const std::string& value, const std::string& option);
 
   Node root() const;
   const std::string& name() const { return name_; }  // the file name as given
 
  private:
   Document(std::shared_ptr<detail::Tree> tree, std::int32_t root, std::string name);
+  void apply(const std::string& assignment, const std::string& source, bool columns_from_start);
 
   std::shared_ptr<detail::Tree> tree_;
   std::int32_t root_;

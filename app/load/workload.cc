@@ -154,6 +154,12 @@ std::optional<std::string> name_problem(std::string_view name, std::string_view 
     message.append(what);
     return message;
   }
+  if (name.size() >= 2 && name.substr(0, 2) == "__") {
+    // concsim's own names (a server's __connection, __process, ...) start
+    // so; they are left out of the output.
+    message += ": names starting with __ are reserved for concsim's own functions and variables";
+    return message;
+  }
   return std::nullopt;
 }
 

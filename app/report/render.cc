@@ -12,6 +12,10 @@
 namespace concsim::report {
 namespace {
 
+// concsim's own shared variables (a server's __process, __processes): the
+// loader reserves names starting with "__", and output leaves them out.
+bool is_internal(const std::string& name) { return name.rfind("__", 0) == 0; }
+
 std::string pad(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }
@@ -88,9 +92,15 @@ void metric_rows(const run::RunOutput& r, std::vector<std::vector<std::string>>&
   rows.push_back({"throughput", throughput(m) + " " + m.unit + "/s" +
                                     (m.measured_from > 0 ? " after a " + sim::format_duration(m.measured_from) + " warm-up" : "")});
   const models::LatencySummary& l = m.latency;
-  rows.push_back({"latency", "mean " + sim::format_duration(l.mean) + ", p50 " + sim::format_duration(l.p50) +
-                                 ", p90 " + sim::format_duration(l.p90) + ", p99 " + sim::format_duration(l.p99) +
-                                 ", p99.9 " + sim::format_duration(l.p999) + ", max " + sim::format_duration(l.max)});
+  if (l.count == 0) {
+    // No sample (a warm-up longer than the run, say): not a latency of 0.
+    rows.push_back({"latency", std::string("none measured (no ") + (m.unit == "requests" ? "request" : "task") +
+                                   " completed in the measured window)"});
+  } else {
+    rows.push_back({"latency", "mean " + sim::format_duration(l.mean) + ", p50 " + sim::format_duration(l.p50) +
+                                   ", p90 " + sim::format_duration(l.p90) + ", p99 " + sim::format_duration(l.p99) +
+                                   ", p99.9 " + sim::format_duration(l.p999) + ", max " + sim::format_duration(l.max)});
+  }
   std::string kinds;
   for (const auto& [kind, bytes] : m.memory.by_kind) {
     if (bytes == 0) continue;
@@ -158,7 +168,9 @@ void write_table(std::ostream& out, const run::RunOutput& r) {
                                                   sim::format_seconds(r.loop.longest_stall_at) + ")"});
   }
   metric_rows(r, summary);
-  for (const auto& [name, value] : r.shared) summary.push_back({"shared " + name, value});
+  for (const auto& [name, value] : r.shared) {
+    if (!is_internal(name)) summary.push_back({"shared " + name, value});
+  }
   table(out, summary, "");
   if (!r.waiting.empty()) {
     out << "\nwaiting when the run stalled\n";
@@ -296,9 +308,11 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
   }
   j.end_object();
   }
-  if (!r.shared.empty()) {
+  if (std::any_of(r.shared.begin(), r.shared.end(), [](const auto& v) { return !is_internal(v.first); })) {
     j.key("shared").begin_object();
-    for (const auto& [name, value] : r.shared) j.field(name, value);
+    for (const auto& [name, value] : r.shared) {
+      if (!is_internal(name)) j.field(name, value);
+    }
     j.end_object();
   }
   if (!full && !r.waiting.empty()) j.field("waiting_total", static_cast<std::uint64_t>(r.waiting.size()));

@@ -13,6 +13,12 @@ static_assert(std::atomic<int>::is_always_lock_free);
 extern "C" void on_interrupt(int sig) {
   int expected = 0;
   g_signal.compare_exchange_strong(expected, sig);
+  // From now on either signal takes its default action and ends the
+  // process at once (Ctrl-C, then a CI job's timeout, say): the user means
+  // it, and the atomic point files keep whatever finished. signal() is
+  // async-signal-safe.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
 }
 
 }  // namespace
@@ -21,10 +27,7 @@ void install_interrupt_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
   sigemptyset(&sa.sa_mask);
-  // One-shot: the handler goes back to the default action when it runs, so
-  // a second signal ends the process at once (the user means it; the
-  // atomic point files keep whatever finished).
-  sa.sa_flags = static_cast<int>(SA_RESETHAND);
+  sa.sa_flags = 0;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 }

@@ -20,7 +20,8 @@ void reset_interrupt();
 struct Interrupted {
   int signal = 0;
   unsigned long long finished = 0;  // points written by this invocation
-  unsigned long long remaining = 0; // selected points still without a result
+  unsigned long long kept = 0;      // selected points with a result on disk (earlier runs' included)
+  unsigned long long selected = 0;  // points of this sweep (or shard)
 };
 
 }  // namespace concsim::sweep

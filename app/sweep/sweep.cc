@@ -16,27 +16,58 @@
 namespace concsim::sweep {
 namespace {
 
-// The first line where two definitions differ, for a message that says
-// what changed rather than only that something did.
-std::string first_difference(const std::string& was, const std::string& now) {
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
   std::size_t a = 0;
-  std::size_t b = 0;
-  while (a < was.size() || b < now.size()) {
-    const std::size_t ea = std::min(was.find('\n', a), was.size());
-    const std::size_t eb = std::min(now.find('\n', b), now.size());
-    const std::string la = was.substr(a, ea - a);
-    const std::string lb = now.substr(b, eb - b);
-    if (la != lb) {
-      auto trim = [](const std::string& s) {
-        const std::size_t f = s.find_first_not_of(' ');
-        return f == std::string::npos ? std::string("(nothing)") : s.substr(f);
-      };
-      return "it has " + trim(la) + ", this sweep " + trim(lb);
-    }
-    a = ea + 1;
-    b = eb + 1;
+  while (a <= text.size()) {
+    const std::size_t e = std::min(text.find('\n', a), text.size());
+    lines.push_back(text.substr(a, e - a));
+    a = e + 1;
   }
-  return "";
+  return lines;
+}
+
+std::size_t indent_of(const std::string& line) {
+  const std::size_t f = line.find_first_not_of(' ');
+  return f == std::string::npos ? line.size() : f;
+}
+
+// The JSON member around line i of an indented definition, on one line: from
+// the nearest enclosing line that names a key (at a smaller indent, or line
+// i itself) to where its value closes.
+std::string member_at(const std::vector<std::string>& lines, std::size_t i) {
+  if (i >= lines.size()) return "(nothing)";
+  auto names_key = [&](std::size_t k) { return lines[k].find("\":") != std::string::npos; };
+  std::size_t start = i;
+  if (!names_key(i)) {
+    while (start > 0 && !(names_key(start) && indent_of(lines[start]) < indent_of(lines[i]))) --start;
+  }
+  std::string out;
+  const std::size_t depth = indent_of(lines[start]);
+  for (std::size_t k = start; k < lines.size(); ++k) {
+    if (k > start && indent_of(lines[k]) <= depth) {
+      out += lines[k].substr(indent_of(lines[k]));  // the closing bracket
+      break;
+    }
+    std::string piece = lines[k].substr(indent_of(lines[k]));
+    if (!out.empty() && out.back() != '[' && out.back() != '{') out += ' ';
+    out += piece;
+    if (k == start && piece.back() != '[' && piece.back() != '{') break;  // a scalar member
+  }
+  if (!out.empty() && out.back() == ',') out.pop_back();
+  return out;
+}
+
+// Where two definitions (sweep.json's indented JSON) first differ, as the
+// member that differs in each: what changed rather than only that something
+// did.
+std::string first_difference(const std::string& was, const std::string& now) {
+  const std::vector<std::string> a = lines_of(was);
+  const std::vector<std::string> b = lines_of(now);
+  std::size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  if (i == a.size() && i == b.size()) return "";
+  return "it has " + member_at(a, i) + ", this sweep " + member_at(b, i);
 }
 
 std::string missing_list(const std::vector<const Point*>& missing) {
@@ -120,7 +151,7 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
   }
   progress.close();
   if (const int sig = interrupt_signal(); sig != 0) {
-    throw Interrupted{sig, written.load(), to_run.size() - written.load()};
+    throw Interrupted{sig, written.load(), counts.skipped + written.load(), counts.selected};
   }
   counts.ran = to_run.size();
   if (o.shard.n == 1) {

@@ -238,4 +238,17 @@ TEST(Cli, BlockingCallsAreCountedAndTheListSaysWhenItIsCut) {
   EXPECT_EQ(std::to_string(count_of(one.out, "\"callbacks_delayed\"")), total);
 }
 
+// A bad value given with a shortcut option is reported at that option, not
+// at a --set the user never typed.
+TEST(Cli, ShortcutOptionsAreNamedInTheirErrors) {
+  const Result model = run("run configs/default.yaml --model foo");
+  EXPECT_EQ(model.code, 2);
+  EXPECT_EQ(model.err.rfind("--model:1:1: model: unknown value \"foo\"", 0), 0u) << model.err;
+  const Result set = run("run configs/default.yaml --set model=foo");
+  EXPECT_EQ(set.code, 2);
+  EXPECT_EQ(set.err.rfind("--set:1:7: model: unknown value \"foo\"", 0), 0u) << set.err;
+  const Result help = run("help run");
+  EXPECT_NE(help.out.find("async+executor, pool)"), std::string::npos) << help.out;
+}
+
 }  // namespace

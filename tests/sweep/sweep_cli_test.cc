@@ -127,9 +127,18 @@ TEST(SweepCli, AnExistingSweepNeedsResumeOrAnotherOut) {
   const Result again = concsim(args, dir);
   EXPECT_EQ(again.code, 2);
   EXPECT_NE(again.err.find("pass --resume to continue it, or choose another --out"), std::string::npos) << again.err;
+  // The message names the member that differs, whole.
   const Result other = concsim(args + " --resume --seed 99", dir);
   EXPECT_EQ(other.code, 2);
-  EXPECT_NE(other.err.find("holds another sweep"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("holds another sweep (it has \"seed\": 7, this sweep \"seed\": 99)"), std::string::npos)
+      << other.err;
+  const Result fewer = concsim(std::string("sweep ") + kWorkload + " --vary connections=50 --models async,threads --out " +
+                                   (dir / "s").string() + " --resume",
+                               dir);
+  EXPECT_EQ(fewer.code, 2);
+  EXPECT_NE(fewer.err.find("(it has \"values\": [\"50\", \"100\"], this sweep \"values\": [\"50\"])"),
+            std::string::npos)
+      << fewer.err;
   EXPECT_EQ(slurp(dir / "s" / "report.md"), report);
 }
 
@@ -234,8 +243,8 @@ void interrupt_and_resume(int sig, const std::string& name) {
   ASSERT_TRUE(WIFEXITED(status)) << "the sweep did not handle the signal itself\n" << err;
   ASSERT_EQ(WEXITSTATUS(status), 128 + sig) << err;
   EXPECT_NE(err.find(std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                     ": 1 point finished and kept in " + out.string() + ", 2 not run or cut short; continue with "
-                     "the same command and --resume"),
+                     ": 1 of 3 points have their results in " + out.string() +
+                     " (1 finished by this run), 2 not run or cut short; continue with the same command and --resume"),
             std::string::npos)
       << err;
   // The finished point is untouched; the cut-short ones left nothing, not
