@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/load/machine.h"
 #include "app/load/server.h"
 #include "app/load/suggest.h"
 #include "app/load/text.h"
@@ -302,7 +303,20 @@ class Loader {
     if (auto n = root.get("loop")) {
       n->expect_keys({"executor_workers", "processes"});
       if (auto e = n->get("executor_workers")) w.executor_workers = e->as_int(1, kMaxExecutorWorkers);
-      if (auto p = n->get("processes")) w.processes = p->as_int(1, kMaxProcesses);
+      if (auto p = n->get("processes")) {
+        w.processes = p->as_int(1, kMaxProcesses);
+        // Each process's loop thread has a core of its own (the runner
+        // shares the machine's cores out among the processes), so there can
+        // be no more processes than cores.
+        if (w.processes > 1) {
+          const std::int64_t cores = load_machine(w.machine).cores;
+          if (w.processes > cores) {
+            p->fail(std::to_string(w.processes) + " processes on machine " + quote(w.machine) + " of " +
+                    std::to_string(cores) + " cores: each process's event loop has a core of its own; use at most " +
+                    std::to_string(cores) + " (or a machine with more cores)");
+          }
+        }
+      }
     }
     if (auto n = root.get("shared")) read_shared(*n, w.program);
     // `connections` is the knob every sweep turns (--connections N): the

@@ -89,6 +89,10 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
   std::vector<std::unique_ptr<models::EventLoop>> loops;
   for (std::int64_t p = 0; p < w.processes; ++p) {
     models::LoopOptions lo = base;
+    // The machine's cores shared out: each process gets cores / processes
+    // of them (at least its loop thread's; the loader refuses more
+    // processes than cores), its executor workers included.
+    lo.machine.cores = static_cast<int>(std::max<std::int64_t>(1, base.machine.cores / w.processes));
     lo.stop_when_done = false;
     lo.shared_overrides.emplace_back(load::kProcessVariable, models::Value::integer(p));
     lo.record = options.record && p == 0;  // the first process's trace stands for all
@@ -103,7 +107,7 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
   out.executor_workers = first.executor_workers();
   bool all_done = true;
   sim::Time end = 0;
-  models::RequestStats requests;
+  models::RequestStats requests(base.requests);  // the same warm-up and stop as each process's
   models::Metrics& m = out.metrics;
   m = models::Metrics{};
   m.cpu.cores = base.machine.cores;

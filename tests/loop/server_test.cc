@@ -129,6 +129,27 @@ TEST(Server, SeveralLoopProcessesShareTheConnections) {
   EXPECT_EQ(odd.metrics.completed, 10u);
 }
 
+TEST(Server, LoopProcessesMeasureFromTheWarmUpAndFitTheMachine) {
+  // Requests at 10, 22, 34, 46 ms on each of 4 connections; a 20 ms warm-up
+  // drops the first round: 12 measured from 20 ms, as with one process.
+  const std::string yaml = server("  requests: 4\n  think_time: 10ms\n  warmup: 20ms\n  handler: [{io: 2ms}]\n", 4);
+  const auto one = run_text(yaml);
+  const auto two = run_text(yaml, {"loop.processes=2"});
+  EXPECT_EQ(one.metrics.completed, 12u);
+  EXPECT_EQ(two.metrics.completed, 12u);
+  EXPECT_EQ(two.metrics.measured_from, ms(20));
+  EXPECT_EQ(two.end_time, one.end_time);
+  // Each process's loop has a core of its own: the ideal machine has 4.
+  try {
+    run_text(yaml, {"loop.processes=8"});
+    ADD_FAILURE() << "8 processes on 4 cores were accepted";
+  } catch (const load::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("loop.processes: 8 processes on machine \"ideal\" of 4 cores"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Server, APoolOfThreadsServesConnectionsInTurnAndTheBacklogWaitCounts) {
   // Four connections, one 10 ms request each, all there at 0; two pool
   // threads serve two connections at a time: the other two wait 10 ms in
