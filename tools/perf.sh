@@ -224,8 +224,8 @@ for model, pts in sorted(series.items()):
 w("")
 
 w("The default workload at 1,000,000 connections is a different regime from the smaller counts: "
-  "its clients offer about 50,000 requests/s, far beyond one loop, so the loop is saturated, most "
-  "events are connections opening and hundreds of thousands of tasks wait in the ready queue. The "
+  "its clients offer more requests than one event loop can serve, so the loop is saturated and its "
+  "events are mostly connections opening (see the events per connection above). The "
   "same handler at the same work per connection (think time, duration, ramp and warm-up scaled "
   "with the connections: 2 ms, 4 ms, 1 ms and 2 ms per connection; 500 requests/s offered at any "
   "count, the loop never saturated; `concsim run` timed with GNU time, so the process's start "
