@@ -15,6 +15,7 @@ Figures figures_of(const PointResult& r) {
   f.workload = run.text_at("workload");
   f.machine = run.text_at("machine");
   f.status = run.text_at("status");
+  f.detail = run.text_at("detail");
   f.unit = run.text_at("metrics.unit", "tasks");
   f.completed = run.int_at("metrics.completed");
   f.failed = run.int_at("metrics.failed");

@@ -24,6 +24,7 @@ struct Figures {
   std::string workload;
   std::string machine;
   std::string status;
+  std::string detail;  // why, when the run says (main raised ..., a limit stopped it)
   std::string unit = "tasks";  // what completed counts: tasks or requests
   std::int64_t completed = 0;
   std::int64_t failed = 0;

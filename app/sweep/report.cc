@@ -134,7 +134,10 @@ void results_table(std::ostringstream& out, const Definition& d, const Layout& l
     for (const auto& [k, v] : r.point.values) cells.push_back(md(v));
     const std::int64_t total = core_time(f);
     cells.push_back(md(r.point.model));
-    cells.push_back(md(f.status));
+    // The run's own detail beside its status: a thread-per-connection server
+    // whose main could not start a thread "completed" with the connections
+    // it had, and the reader should see why the rest were never served.
+    cells.push_back(md(f.detail.empty() ? f.status : f.status + "; " + f.detail));
     cells.push_back(std::to_string(f.completed) + " / " + std::to_string(f.failed));
     cells.push_back(md(f.throughput));
     cells.push_back(human_duration(f.latency_p50_ns));
