@@ -30,19 +30,6 @@ std::string concsim_bin() {
   return b != nullptr ? b : "build/app/concsim";
 }
 
-bool sanitized_build() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#else
-  return false;
-#endif
-#else
-  return false;
-#endif
-}
 
 ChildResult run_child(const std::vector<std::string>& args, double timeout_seconds,
                       std::int64_t address_space) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "app/run/guard.h"
+
 namespace concsim::testing {
 
 struct ChildResult {
@@ -27,8 +29,8 @@ std::string concsim_bin();
 ChildResult run_child(const std::vector<std::string>& args, double timeout_seconds,
                       std::int64_t address_space);
 
-// True in a build with -fsanitize=address: ASan reserves terabytes of
-// address space, so RLIMIT_AS cannot be used there.
-bool sanitized_build();
+// run::sanitized_build() (app/run/guard.h) tells whether RLIMIT_AS can be
+// used: ASan reserves terabytes of address space.
+using run::sanitized_build;
 
 }  // namespace concsim::testing

@@ -16,7 +16,7 @@
 #include "app/report/svg.h"
 #include "app/run/runner.h"
 #include "app/sweep/escape.h"
-#include "tests/reliability/json_check.h"
+#include "app/sweep/json_value.h"
 
 namespace concsim::testing {
 namespace {
@@ -50,11 +50,13 @@ run::RunOutput hostile_run() {
   return run::run_workload(w, options);
 }
 
-Json parse_or_fail(const std::string& text) {
-  JsonReader reader;
-  const std::optional<Json> j = reader.parse(text);
-  EXPECT_TRUE(j.has_value()) << reader.error() << "\n" << text.substr(0, 4000);
-  return j.value_or(Json{});
+// The project's strict RFC 8259 reader (no trailing commas, no raw control
+// characters, escapes only as defined, no lone surrogates).
+sweep::JsonValue parse_or_fail(const std::string& text) {
+  std::string error;
+  const std::optional<sweep::JsonValue> j = sweep::parse_json(text, &error);
+  EXPECT_TRUE(j.has_value()) << error << "\n" << text.substr(0, 4000);
+  return j.value_or(sweep::JsonValue{});
 }
 
 // RFC 4180 records: quoted fields may hold commas, quotes ("") and newlines.
@@ -110,16 +112,16 @@ TEST(Escaping, JsonStaysValidAndReadsBack) {
   const run::RunOutput r = hostile_run();
   std::ostringstream out;
   report::write_json(out, r);
-  const Json j = parse_or_fail(out.str());
-  ASSERT_NE(j.get("workload"), nullptr);
-  EXPECT_EQ(j.get("workload")->text, kName);
+  const sweep::JsonValue j = parse_or_fail(out.str());
+  ASSERT_NE(j.find("workload"), nullptr);
+  EXPECT_EQ(j.find("workload")->text(), kName);
   std::vector<std::string> names;
-  ASSERT_NE(j.get("tasks"), nullptr);
-  for (const Json& t : j.get("tasks")->items) names.push_back(t.get("name")->text);
+  ASSERT_NE(j.find("tasks"), nullptr);
+  for (const sweep::JsonValue& t : j.find("tasks")->items()) names.push_back(t.find("name")->text());
   EXPECT_NE(std::find(names.begin(), names.end(), kTask1), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), kTask2), names.end());
   bool found_log = false;
-  for (const Json& l : j.get("trace")->items) found_log = found_log || l.get("event")->text == "log: a|b\nc\"d\",e</td>";
+  for (const sweep::JsonValue& l : j.find("trace")->items()) found_log = found_log || l.find("event")->text() == "log: a|b\nc\"d\",e</td>";
   EXPECT_TRUE(found_log);
   // The raw markup never appears unescaped where a browser could take it:
   // JSON has no markup, but a quote or a newline left raw would break it.
@@ -130,12 +132,12 @@ TEST(Escaping, ChromeTraceStaysValidAndReadsBack) {
   const run::RunOutput r = hostile_run();
   std::ostringstream out;
   report::write_chrome_trace(out, r);
-  const Json j = parse_or_fail(out.str());
-  ASSERT_NE(j.get("otherData"), nullptr);
-  EXPECT_EQ(j.get("otherData")->get("workload")->text, kName);
+  const sweep::JsonValue j = parse_or_fail(out.str());
+  ASSERT_NE(j.find("otherData"), nullptr);
+  EXPECT_EQ(j.find("otherData")->find("workload")->text(), kName);
   std::vector<std::string> threads;
-  for (const Json& e : j.get("traceEvents")->items) {
-    if (e.get("ph")->text == "M") threads.push_back(e.get("args")->get("name")->text);
+  for (const sweep::JsonValue& e : j.find("traceEvents")->items()) {
+    if (e.find("ph")->text() == "M") threads.push_back(e.find("args")->find("name")->text());
   }
   EXPECT_NE(std::find(threads.begin(), threads.end(), kTask2), threads.end());
 }
