@@ -1,5 +1,6 @@
 #include "app/report/json.h"
 
+#include <array>
 #include <cstdio>
 
 #include "sim/detail/int128.h"
@@ -142,6 +143,17 @@ std::string fixed(std::int64_t value, std::int64_t scale, int decimals) {
 std::string ratio(std::int64_t num, std::int64_t den, int decimals) {
   if (den == 0) return fixed(0, 1, decimals);
   return fixed(num, den, decimals);
+}
+
+std::string human_size(std::int64_t bytes) {
+  static constexpr std::array<const char*, 5> kUnits{"B", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t u = 0;
+  std::int64_t scale = 1;
+  while (u + 1 < kUnits.size() && bytes >= scale * 1024) {
+    scale *= 1024;
+    ++u;
+  }
+  return (u == 0 ? std::to_string(bytes) : fixed(bytes, scale, 1)) + kUnits[u];
 }
 
 }  // namespace concsim::report

@@ -53,6 +53,9 @@ class JsonWriter {
 // Fixed-point decimal with `decimals` digits of value / scale, exact for
 // integers: fixed(1500, 1000, 3) == "1.500".
 std::string fixed(std::int64_t value, std::int64_t scale, int decimals);
+// A size for people: the largest binary unit below 1024 of it, one decimal,
+// computed from integers ("26.6MiB"); exact byte counts are in the JSON.
+std::string human_size(std::int64_t bytes);
 // A fraction num/den rounded to `decimals` digits, e.g. 0.2500.
 std::string ratio(std::int64_t num, std::int64_t den, int decimals);
 

@@ -48,18 +48,6 @@ std::string printable(std::string_view s) {
 
 std::string time_or_dash(sim::Time t) { return t < 0 ? "-" : sim::format_seconds(t); }
 
-// A size for people: the largest binary unit below 1024 of it, one decimal,
-// computed from integers ("26.6MiB"); exact byte counts are in the JSON.
-std::string human_size(std::int64_t bytes) {
-  static constexpr std::array<const char*, 5> kUnits{"B", "KiB", "MiB", "GiB", "TiB"};
-  std::size_t u = 0;
-  std::int64_t scale = 1;
-  while (u + 1 < kUnits.size() && bytes >= scale * 1024) {
-    scale *= 1024;
-    ++u;
-  }
-  return (u == 0 ? std::to_string(bytes) : fixed(bytes, scale, 1)) + kUnits[u];
-}
 
 // num * 100 would overflow for a run near the end of time (292 years of
 // nanoseconds): there the denominator is scaled down instead.

@@ -46,17 +46,6 @@ std::int64_t core_time(const Figures& f) {
   return sim::checked_mul(f.cores, f.end_ns, &total) ? total : 0;
 }
 
-std::string human_size(std::int64_t bytes) {
-  static constexpr std::array<const char*, 5> kUnits{"B", "KiB", "MiB", "GiB", "TiB"};
-  std::size_t u = 0;
-  std::int64_t scale = 1;
-  while (u + 1 < kUnits.size() && bytes >= scale * 1024) {
-    scale *= 1024;
-    ++u;
-  }
-  return (u == 0 ? std::to_string(bytes) : report::fixed(bytes, scale, 1)) + kUnits[u];
-}
-
 std::string human_duration(std::int64_t ns) { return sim::format_duration(ns); }
 
 std::string percent(std::int64_t num, std::int64_t den) {

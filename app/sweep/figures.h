@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "app/report/json.h"
 #include "app/sweep/decimal.h"
 #include "app/sweep/point_file.h"
 
@@ -51,9 +52,8 @@ Figures figures_of(const PointResult& r);
 // Core time: cores * end_ns (the denominator of the CPU split).
 std::int64_t core_time(const Figures& f);
 
-// "26.6MiB": the largest binary unit below 1024 of it, one decimal, as the
-// run table prints memory.
-std::string human_size(std::int64_t bytes);
+// "26.6MiB", as the run table prints memory.
+using report::human_size;
 // "12.5ms", as the run table prints latencies.
 std::string human_duration(std::int64_t ns);
 // "37.5%": num / den with one decimal; "0.0%" when den is 0.
