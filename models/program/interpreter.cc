@@ -26,12 +26,17 @@ Value* LocalsPool::allocate(std::uint32_t n) {
     free_[n] = reinterpret_cast<Value*>(static_cast<std::uintptr_t>(p[0].bits));
     return p;
   }
+  if (n > kBlock) {
+    oversize_.push_back(std::make_unique<Value[]>(n));
+    return oversize_.back().get();
+  }
   if (size_ - used_ < n) {
-    size_ = std::max<std::size_t>(n, 8192);  // 128 KiB blocks
-    blocks_.push_back(std::make_unique<Value[]>(size_));
+    block_ = static_cast<Value*>(arena_.allocate());
+    std::uninitialized_value_construct_n(block_, kBlock);
+    size_ = kBlock;
     used_ = 0;
   }
-  Value* p = blocks_.back().get() + used_;
+  Value* p = block_ + used_;
   used_ += n;
   return p;
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "models/chunk_arena.h"
 #include "models/program/program.h"
 #include "sim/random.h"
 #include "sim/time.h"
@@ -52,7 +53,9 @@ class ExcStack {
 // The locals of every task of a run, carved from large blocks: a million
 // tasks of three locals cost 48 bytes each, not a 64-byte malloc chunk and
 // its bookkeeping. Arrays of a size freed (a task ended) are reused for the
-// next task of that size, linked through their first value. Freed with the
+// next task of that size, linked through their first value. The blocks come
+// from a ChunkArena (huge pages for a large run); a function with more
+// locals than a block holds gets a block of its own. Freed with the
 // interpreter.
 class LocalsPool {
  public:
@@ -60,9 +63,12 @@ class LocalsPool {
   void release(Value* p, std::uint32_t n);
 
  private:
-  std::vector<std::unique_ptr<Value[]>> blocks_;
-  std::size_t used_ = 0;   // of the last block
-  std::size_t size_ = 0;   // of the last block
+  static constexpr std::size_t kBlock = 8192;  // values: 128 KiB
+  ChunkArena arena_{kBlock * sizeof(Value)};
+  std::vector<std::unique_ptr<Value[]>> oversize_;
+  Value* block_ = nullptr;  // the block being carved
+  std::size_t used_ = 0;    // of the block being carved
+  std::size_t size_ = 0;    // of the block being carved
   std::vector<Value*> free_;  // per size: the first free array, or null
 };
 

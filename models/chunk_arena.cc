@@ -1,4 +1,4 @@
-#include "models/loop/chunked.h"
+#include "models/chunk_arena.h"
 
 #include <sys/mman.h>
 
