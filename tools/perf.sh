@@ -39,6 +39,18 @@ BENCH="$BUILD_DIR/tools/bench/concsim-bench"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  # The largest cache the CPU reports (its last level), and whether the
+  # kernel gives transparent huge pages: both shape the cost per event of a
+  # large run (see the cost-per-event section).
+  llc=0
+  for f in /sys/devices/system/cpu/cpu0/cache/index*/size; do
+    [ -r "$f" ] || continue
+    v=$(sed 's/K$//' "$f")
+    case $v in *M) v=$(( ${v%M} * 1024 ));; esac
+    [ "$v" -gt "$llc" ] 2>/dev/null && llc=$v
+  done
+  echo "llc_kib=$llc"
+  echo "thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)"
 } > "$WORK/machine.txt"
 
 # ---- Google Benchmark: the kernel's hold model and the models ----
@@ -64,11 +76,16 @@ timed sweep sweep configs/default.yaml --jobs 2 --out "$WORK/sweep/out"
 # with think time, duration, ramp and warm-up scaled with the connections
 # (2 ms, 4 ms, 1 ms and 2 ms per connection), so the offered load stays at
 # 500 requests/s, the loop never saturates, and each connection makes about
-# two requests whatever their number.
+# two requests whatever their number. The thread model runs on `ideal`, whose
+# limits allow a million threads; the event loop on the workload's machine.
 for n in 1000 10000 100000 1000000; do
-  timed "flat$n" run configs/default.yaml --model async --connections "$n" \
-    --set "server.think_time.exponential.mean=$((2 * n))ms" --set "server.duration=$((4 * n))ms" \
-    --set "server.ramp=${n}ms" --set "server.warmup=$((2 * n))ms" --format csv
+  for model in async threads; do
+    machine=()
+    [ "$model" = threads ] && machine=(--machine ideal)
+    timed "flat-$model-$n" run configs/default.yaml --model "$model" "${machine[@]}" --connections "$n" \
+      --set "server.think_time.exponential.mean=$((2 * n))ms" --set "server.duration=$((4 * n))ms" \
+      --set "server.ramp=${n}ms" --set "server.warmup=$((2 * n))ms" --format csv
+  done
 done
 
 # ---- M/M/1 against SimPy (tools/bench/mm1_compare.sh) ----
@@ -135,6 +152,9 @@ w(f"| compiler | {machine['compiler']} |")
 w(f"| date | {machine['date']} |")
 w(f"| commit | {machine['commit']} |")
 w(f"| load average at the start (1, 5, 15 min) | {machine['load']} |")
+llc_kib = int(machine.get("llc_kib", "0") or 0)
+w(f"| last-level cache | {f'{llc_kib / 1024:,.0f} MiB' if llc_kib else 'not reported'} |")
+w(f"| transparent huge pages | {machine.get('thp') or 'not reported'} |")
 w("")
 
 # Targets.
@@ -198,6 +218,7 @@ w("")
 w("| model | connections | events | events per connection | wall | ns per event | events/s | peak RSS | bytes per connection |")
 w("|---|---|---|---|---|---|---|---|---|")
 series = {}
+rss_mib = {}
 for b in bench["benchmarks"]:
     m = re.match(r"BM_(Loop|Threads)Default/connections:(\d+)", b["name"])
     if not m or "error_occurred" in b and b["error_occurred"]:
@@ -205,6 +226,7 @@ for b in bench["benchmarks"]:
     model = "async" if m.group(1) == "Loop" else "threads"
     n = int(m.group(2))
     series.setdefault(model, []).append((n, b["ns_per_event"]))
+    rss_mib.setdefault(model, {})[n] = b["peak_rss_mib"]
     w(f"| {model} | {n:,} | {int(b['events']):,} | {b['events'] / n:.1f} | {b['real_time'] / 1000:.2f} s | {b['ns_per_event']:.0f} | "
       f"{b['items_per_second'] / 1e6:.2f} M/s | {b['peak_rss_mib']:.0f} MiB | {b['bytes_per_conn']:.0f} |")
 w("")
@@ -223,39 +245,55 @@ for model, pts in sorted(series.items()):
           f"(linear growth would be × {n1 / n0:,.0f}); step by step {steps}: {verdict(ok)}.")
 w("")
 
+cache_note = ""
+loop_rss = rss_mib.get("async", {})
+if llc_kib and 100000 in loop_rss and 1000000 in loop_rss:
+    llc_mib = llc_kib / 1024
+    fits = lambda r: "fits in" if r <= llc_mib else "exceeds"
+    cache_note = (f" Its working set also crosses this machine's last-level cache ({llc_mib:,.0f} MiB): "
+                  f"peak RSS {loop_rss[100000]:,.0f} MiB at 100,000 connections {fits(loop_rss[100000])} it, "
+                  f"{loop_rss[1000000]:,.0f} MiB at 1,000,000 {fits(loop_rss[1000000])} it, and a saturated "
+                  "loop steps through every task before it comes back to any one, so nearly every "
+                  "callback starts with a cache miss on its task, future and locals.")
 w("The default workload at 1,000,000 connections is a different regime from the smaller counts: "
   "its clients offer more requests than one event loop can serve, so the loop is saturated and its "
-  "events are mostly connections opening (see the events per connection above). The "
+  "events are mostly connections opening (see the events per connection above)." + cache_note + " The "
   "same handler at the same work per connection (think time, duration, ramp and warm-up scaled "
   "with the connections: 2 ms, 4 ms, 1 ms and 2 ms per connection; 500 requests/s offered at any "
-  "count, the loop never saturated; `concsim run` timed with GNU time, so the process's start "
-  "and the loading count too):")
+  "count, neither model saturated; the thread model on `--machine ideal`, whose limits allow a million "
+  "threads; "
+  "`concsim run` timed with GNU time, so the process's start and the loading count too):")
 w("")
 w("| model | connections | events | events per connection | wall | ns per event | peak RSS |")
 w("|---|---|---|---|---|---|---|")
-flat = []
-for n in (1000, 10000, 100000, 1000000):
-    try:
-        sec, rss, rc = gnu_time(f"flat{n}")
-    except OSError:
-        continue
-    row = run_csv(f"flat{n}")
-    ev = int(row.get("events_processed", 0) or 0)
-    if rc != 0 or not sec or ev == 0:
-        w(f"| async | {n:,} | failed (exit code {rc}) | | | | |")
-        continue
-    flat.append((n, sec * 1e9 / ev))
-    w(f"| async | {n:,} | {ev:,} | {ev / n:.1f} | {sec:.2f} s | {sec * 1e9 / ev:.0f} | {mib(rss) if rss else '?'} |")
+for model in ("async", "threads"):
+    flat = []
+    for n in (1000, 10000, 100000, 1000000):
+        try:
+            sec, rss, rc = gnu_time(f"flat-{model}-{n}")
+        except OSError:
+            continue
+        row = run_csv(f"flat-{model}-{n}")
+        ev = int(row.get("events_processed", 0) or 0)
+        if rc != 0 or not sec or ev == 0:
+            w(f"| {model} | {n:,} | failed (exit code {rc}) | | | | |")
+            continue
+        flat.append((n, sec * 1e9 / ev))
+        w(f"| {model} | {n:,} | {ev:,} | {ev / n:.1f} | {sec:.2f} s | {sec * 1e9 / ev:.0f} | {mib(rss) if rss else '?'} |")
+    if len(flat) >= 2:
+        series[f"{model}, same work per connection"] = flat
 w("")
-if len(flat) >= 2:
+for model in ("async", "threads"):
+    flat = series.get(f"{model}, same work per connection", [])
+    if len(flat) < 2:
+        continue
     pairs = list(zip(flat, flat[1:]))
     steps = ", ".join(f"× {b / a:.2f} (bound × {math.log(nb) / math.log(na):.2f})" for (na, a), (nb, b) in pairs)
     ok = all(b / a <= math.log(nb) / math.log(na) for (na, a), (nb, b) in pairs)
     (n0, c0), (n1, c1) = flat[0], flat[-1]
-    w(f"- async at the same work per connection: {c0:.0f} ns per event at {n0:,} connections, {c1:.0f} "
+    w(f"- {model} at the same work per connection: {c0:.0f} ns per event at {n0:,} connections, {c1:.0f} "
       f"at {n1:,}; step by step {steps}: {verdict(ok)}.")
-    w("")
-    series["async, same work per connection"] = flat
+w("")
 
 # SVG chart: ns per event against connections (log x).
 W, H, L, R, T, B = 640, 360, 70, 20, 30, 50
@@ -285,7 +323,8 @@ if xs:
         svg.append(f'<text x="{L-8}" y="{y+4:.1f}" text-anchor="end">{v:.0f}</text>')
     svg.append(f'<text x="{(L+W-R)/2}" y="{H-10}" text-anchor="middle">connections (log scale)</text>')
     svg.append(f'<text x="16" y="{(T+H-B)/2}" text-anchor="middle" transform="rotate(-90 16 {(T+H-B)/2})">ns per event</text>')
-    colors = {"async": "#1f77b4", "threads": "#d62728", "async, same work per connection": "#2ca02c"}
+    colors = {"async": "#1f77b4", "threads": "#d62728", "async, same work per connection": "#2ca02c",
+              "threads, same work per connection": "#ff7f0e"}
     for k, (model, pts) in enumerate(sorted(series.items())):
         pts.sort()
         c = colors.get(model, "black")
