@@ -82,6 +82,12 @@ void EventQueue::grow(std::vector<QueuedEvent>& v) {
   }
 }
 
+void EventQueue::append_growing(std::vector<QueuedEvent>& v, Time time, std::uint64_t order,
+                                EventHandler* handler, std::uint64_t tag) {
+  grow(v);
+  v.push_back(QueuedEvent{time, order, handler, tag});  // braces: clang 14 lacks P0960
+}
+
 void EventQueue::to_pool(std::vector<QueuedEvent>& buffer) {
   pool_capacity_ += buffer.capacity();
   auto& spares = pool_[size_class(buffer.capacity())];
@@ -211,18 +217,16 @@ Time EventQueue::next_time() {
   return 0;
 }
 
-QueuedEvent EventQueue::pop_slow() {
+void EventQueue::ready_front() {
+  auto& h = buckets_[0];
   if (cancelled_.empty() && stored_ != 0) {
     // Nothing to drop: at most a refill stands between here and the event.
-    if (buckets_[0].empty()) refill();
+    if (h.empty()) refill();
   } else {
     const bool any = settle();
     CONCSIM_CHECK(any, "pop() on an empty queue");
   }
-  QueuedEvent e = pop_front_heap();
-  --stored_;
-  --live_;
-  return e;
+  if (h.size() > 1) std::pop_heap(h.begin(), h.end(), LaterFirst{});
 }
 
 std::size_t EventQueue::memory_bytes() const {

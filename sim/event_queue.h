@@ -84,19 +84,8 @@ class EventQueue {
   // Inline: it runs for every event scheduled, and most of it folds into the
   // caller; what rarely runs (a failed check, growing a bucket) is out of line.
   EventId push(Time time, Priority priority, EventHandler* handler, std::uint64_t tag) {
-    const auto t = static_cast<std::uint64_t>(time);
-    if (time < 0 || t < last_ || next_seq_ > QueuedEvent::kSeqMask) [[unlikely]] push_failed(time);
-    const std::uint64_t seq = next_seq_++;
-    const std::uint64_t order = (static_cast<std::uint64_t>(priority) << 56) | seq;
-    const std::size_t b = bucket_for(t, last_);
-    if (b == 0) {
-      push_front_heap(time, order, handler, tag);
-    } else {
-      append(b, time, order, handler, tag);
-    }
-    ++stored_;
-    ++live_;
-    return EventId{seq, time};
+    if (time < 0 || static_cast<std::uint64_t>(time) < last_) [[unlikely]] push_failed(time);
+    return push_unchecked_time(time, priority, handler, tag);
   }
 
   // Cancels a pending event. Returns false if it was already cancelled
@@ -113,32 +102,32 @@ class EventQueue {
   // Inline fast path for the common case with nothing cancelled: the front
   // heap holds the one next event, or it is empty and the lowest bucket holds
   // a single event, which is taken from there directly (it alone is at the new
-  // last_). Everything else goes through pop_slow().
+  // last_). Everything else goes through ready_front(), which leaves the
+  // next event at the back of the front heap. Every path copies the event
+  // out of a buffer here, field by field: a slow path returning it by value
+  // would pass it through memory, and then every path would store it to the
+  // stack and load it back.
   QueuedEvent pop() {
+    auto& h = buckets_[0];
     if (cancelled_.empty()) [[likely]] {
-      auto& h = buckets_[0];
-      if (h.size() == 1) {
-        const QueuedEvent e = h.back();
-        h.pop_back();
-        --stored_;
-        --live_;
-        return e;
-      }
-      if (h.empty() && stored_ != 0) {
+      if (h.size() == 1) return take_back(h);
+      // With nothing cancelled, stored_ == live_, so a non-empty queue with
+      // an empty front has an occupied bucket; an empty one (a broken
+      // precondition) has none and fails in ready_front().
+      if (h.empty() && summary_ != 0) {
         const std::size_t b = lowest_bucket();
         auto& v = buckets_[b];
-        if (v.size() == 1) {
+        // A large buffer goes to the pool once drained: refill() does that.
+        // Here no call follows the copy, so the event stays in registers.
+        if (v.size() == 1 && v.capacity() <= kKeepCapacity) {
           last_ = bucket_min_[b];
-          const QueuedEvent e = v.back();
-          v.pop_back();
-          drained(b);
-          --stored_;
-          --live_;
-          return e;
+          unmark(b);
+          return take_back(v);
         }
       }
     }
-    return pop_slow();
+    ready_front();
+    return take_back(h);
   }
 
   // The time of the last event taken (0 before any).
@@ -148,6 +137,33 @@ class EventQueue {
   [[nodiscard]] std::size_t memory_bytes() const;
 
  private:
+  // Simulation schedules through push_unchecked_time(): its own check that
+  // nothing is scheduled before now already covers the queue's, since now is
+  // always the time of the last event taken (both start at 0, and only
+  // taking an event moves either).
+  friend class Simulation;
+
+  // push() without the time check: requires last_time() <= time. The
+  // sequence space is still checked. Both rare paths (a new front event, a
+  // full bucket) come last and need nothing afterwards but the returned id,
+  // so callers that drop the id reach them by a tail call, and the common
+  // path needs no callee-saved registers (no pushes and pops around it).
+  EventId push_unchecked_time(Time time, Priority priority, EventHandler* handler,
+                              std::uint64_t tag) {
+    if (next_seq_ > QueuedEvent::kSeqMask) [[unlikely]] push_failed(time);
+    const std::uint64_t seq = next_seq_++;
+    const std::uint64_t order = (static_cast<std::uint64_t>(priority) << 56) | seq;
+    ++stored_;
+    ++live_;
+    const auto t = static_cast<std::uint64_t>(time);
+    const std::size_t b = bucket_for(t, last_);
+    if (b == 0) {
+      push_front_heap(time, order, handler, tag);
+    } else {
+      append(b, time, order, handler, tag);
+    }
+    return EventId{seq, time};
+  }
   // Buckets are keyed by the highest digit of kDigitBits bits in which a time
   // differs from last_ (its level) and by the value of that digit. Bucket 0
   // holds the times equal to last_; bucket 1 + level * kDigits + digit the
@@ -185,8 +201,19 @@ class EventQueue {
   }
   // The failed check of push(), out of line.
   [[noreturn, gnu::cold]] void push_failed(Time time) const;
-  // pop() when something was cancelled or the front needs a spread.
-  QueuedEvent pop_slow();
+  // pop() when something was cancelled or the front needs a spread: drops
+  // cancelled events, refills the front heap if needed and moves the next
+  // event to its back. Fails if no event is left.
+  void ready_front();
+  // Removes the last entry of `v`, which is the next event, and returns it.
+  QueuedEvent take_back(std::vector<QueuedEvent>& v) {
+    const QueuedEvent& back = v.back();
+    const QueuedEvent e{back.time, back.order, back.handler, back.tag};
+    v.pop_back();
+    --stored_;
+    --live_;
+    return e;
+  }
   // Marks bucket b >= 1 non-empty.
   void mark(std::size_t b) {
     occupied_[b / 64] |= std::uint64_t{1} << (b % 64);
@@ -217,21 +244,32 @@ class EventQueue {
     bucket_min_[b] = std::min(bucket_min_[b], static_cast<std::uint64_t>(time));
     mark(b);
     auto& v = buckets_[b];
-    reserve_one(v);
+    // A full bucket is the last thing done, so this is a tail call.
+    if (v.size() == v.capacity()) [[unlikely]] return append_growing(v, time, order, handler, tag);
+    if (v.size() == v.capacity()) __builtin_unreachable();  // see reserve_one()
     v.push_back(QueuedEvent{time, order, handler, tag});  // braces: clang 14 lacks P0960
   }
-  // The lowest non-empty bucket above 0: two bit scans. Requires one.
+  // append() to a full bucket: grows it first.
+  void append_growing(std::vector<QueuedEvent>& v, Time time, std::uint64_t order,
+                      EventHandler* handler, std::uint64_t tag);
+  // The lowest non-empty bucket above 0: two bit scans. Requires one, so
+  // neither word is zero: __builtin_ctzll skips the fix-up that
+  // std::countr_zero needs for a zero word.
   [[nodiscard]] std::size_t lowest_bucket() const {
-    const auto w = static_cast<std::size_t>(std::countr_zero(summary_));
-    return w * 64 + static_cast<std::size_t>(std::countr_zero(occupied_[w]));
+    const auto w = static_cast<unsigned>(__builtin_ctzll(summary_));
+    return std::size_t{w} * 64 + static_cast<unsigned>(__builtin_ctzll(occupied_[w]));
   }
   // Marks bucket b empty and retires its buffer if it is a large one.
   void drained(std::size_t b) {
+    unmark(b);
+    if (buckets_[b].capacity() > kKeepCapacity) retire(b);
+  }
+  // Marks bucket b >= 1 empty.
+  void unmark(std::size_t b) {
     bucket_min_[b] = UINT64_MAX;
     auto& word = occupied_[b / 64];
     word &= ~(std::uint64_t{1} << (b % 64));
     if (word == 0) summary_ &= ~(std::uint64_t{1} << (b / 64));
-    if (buckets_[b].capacity() > kKeepCapacity) retire(b);
   }
   // Moves the (empty) buffer of bucket b to the pool.
   void retire(std::size_t b);
