@@ -1,5 +1,6 @@
 #include "sim/simulation.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -47,29 +48,56 @@ void Simulation::report_overflow(std::string detail) {
 
 RunResult Simulation::run(const RunLimits& limits) {
   RunResult result;
-  // A stop or overflow reported since the last run ends this one at once, so
-  // stop_requested_ is cleared when a run consumes it, not here. A horizon
-  // the clock has already passed is reached before any event.
-  horizon_reached_ = limits.horizon < now_;
+  // The horizon event has no handler: a null handler marks it, which no
+  // model can schedule (they pass a reference). Leaving out a handler object
+  // also leaves the compiler no overrider of on_event() to guess at, so the
+  // call below stays a plain virtual call.
   EventId horizon_event;
   if (limits.horizon != kTimeMax && limits.horizon >= now_) {
-    horizon_event = queue_.push(limits.horizon, Priority::kUrgent, &horizon_handler_, 0);
+    horizon_event = queue_.push(limits.horizon, Priority::kUrgent, nullptr, 0);
   }
   // Loop invariants, hoisted: the handlers cannot change them.
   const std::size_t horizon_pending = horizon_event.valid() ? 1 : 0;
   const std::uint64_t max_events = limits.max_events;
   const bool poll = static_cast<bool>(limits.should_stop);
+  // The checks that fall due at a known count of delivered events (a horizon
+  // already passed at the start, the should_stop poll, the event budget)
+  // share one comparison per event: `checkpoint` is the next count at which
+  // any of them is due, and 0 for the start.
+  std::uint64_t checkpoint = 0;
   std::uint64_t delivered = 0;
   for (;;) {
-    if (stop_requested_ || horizon_reached_) [[unlikely]] {
-      if (stop_requested_) {
-        result.reason = stop_reason_;
-        result.detail = stop_detail_;
-      } else {
-        horizon_event = EventId{};
-        result.reason = StopReason::kHorizon;
-      }
+    // A stop or overflow reported since the last run ends this one at once,
+    // so stop_requested_ is cleared when a run consumes it, not here.
+    if (stop_requested_) [[unlikely]] {
+      result.reason = stop_reason_;
+      result.detail = stop_detail_;
       break;
+    }
+    if (delivered == checkpoint) [[unlikely]] {
+      if (delivered == 0 && limits.horizon < now_) {
+        // A horizon the clock has already passed is reached before any event.
+        result.reason = StopReason::kHorizon;
+        break;
+      }
+      if (poll && delivered != 0 && delivered % kShouldStopInterval == 0 && limits.should_stop()) {
+        stop("interrupted");
+        continue;
+      }
+      if (delivered >= max_events) {
+        // The budget is spent, unless nothing is pending: quiescence wins,
+        // found just below.
+        if (queue_.size() != horizon_pending) {
+          result.reason = StopReason::kEventBudget;
+          break;
+        }
+      } else {
+        checkpoint = max_events;
+        if (poll) {
+          const std::uint64_t next_poll = (delivered / kShouldStopInterval + 1) * kShouldStopInterval;
+          checkpoint = std::min(max_events, next_poll);
+        }
+      }
     }
     // Only the horizon event itself may be left: then nothing real is pending.
     if (queue_.size() == horizon_pending) {
@@ -77,22 +105,20 @@ RunResult Simulation::run(const RunLimits& limits) {
       result.reason = result.waiting.empty() ? StopReason::kQuiescent : StopReason::kStalled;
       break;
     }
-    if (delivered >= max_events) {
-      result.reason = StopReason::kEventBudget;
-      break;
-    }
     const QueuedEvent e = queue_.pop();
     now_ = e.time;  // the one place where "now" changes
-    if (e.handler == &horizon_handler_) [[unlikely]] {
-      horizon_reached_ = true;  // what its on_event() does, without the call
-      continue;                 // the horizon is not a model event and is not counted
+    if (e.handler == nullptr) [[unlikely]] {
+      // The horizon, taken: not a model event, not counted. Nothing ran
+      // since the stop check above, so the run ends here.
+      horizon_event = EventId{};
+      result.reason = StopReason::kHorizon;
+      break;
     }
     ++delivered;
-    ++events_total_;
     e.handler->on_event(e.tag);
-    if (poll && delivered % kShouldStopInterval == 0 && limits.should_stop()) stop("interrupted");
   }
   stop_requested_ = false;
+  events_total_ += delivered;
   if (horizon_event.valid()) queue_.cancel(horizon_event);
   result.end_time = now_;
   result.events = delivered;

@@ -82,6 +82,9 @@ class Simulation {
 
   [[nodiscard]] Time now() const { return now_; }
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
+  // Events delivered by the runs so far. Counted when a run returns, not
+  // during it (one store less per event): a handler reading it sees the
+  // count at the start of its run.
   [[nodiscard]] std::uint64_t events_processed() const { return events_total_; }
   [[nodiscard]] std::size_t pending() const { return queue_.size(); }
 
@@ -92,14 +95,14 @@ class Simulation {
   EventId schedule_at(Time time, EventHandler& handler, std::uint64_t tag,
                       Priority priority = Priority::kNormal) {
     if (time < now_) [[unlikely]] scheduled_in_the_past();
-    return queue_.push(time, priority, &handler, tag);
+    return queue_.push_unchecked_time(time, priority, &handler, tag);
   }
   // Schedules at now + delay, delay >= 0; overflow ends the run as above.
   EventId schedule_in(Duration delay, EventHandler& handler, std::uint64_t tag,
                       Priority priority = Priority::kNormal) {
     Time at = 0;
     if (delay < 0 || !checked_add(now_, delay, &at)) [[unlikely]] return schedule_failed(delay);
-    return queue_.push(at, priority, &handler, tag);
+    return queue_.push_unchecked_time(at, priority, &handler, tag);
   }
   // Cancels a pending event; see EventQueue::cancel for the contract.
   bool cancel(EventId id) { return queue_.cancel(id); }
@@ -124,15 +127,6 @@ class Simulation {
   [[nodiscard]] std::size_t memory_bytes() const { return queue_.memory_bytes(); }
 
  private:
-  class HorizonHandler : public EventHandler {
-   public:
-    explicit HorizonHandler(Simulation& s) : sim_(s) {}
-    void on_event(std::uint64_t) override { sim_.horizon_reached_ = true; }
-
-   private:
-    Simulation& sim_;
-  };
-
   // The rare ends of schedule_at() and schedule_in(), out of line: a failed
   // check, or an overflow reported and an invalid id returned.
   [[noreturn, gnu::cold]] void scheduled_in_the_past() const;
@@ -144,10 +138,8 @@ class Simulation {
   std::uint64_t events_total_ = 0;
   std::vector<const StallSource*> stall_sources_;
   bool stop_requested_ = false;
-  bool horizon_reached_ = false;
   StopReason stop_reason_ = StopReason::kStopped;
   std::string stop_detail_;
-  HorizonHandler horizon_handler_{*this};
 };
 
 }  // namespace concsim::sim

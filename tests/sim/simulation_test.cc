@@ -381,6 +381,125 @@ TEST(Overflow, WinsOverAnOrdinaryStop) {
   EXPECT_EQ(r.detail, "times are unsound");
 }
 
+// ---- Scheduling checks ---------------------------------------------------------
+
+// schedule_at() and schedule_in() skip the queue's own time check (the
+// kernel's check that nothing is scheduled before now covers it), so their
+// own checks are the only ones left: they must still hold.
+TEST(ScheduleDeathTest, InThePastAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Simulation sim;
+  Recorder rec(sim);
+  sim.schedule_at(100, rec, 1);
+  sim.run();
+  ASSERT_EQ(sim.now(), 100);
+  EXPECT_DEATH(sim.schedule_at(99, rec, 2), "scheduled in the past");
+  EXPECT_DEATH(sim.schedule_in(-1, rec, 2), "negative delay");
+  // From inside a handler, where now is the event's time.
+  rec.hook = [&](std::uint64_t tag) {
+    if (tag == 3) sim.schedule_at(sim.now() - 1, rec, 4);
+  };
+  sim.schedule_at(200, rec, 3);
+  EXPECT_DEATH(sim.run(), "scheduled in the past");
+}
+
+// Scheduling at exactly now, between runs and from a handler, is allowed and
+// runs at now, after the events already there.
+TEST(Schedule, AtNowRunsAtNow) {
+  Simulation sim;
+  Recorder rec(sim);
+  sim.schedule_at(50, rec, 1);
+  sim.run();
+  sim.schedule_at(sim.now(), rec, 2);
+  sim.schedule_in(0, rec, 3);
+  rec.hook = [&](std::uint64_t tag) {
+    if (tag == 2) sim.schedule_in(0, rec, 4);
+  };
+  const RunResult r = sim.run();
+  EXPECT_EQ(r.reason, StopReason::kQuiescent);
+  EXPECT_EQ(rec.log, (Log{{50, 1}, {50, 2}, {50, 3}, {50, 4}}));
+}
+
+// ---- Polling, budget and the event count -----------------------------------------
+
+// The poll, the budget and a passed horizon share one checkpoint in the run
+// loop: each must still come due at its own count.
+TEST(ShouldStop, PolledAtEachIntervalUpToTheBudget) {
+  Simulation sim;
+  Ticker ticker(sim, 1);
+  sim.schedule_at(0, ticker, 0);
+  std::vector<std::uint64_t> polled_at;
+  RunLimits limits;
+  limits.should_stop = [&] {
+    polled_at.push_back(ticker.ticks);
+    return false;
+  };
+  limits.max_events = 2 * kShouldStopInterval + 5;
+  RunResult r = sim.run(limits);
+  EXPECT_EQ(r.reason, StopReason::kEventBudget);
+  EXPECT_EQ(r.events, limits.max_events);
+  EXPECT_EQ(polled_at, (std::vector<std::uint64_t>{kShouldStopInterval, 2 * kShouldStopInterval}));
+  // Counted per run: the next run polls after its own 2^16th event.
+  polled_at.clear();
+  limits.max_events = kShouldStopInterval + 1;
+  r = sim.run(limits);
+  EXPECT_EQ(r.events, kShouldStopInterval + 1);
+  EXPECT_EQ(polled_at, (std::vector<std::uint64_t>{3 * kShouldStopInterval + 5}));
+}
+
+// A poll due on the last event of the budget still runs, and wins.
+TEST(ShouldStop, PollOnTheLastEventOfTheBudgetWins) {
+  Simulation sim;
+  Ticker ticker(sim, 1);
+  sim.schedule_at(0, ticker, 0);
+  RunLimits limits;
+  limits.should_stop = [] { return true; };
+  limits.max_events = kShouldStopInterval;
+  const RunResult r = sim.run(limits);
+  EXPECT_EQ(r.reason, StopReason::kStopped);
+  EXPECT_EQ(r.detail, "interrupted");
+  EXPECT_EQ(r.events, kShouldStopInterval);
+}
+
+// A poll due when the queue runs dry still runs, and its stop wins over
+// quiescence; a budget never reached leaves quiescence alone.
+TEST(ShouldStop, PollOnTheLastEventWinsOverQuiescence) {
+  Simulation sim;
+  Recorder rec(sim);
+  for (std::uint64_t i = 0; i < kShouldStopInterval; ++i) sim.schedule_at(static_cast<Time>(i), rec, i);
+  RunLimits limits;
+  limits.should_stop = [] { return true; };
+  RunResult r = sim.run(limits);
+  EXPECT_EQ(r.reason, StopReason::kStopped);
+  EXPECT_EQ(r.events, kShouldStopInterval);
+  sim.schedule_in(1, rec, 0);
+  r = sim.run(limits);
+  EXPECT_EQ(r.reason, StopReason::kQuiescent);
+  EXPECT_EQ(r.events, 1u);
+}
+
+// events_processed() adds up every run's events, however the run ended; it
+// is updated when a run returns (see simulation.h).
+TEST(EventCount, AddsUpRunsWhateverEndedThem) {
+  Simulation sim;
+  Recorder rec(sim);
+  std::vector<std::uint64_t> seen_in_handler;
+  rec.hook = [&](std::uint64_t tag) {
+    seen_in_handler.push_back(sim.events_processed());
+    if (tag == 3) sim.stop("three");
+  };
+  for (std::uint64_t i = 1; i <= 6; ++i) sim.schedule_at(static_cast<Time>(i), rec, i);
+  EXPECT_EQ(sim.run(RunLimits{kTimeMax, 1}).reason, StopReason::kEventBudget);
+  EXPECT_EQ(sim.events_processed(), 1u);
+  EXPECT_EQ(sim.run().reason, StopReason::kStopped);
+  EXPECT_EQ(sim.events_processed(), 3u);
+  EXPECT_EQ(sim.run(RunLimits{5}).reason, StopReason::kHorizon);
+  EXPECT_EQ(sim.events_processed(), 4u);
+  EXPECT_EQ(sim.run().reason, StopReason::kQuiescent);
+  EXPECT_EQ(sim.events_processed(), 6u);
+  EXPECT_EQ(seen_in_handler, (std::vector<std::uint64_t>{0, 1, 1, 3, 4, 4}));
+}
+
 // ---- Streams through the simulation ----------------------------------------------
 
 TEST(SimulationStreams, DependOnSeedAndName) {
