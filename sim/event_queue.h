@@ -195,7 +195,9 @@ class EventQueue {
   static std::size_t bucket_for(std::uint64_t time, std::uint64_t last) {
     const std::uint64_t diff = time ^ last;
     if (diff == 0) return 0;
-    const int level = (63 - std::countl_zero(diff)) / kDigitBits;
+    // The highest differing bit, written as bsr gives it: GCC does not
+    // always fold 63 - clz into it.
+    const int level = (63 ^ __builtin_clzll(diff)) / kDigitBits;
     const std::uint64_t digit = (time >> (level * kDigitBits)) & (kDigits - 1);
     return 1 + static_cast<std::size_t>(level) * kDigits + static_cast<std::size_t>(digit);
   }
