@@ -189,8 +189,8 @@ class EventQueue {
   static constexpr std::size_t kKeepCapacity = 8;
   static constexpr std::size_t kSpareCapacity = 4096;
   // A growing bucket takes a spare at most this many size classes (factors
-  // of two) larger than it needs.
-  static constexpr std::size_t kPoolReach = 2;
+  // of two) larger than it needs, the largest it finds.
+  static constexpr std::size_t kPoolReach = 1;
 
   static std::size_t bucket_for(std::uint64_t time, std::uint64_t last) {
     const std::uint64_t diff = time ^ last;
