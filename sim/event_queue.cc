@@ -102,9 +102,10 @@ void EventQueue::retire(std::size_t b) { to_pool(buckets_[b]); }
 
 void EventQueue::trim_pool() {
   // The largest spares go first.
-  for (std::size_t k = pool_.size(); k-- > 0 && pool_capacity_ > stored_ / 4 + kSpareCapacity;) {
+  const std::size_t bound = stored() / 4 + kSpareCapacity;
+  for (std::size_t k = pool_.size(); k-- > 0 && pool_capacity_ > bound;) {
     auto& spares = pool_[k];
-    while (!spares.empty() && pool_capacity_ > stored_ / 4 + kSpareCapacity) {
+    while (!spares.empty() && pool_capacity_ > bound) {
       pool_capacity_ -= spares.back().capacity();
       capacity_ -= spares.back().capacity();
       spares.pop_back();
@@ -174,13 +175,12 @@ void EventQueue::refill() {
 
 bool EventQueue::settle() {
   for (;;) {
-    if (stored_ == 0) return false;
+    if (stored() == 0) return false;
     if (buckets_[0].empty()) refill();
     if (cancelled_.empty()) return true;
     const std::uint64_t seq = buckets_[0].front().seq();
     if (cancelled_.erase(seq) == 0) return true;
     pop_front_heap();
-    --stored_;
   }
 }
 
@@ -188,7 +188,6 @@ void EventQueue::drop_cancelled_front() {
   while (!buckets_[0].empty() && !cancelled_.empty() &&
          cancelled_.erase(buckets_[0].front().seq()) != 0) {
     pop_front_heap();
-    --stored_;
   }
 }
 
@@ -221,7 +220,7 @@ Time EventQueue::next_time() {
 
 void EventQueue::ready_front() {
   auto& h = buckets_[0];
-  if (cancelled_.empty() && stored_ != 0) {
+  if (cancelled_.empty() && live_ != 0) {
     // Nothing to drop: at most a refill stands between here and the event.
     if (h.empty()) refill();
   } else {

@@ -111,7 +111,7 @@ class EventQueue {
     auto& h = buckets_[0];
     if (cancelled_.empty()) [[likely]] {
       if (h.size() == 1) return take_back(h);
-      // With nothing cancelled, stored_ == live_, so a non-empty queue with
+      // With nothing cancelled, stored() == live_, so a non-empty queue with
       // an empty front has an occupied bucket; an empty one (a broken
       // precondition) has none and fails in ready_front().
       if (h.empty() && summary_ != 0) {
@@ -153,7 +153,6 @@ class EventQueue {
     if (next_seq_ > QueuedEvent::kSeqMask) [[unlikely]] push_failed(time);
     const std::uint64_t seq = next_seq_++;
     const std::uint64_t order = (static_cast<std::uint64_t>(priority) << 56) | seq;
-    ++stored_;
     ++live_;
     const auto t = static_cast<std::uint64_t>(time);
     const std::size_t b = bucket_for(t, last_);
@@ -212,7 +211,6 @@ class EventQueue {
     const QueuedEvent& back = v.back();
     const QueuedEvent e{back.time, back.order, back.handler, back.tag};
     v.pop_back();
-    --stored_;
     --live_;
     return e;
   }
@@ -254,6 +252,10 @@ class EventQueue {
   // append() to a full bucket: grows it first.
   void append_growing(std::vector<QueuedEvent>& v, Time time, std::uint64_t order,
                       EventHandler* handler, std::uint64_t tag);
+  // Entries in buckets, cancelled ones included: the cancelled ones stay in
+  // cancelled_ until dropped. Derived rather than counted, which would cost
+  // a store per push and per pop.
+  [[nodiscard]] std::size_t stored() const { return live_ + cancelled_.size(); }
   // The lowest non-empty bucket above 0: two bit scans. Requires one, so
   // neither word is zero: __builtin_ctzll skips the fix-up that
   // std::countr_zero needs for a zero word.
@@ -298,7 +300,6 @@ class EventQueue {
   std::uint64_t summary_ = 0;    // bit w set when occupied_[w] != 0
   std::uint64_t last_ = 0;       // time of the last event taken, as unsigned
   std::uint64_t next_seq_ = 1;   // sequence counter; 0 is reserved for "none"
-  std::size_t stored_ = 0;       // entries in buckets, cancelled ones included
   std::size_t live_ = 0;         // entries not cancelled
   std::size_t capacity_ = 0;     // entries' worth of capacity in buckets and pool
   // Empty spare buffers by size class (floor of log2 of the capacity).
