@@ -50,12 +50,13 @@ class NullHandler final : public sim::EventHandler {
 
 class Holder final : public sim::EventHandler {
  public:
-  Holder(sim::Simulation& sim, DelayRing& delays) : sim_(sim), delays_(delays) {}
+  Holder(sim::Simulation& sim, const char* stream) : sim_(sim), delays_(stream) {}
+  DelayRing& delays() { return delays_; }
   void on_event(std::uint64_t tag) override { sim_.schedule_in(delays_.next(), *this, tag); }
 
  private:
   sim::Simulation& sim_;
-  DelayRing& delays_;
+  DelayRing delays_;  // its own: one pointer less to follow per event
 };
 
 [[gnu::noinline]] void timed_holds_queue(sim::EventQueue& queue, DelayRing& delays,
@@ -92,10 +93,9 @@ int main(int argc, char** argv) {
     size = queue.size();
     bytes = queue.memory_bytes();
   } else {
-    bench::DelayRing delays("hold-simulation");
     sim::Simulation simulation(1);
-    bench::Holder holder(simulation, delays);
-    for (std::uint64_t i = 0; i < n; ++i) simulation.schedule_at(delays.next(), holder, i);
+    bench::Holder holder(simulation, "hold-simulation");
+    for (std::uint64_t i = 0; i < n; ++i) simulation.schedule_at(holder.delays().next(), holder, i);
     bench::timed_holds_simulation(simulation, holds);
     size = simulation.pending();
     bytes = simulation.memory_bytes();
