@@ -1,6 +1,7 @@
 #include "models/chunk_arena.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -10,38 +11,60 @@ namespace concsim::models {
 namespace {
 
 constexpr std::size_t kLine = 64;
-// Regions hold whole huge pages and at least a few chunks.
-constexpr std::size_t kMinRegion = 4 * ChunkArena::kHugePage;
 
 std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
 
+std::size_t page_size() {
+  static const std::size_t size = [] {
+    const long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? static_cast<std::size_t>(p) : std::size_t{4096};
+  }();
+  return size;
+}
+
+void* map(std::size_t length) {
+  void* p = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return p;
+}
+
 }  // namespace
 
-ChunkArena::ChunkArena(std::size_t chunk_bytes) : chunk_bytes_(round_up(chunk_bytes, kLine)) {}
+ChunkArena::ChunkArena(std::size_t chunk_bytes) : chunk_bytes_(round_up(std::max<std::size_t>(chunk_bytes, 1), kLine)) {}
 
 ChunkArena::~ChunkArena() { release(); }
 
 void ChunkArena::add_region() {
-  const std::size_t length = round_up(std::max(kMinRegion, 4 * chunk_bytes_), kHugePage);
-  // Over-map by a huge page and trim, so the region starts on a 2 MiB
-  // boundary and every huge page in it can be backed as one.
-  const std::size_t span = length + kHugePage;
-  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const auto start = reinterpret_cast<std::uintptr_t>(raw);
-  const std::uintptr_t aligned = round_up(start, kHugePage);
-  if (aligned > start) munmap(raw, aligned - start);
-  const std::uintptr_t tail = aligned + length;
-  if (start + span > tail) munmap(reinterpret_cast<void*>(tail), start + span - tail);
-  auto* base = reinterpret_cast<char*>(aligned);
+  // Room for the record first, so that a mapping is never left unrecorded.
+  if (regions_.size() == regions_.capacity()) regions_.reserve(2 * regions_.size() + 1);
+  const std::size_t first = kFirstChunks * chunk_bytes_;
+  const std::size_t want = regions_.empty() ? first : std::min(2 * regions_.back().length, std::max(kMaxRegion, first));
+  Region region{nullptr, round_up(want, page_size()), false};
+  if (region.length >= 2 * kHugePage) {
+    // Large enough to be worth huge pages: over-map by one and trim, so the
+    // region starts on a 2 MiB boundary and every huge page in it can be
+    // backed as one.
+    region.length = round_up(region.length, kHugePage);
+    const std::size_t span = region.length + kHugePage;
+    void* raw = map(span);
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = round_up(start, kHugePage);
+    if (aligned > start) munmap(raw, aligned - start);
+    const std::uintptr_t tail = aligned + region.length;
+    if (start + span > tail) munmap(reinterpret_cast<void*>(tail), start + span - tail);
+    region.base = reinterpret_cast<void*>(aligned);
 #ifdef MADV_HUGEPAGE
-  // A hint: where transparent huge pages are off, or refused, the region
-  // keeps ordinary pages and everything works the same.
-  if (!regions_.empty()) madvise(base, length, MADV_HUGEPAGE);
+    // A hint: where transparent huge pages are off, or refused, the region
+    // keeps ordinary pages and everything works the same.
+    madvise(region.base, region.length, MADV_HUGEPAGE);
+    region.huge = true;
 #endif
-  regions_.push_back(Region{base, length});
-  next_ = base;
-  end_ = base + length / chunk_bytes_ * chunk_bytes_;
+  } else {
+    region.base = map(region.length);
+  }
+  regions_.push_back(region);
+  next_ = static_cast<char*>(region.base);
+  end_ = next_ + region.length / chunk_bytes_ * chunk_bytes_;
 }
 
 void ChunkArena::release() {

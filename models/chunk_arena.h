@@ -1,12 +1,16 @@
-// Memory for the large tables of a run (tasks, futures, locals): regions of
-// a few megabytes, aligned to 2 MiB, carved into chunks of one size. From
-// the second region on, regions are offered to the kernel for transparent
-// huge pages. A million connections' tables are hundreds of megabytes
-// touched in no particular order; on 4 KiB pages nearly every such access
-// also missed the TLB (measured: about an eighth of the run's time at a
-// million connections). A small run stays in its first region and keeps
-// ordinary pages, so its memory does not grow by a huge page per table.
-// Allocation policy only: nothing observable changes.
+// Memory for the large tables of a run (tasks, futures, locals): regions
+// carved into chunks of one size. The first region holds a few chunks, and
+// each next one twice as many as the one before, up to kMaxRegion; regions
+// of at least two huge pages are aligned to 2 MiB and offered to the kernel
+// for transparent huge pages. A million connections' tables are hundreds of
+// megabytes touched in no particular order; on 4 KiB pages nearly every
+// such access also missed the TLB (measured: about an eighth of the run's
+// time at a million connections). A small run stays in its small first
+// regions: it neither reserves megabytes of address space per table (which
+// counts against RLIMIT_AS and `--max-memory`'s address-space cap, for
+// every process of a run) nor gets a huge page per table where the kernel
+// gives them to every mapping. Allocation policy only: nothing observable
+// changes.
 #pragma once
 
 #include <cstddef>
@@ -35,16 +39,21 @@ class ChunkArena {
 
   // Bytes of regions mapped, touched or not (for tests).
   [[nodiscard]] std::size_t mapped_bytes() const;
-  // How many regions were offered for huge pages (for tests).
-  [[nodiscard]] std::size_t huge_regions() const { return regions_.empty() ? 0 : regions_.size() - 1; }
-
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
-
- private:
+  // The regions, in the order they were mapped (for tests).
   struct Region {
     void* base;
     std::size_t length;
+    bool huge;  // aligned to kHugePage and offered for huge pages
   };
+  [[nodiscard]] const std::vector<Region>& regions() const { return regions_; }
+
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  // Chunks in the first region.
+  static constexpr std::size_t kFirstChunks = 4;
+  // The largest region, unless four chunks need more.
+  static constexpr std::size_t kMaxRegion = 4 * kHugePage;
+
+ private:
   void add_region();
 
   std::size_t chunk_bytes_;

@@ -38,6 +38,8 @@ class ChunkedVector {
   // elements are value-initialised at once, as make_unique<T[]> did.
   T& emplace_back() {
     if ((size_ >> kShift) == chunks_.size()) {
+      // Room first, so that a chunk once built is always recorded (and destroyed).
+      if (chunks_.size() == chunks_.capacity()) chunks_.reserve(2 * chunks_.size() + 1);
       T* chunk = static_cast<T*>(arena_.allocate());
       std::uninitialized_value_construct_n(chunk, kChunk);
       chunks_.push_back(chunk);

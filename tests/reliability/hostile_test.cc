@@ -260,5 +260,18 @@ TEST_F(Generated, ADeepSetPath) {
   expect("configs/lectures/gather.yaml", 2, "--set:1:", {"--set", path + "=1"});
 }
 
+// Every loop process has tables of its own (tasks, futures, locals). A run of
+// many processes must not reserve megabytes of address space per table
+// before it fills them: with 8 MiB regions from the first task on, these 96
+// processes passed the 2 GiB address space (exit 1, out of memory).
+TEST_F(Generated, NinetySixLoopProcessesFitTheAddressSpace) {
+  const std::string machine = write("wide.yaml", "name: wide\nextends: ideal\nhardware:\n  cores: 96\n");
+  const std::string f = write("w.yaml", "machine: " + machine +
+                                            "\nconnections: 2000\nloop: {processes: 96}\n"
+                                            "server:\n  duration: 2s\n  think_time: 1s\n"
+                                            "  handler:\n    - io: 1ms\n    - cpu: 50us\n");
+  expect(f, 0, "", {"--model", "async"});
+}
+
 }  // namespace
 }  // namespace concsim::testing
