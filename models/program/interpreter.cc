@@ -30,10 +30,9 @@ Value* LocalsPool::allocate(std::uint32_t n) {
     oversize_.push_back(std::make_unique<Value[]>(n));
     return oversize_.back().get();
   }
-  if (size_ - used_ < n) {
+  if (block_ == nullptr || kBlock - used_ < n) {
     block_ = static_cast<Value*>(arena_.allocate());
     std::uninitialized_value_construct_n(block_, kBlock);
-    size_ = kBlock;
     used_ = 0;
   }
   Value* p = block_ + used_;

@@ -67,8 +67,7 @@ class LocalsPool {
   ChunkArena arena_{kBlock * sizeof(Value)};
   std::vector<std::unique_ptr<Value[]>> oversize_;
   Value* block_ = nullptr;  // the block being carved
-  std::size_t used_ = 0;    // of the block being carved
-  std::size_t size_ = 0;    // of the block being carved
+  std::size_t used_ = 0;    // values of it handed out
   std::vector<Value*> free_;  // per size: the first free array, or null
 };
 

@@ -529,5 +529,24 @@ main:
   EXPECT_NE(a.str(), c.str());
 }
 
+// A variable read before any step assigned it raises NameError, whether the
+// expression is the variable alone (evaluated without a stack) or uses it.
+TEST(Semantics, ReadingAVariableBeforeItIsAssignedRaisesNameError) {
+  const auto r = run_text(R"(
+main:
+  - if: {cond: "1 == 2", then: [{set: {x: 1}}]}
+  - try:
+      steps: [{set: {y: $x}}]
+      except: [{type: NameError, steps: [{log: "alone: NameError"}]}]
+  - try:
+      steps: [{set: {y: "${x + 1}"}}]
+      except: [{type: NameError, steps: [{log: "in a sum: NameError"}]}]
+  - set: {x: 41}
+  - set: {y: $x}
+  - log: "{y} {x + 1}"
+)");
+  EXPECT_EQ(texts(r), (std::vector<std::string>{"main: alone: NameError", "main: in a sum: NameError", "main: 41 42"}));
+}
+
 }  // namespace
 }  // namespace concsim::testing
