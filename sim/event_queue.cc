@@ -54,8 +54,8 @@ void EventQueue::grow(std::vector<QueuedEvent>& v) {
   // class that fits at most kPoolReach classes above what is needed: the
   // larger spare spares the bucket a copy at its next growth while one is
   // at hand, and the reach keeps a bucket growing past a few entries from
-  // taking a buffer sized for a burst. (Two classes of reach held 12% more
-  // memory at 1,000,000 pending; see tools/bench/NOTES-kernel.md.)
+  // taking a buffer sized for a burst. (Two classes of reach held about 6%
+  // more memory at 1,000,000 pending; see tools/bench/NOTES-kernel.md.)
   if (before >= kKeepCapacity && pool_capacity_ != 0) {
     const std::size_t c = size_class(need);
     for (std::size_t k = std::min(c + kPoolReach, pool_.size() - 1) + 1; k-- > c;) {
@@ -121,14 +121,13 @@ void EventQueue::push_front_heap(Time time, std::uint64_t order, EventHandler* h
   std::push_heap(h.begin(), h.end(), LaterFirst{});
 }
 
-// Inlined into pop(), where it runs for every event taken.
-[[gnu::always_inline]] inline QueuedEvent EventQueue::pop_front_heap() {
+// Drops the front of bucket 0 (a cancelled event): pop() takes events
+// itself, field by field.
+void EventQueue::drop_front() {
   auto& h = buckets_[0];
   // Usually the front heap holds a single event; skip the heap machinery then.
   if (h.size() > 1) std::pop_heap(h.begin(), h.end(), LaterFirst{});
-  QueuedEvent e = h.back();
   h.pop_back();
-  return e;
 }
 
 void EventQueue::spread(std::size_t b) {
@@ -180,14 +179,14 @@ bool EventQueue::settle() {
     if (cancelled_.empty()) return true;
     const std::uint64_t seq = buckets_[0].front().seq();
     if (cancelled_.erase(seq) == 0) return true;
-    pop_front_heap();
+    drop_front();
   }
 }
 
 void EventQueue::drop_cancelled_front() {
   while (!buckets_[0].empty() && !cancelled_.empty() &&
          cancelled_.erase(buckets_[0].front().seq()) != 0) {
-    pop_front_heap();
+    drop_front();
   }
 }
 

@@ -237,7 +237,8 @@ class EventQueue {
   // the stack goes through 16-byte loads of 8-byte stores, which stalls store
   // forwarding.
   void push_front_heap(Time time, std::uint64_t order, EventHandler* handler, std::uint64_t tag);
-  QueuedEvent pop_front_heap();
+  // Drops the front event of bucket 0.
+  void drop_front();
   // Appends to bucket b >= 1, keeping its minimum and occupancy bit.
   void append(std::size_t b, Time time, std::uint64_t order, EventHandler* handler,
               std::uint64_t tag) {
