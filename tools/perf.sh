@@ -37,7 +37,7 @@ BENCH="$BUILD_DIR/tools/bench/concsim-bench"
   echo "kernel=$(uname -sr)"
   echo "compiler=$(c++ --version | head -1)"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "commit=$(git describe --always --dirty 2>/dev/null || echo unknown)"
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
   # The largest cache the CPU reports (its last level), and whether the
   # kernel gives transparent huge pages: both shape the cost per event of a
@@ -85,13 +85,17 @@ timed sweep sweep configs/default.yaml --jobs 2 --out "$WORK/sweep/out"
 # 500 requests/s, the loop never saturates, and each connection makes about
 # two requests whatever their number. The thread model runs on `ideal`, whose
 # limits allow a million threads; the event loop on the workload's machine.
+# Milliseconds per connection of think time, duration, ramp and warm-up:
+FLAT_THINK=2 FLAT_DURATION=4 FLAT_RAMP=1 FLAT_WARMUP=2
+echo "think=$FLAT_THINK duration=$FLAT_DURATION ramp=$FLAT_RAMP warmup=$FLAT_WARMUP" >"$WORK/flat.txt"
 for n in 1000 10000 100000 1000000; do
   for model in async threads; do
     machine=()
     [ "$model" = threads ] && machine=(--machine ideal)
     timed "flat-$model-$n" run configs/default.yaml --model "$model" "${machine[@]}" --connections "$n" \
-      --set "server.think_time.exponential.mean=$((2 * n))ms" --set "server.duration=$((4 * n))ms" \
-      --set "server.ramp=${n}ms" --set "server.warmup=$((2 * n))ms" --format csv
+      --set "server.think_time.exponential.mean=$((FLAT_THINK * n))ms" \
+      --set "server.duration=$((FLAT_DURATION * n))ms" \
+      --set "server.ramp=$((FLAT_RAMP * n))ms" --set "server.warmup=$((FLAT_WARMUP * n))ms" --format csv
   done
 done
 
@@ -267,28 +271,33 @@ cache_note = ""
 loop_rss = rss_mib.get("async", {})
 if llc_kib and 100000 in loop_rss and 1000000 in loop_rss:
     llc_mib = llc_kib / 1024
-    fits = lambda r: "fits in" if r <= llc_mib else "exceeds"
-    cache_note = (f" Its working set also crosses this machine's last-level cache ({llc_mib:,.0f} MiB): "
-                  f"the event loop's peak RSS of {loop_rss[100000]:,.0f} MiB at 100,000 connections "
-                  f"{fits(loop_rss[100000])} it, {loop_rss[1000000]:,.0f} MiB at 1,000,000 {fits(loop_rss[1000000])} "
-                  "it, and a saturated model steps through every connection before it comes back to any one, "
-                  "so nearly every event starts with cache misses on the state of its connection (a task, "
-                  "its future and its locals; or a thread).")
-drops = [f"{m}: {e[100000]:.1f} → {e[1000000]:.1f}" for m, e in sorted(events_per_conn.items())
-         if 100000 in e and 1000000 in e]
-w("The default workload at 1,000,000 connections is a different regime from the smaller counts: "
-  "its clients offer more work than the cores can do (the event loop's one core; for the threads, the "
-  "cores of `ideal`), so the model is saturated, fewer requests per connection are served, and the events "
-  "are mostly connections opening (events per connection from 100,000 to 1,000,000: "
-  + "; ".join(drops) + ")." + cache_note + " The "
-  "same handler at the same work per connection (think time, duration, ramp and warm-up scaled "
-  "with the connections: 2 ms, 4 ms, 1 ms and 2 ms per connection; 500 requests/s offered at any "
-  "count, neither model saturated; the thread model on `--machine ideal`, whose limits allow a million "
-  "threads; "
-  "`concsim run` timed with GNU time, so the process's start and the loading count too):")
+    if loop_rss[100000] <= llc_mib < loop_rss[1000000]:
+        cache_note = (f" Its working set also crosses this machine's last-level cache ({llc_mib:,.0f} MiB): "
+                      f"the event loop's peak RSS is {loop_rss[100000]:,.0f} MiB at 100,000 connections, "
+                      f"{loop_rss[1000000]:,.0f} MiB at 1,000,000, and a saturated model steps through every "
+                      "connection before it comes back to any one, so nearly every event starts with cache "
+                      "misses on the state of its connection (a task, its future and its locals; or a thread).")
+drops = [(m, e[100000], e[1000000]) for m, e in sorted(events_per_conn.items()) if 100000 in e and 1000000 in e]
+# Saturated: a model serves markedly fewer requests per connection at a
+# million connections than at 100,000 (its events per connection fall).
+saturated = [d for d in drops if d[2] < 0.8 * d[1]]
+if saturated:
+    w("The default workload at 1,000,000 connections is a different regime from the smaller counts for "
+      + " and ".join(m for m, _, _ in saturated) + ": its clients offer more work than the cores can do (the "
+      "event loop's one core; for the threads, the cores of `ideal`), so fewer requests per connection are "
+      "served and the events are mostly connections opening (events per connection from 100,000 to "
+      "1,000,000: " + "; ".join(f"{m}: {a:.1f} → {b:.1f}" for m, a, b in drops) + ")." + cache_note)
+    w("")
+flat_ms = dict(kv.split("=") for kv in open(os.path.join(work, "flat.txt")).read().split())
+w(f"The same handler at the same work per connection: think time, duration, ramp and warm-up scaled "
+  f"with the connections ({flat_ms['think']} ms, {flat_ms['duration']} ms, {flat_ms['ramp']} ms and "
+  f"{flat_ms['warmup']} ms per connection), so the clients offer {1000 / float(flat_ms['think']):,.0f} "
+  "requests/s at any count; the thread model on `--machine ideal`, whose limits allow a million threads; "
+  "`concsim run` timed with GNU time, so the process's start and the loading count too:")
 w("")
 w("| model | connections | events | events per connection | wall | ns per event | peak RSS |")
 w("|---|---|---|---|---|---|---|")
+flat_epc = {}
 for model in ("async", "threads"):
     flat = []
     for n in (1000, 10000, 100000, 1000000):
@@ -302,6 +311,7 @@ for model in ("async", "threads"):
             w(f"| {model} | {n:,} | failed (exit code {rc}) | | | | |")
             continue
         flat.append((n, sec * 1e9 / ev))
+        flat_epc.setdefault(model, []).append(ev / n)
         w(f"| {model} | {n:,} | {ev:,} | {ev / n:.1f} | {sec:.2f} s | {sec * 1e9 / ev:.0f} | {mib(rss) if rss else '?'} |")
     if len(flat) >= 2:
         series[f"{model}, same work per connection"] = flat
@@ -314,8 +324,10 @@ for model in ("async", "threads"):
     steps = ", ".join(f"× {b / a:.2f} (bound × {math.log(nb) / math.log(na):.2f})" for (na, a), (nb, b) in pairs)
     ok = all(b / a <= math.log(nb) / math.log(na) for (na, a), (nb, b) in pairs)
     (n0, c0), (n1, c1) = flat[0], flat[-1]
-    w(f"- {model} at the same work per connection: {c0:.0f} ns per event at {n0:,} connections, {c1:.0f} "
-      f"at {n1:,}; step by step {steps}: {verdict(ok)}.")
+    epc = flat_epc.get(model, [])
+    spread = f" (events per connection {min(epc):.1f} to {max(epc):.1f} at every count)" if epc else ""
+    w(f"- {model} at the same work per connection{spread}: {c0:.0f} ns per event at {n0:,} connections, "
+      f"{c1:.0f} at {n1:,}; step by step {steps}: {verdict(ok)}.")
 w("")
 
 # SVG chart: ns per event against connections (log x).
