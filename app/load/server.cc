@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "app/load/units.h"
 
@@ -67,6 +68,25 @@ class Builder {
     done.return_exceptions = true;  // marks the request failed
     failed.steps.push_back(std::move(done));
     s.excepts.push_back(std::move(failed));
+    return s;
+  }
+  // gather of `count` tasks named `name` running `function`, i from 0 to
+  // count - 1, each with the arguments `args` (parameter -> expression).
+  [[nodiscard]] Step gather_counted(const std::string& name, const std::string& function, const std::string& count,
+                                    const std::vector<std::pair<std::string, std::string>>& args = {}) const {
+    Step s = step(StepKind::kGather);
+    TaskSpec t;
+    t.name = name;
+    t.function = function;
+    for (const auto& arg : args) {
+      t.args.push_back(arg);
+      t.arg_at.push_back(at_);
+    }
+    t.count = count;
+    t.count_at = at_;
+    t.index_var = "i";
+    t.at = at_;
+    s.tasks.push_back(std::move(t));
     return s;
   }
   [[nodiscard]] const SourceRef& at() const { return at_; }
@@ -254,16 +274,7 @@ void pool_main(Workload& w, const Builder& b) {
   };
   m.steps.push_back(put_each("connections", "i"));
   m.steps.push_back(put_each(std::to_string(w.pool_threads), "None"));
-  Step open = b.step(StepKind::kGather);
-  TaskSpec t;
-  t.name = "worker{i}";
-  t.function = "__worker";
-  t.count = std::to_string(w.pool_threads);
-  t.count_at = b.at();
-  t.index_var = "i";
-  t.at = b.at();
-  open.tasks.push_back(std::move(t));
-  m.steps.push_back(std::move(open));
+  m.steps.push_back(b.gather_counted("worker{i}", "__worker", std::to_string(w.pool_threads)));
   w.program.functions.push_back(std::move(m));
 }
 
@@ -274,18 +285,9 @@ void connections_main(Workload& w, const Builder& b) {
   FunctionDef m;
   m.name = "main";
   m.at = b.at();
-  Step open = b.step(StepKind::kGather);
-  TaskSpec t;
-  t.name = "conn{i * __processes + __process}";
-  t.function = kConnectionFunction;
-  t.args.emplace_back("connection", "i * __processes + __process");
-  t.arg_at.push_back(b.at());
-  t.count = "(connections - __process + __processes - 1) / __processes";
-  t.count_at = b.at();
-  t.index_var = "i";
-  t.at = b.at();
-  open.tasks.push_back(std::move(t));
-  m.steps.push_back(std::move(open));
+  m.steps.push_back(b.gather_counted("conn{i * __processes + __process}", kConnectionFunction,
+                                     "(connections - __process + __processes - 1) / __processes",
+                                     {{"connection", "i * __processes + __process"}}));
   w.program.functions.push_back(std::move(m));
 }
 
