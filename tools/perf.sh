@@ -142,6 +142,14 @@ def run_csv(name):
 def verdict(ok):
     return "**met**" if ok else "**not met**"
 
+def log_steps(pts):
+    """The criterion for cost growing at most logarithmically: each step from
+    m to n connections grows by at most log(n) / log(m). Returns the steps as
+    text and whether every one holds."""
+    pairs = list(zip(pts, pts[1:]))
+    steps = ", ".join(f"× {b / a:.2f} (bound × {math.log(nb) / math.log(na):.2f})" for (na, a), (nb, b) in pairs)
+    return steps, all(b / a <= math.log(nb) / math.log(na) for (na, a), (nb, b) in pairs)
+
 def mib(b):
     return f"{b / 2**20:,.0f} MiB"
 
@@ -260,9 +268,7 @@ for model, pts in sorted(series.items()):
     pts.sort()
     if len(pts) >= 2:
         (n0, c0), (n1, c1) = pts[0], pts[-1]
-        pairs = list(zip(pts, pts[1:]))
-        steps = ", ".join(f"× {b / a:.2f} (bound × {math.log(nb) / math.log(na):.2f})" for (na, a), (nb, b) in pairs)
-        ok = all(b / a <= math.log(nb) / math.log(na) for (na, a), (nb, b) in pairs)
+        steps, ok = log_steps(pts)
         w(f"- {model}: {c0:.0f} ns per event at {n0:,} connections, {c1:.0f} at {n1:,} "
           f"(linear growth would be × {n1 / n0:,.0f}); step by step {steps}: {verdict(ok)}.")
 w("")
@@ -320,9 +326,7 @@ for model in ("async", "threads"):
     flat = series.get(f"{model}, same work per connection", [])
     if len(flat) < 2:
         continue
-    pairs = list(zip(flat, flat[1:]))
-    steps = ", ".join(f"× {b / a:.2f} (bound × {math.log(nb) / math.log(na):.2f})" for (na, a), (nb, b) in pairs)
-    ok = all(b / a <= math.log(nb) / math.log(na) for (na, a), (nb, b) in pairs)
+    steps, ok = log_steps(flat)
     (n0, c0), (n1, c1) = flat[0], flat[-1]
     epc = flat_epc.get(model, [])
     spread = f" (events per connection {min(epc):.1f} to {max(epc):.1f} at every count)" if epc else ""
