@@ -14,7 +14,7 @@
 #include <string>
 
 #include "app/load/config.h"
-#include "models/program/ast.h"
+#include "models/program/steps.h"
 #include "models/program/program.h"
 #include "sim/time.h"
 

@@ -31,7 +31,7 @@
 
 #include "app/load/config.h"
 #include "app/load/workload.h"
-#include "models/program/ast.h"
+#include "models/program/steps.h"
 
 namespace concsim::run {
 
