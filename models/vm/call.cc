@@ -39,6 +39,9 @@ Frame* Interp::bind_call(Vm& vm, const Value& func, const Value* self, const Val
   const auto* fn = func.as<FunctionObj>();
   const Code* co = fn->code;
   Frame* f = Frame::create(co);
+  const Vm::Tables& t = vm.tables_for(co->program);
+  f->consts = t.consts.data() + co->const_base;
+  f->names = t.names.data() + co->name_base;
   f->func = func;
   f->globals = fn->globals;
   Value* fast = f->fast();

@@ -174,8 +174,10 @@ struct Code {
   std::vector<ExcHandler> handlers;
   std::vector<Const> consts;
   std::vector<std::string> names;        // attribute, global and imported names
-  // Filled by the Vm when it materialises the program: offsets of this
-  // code's constants and names in the run's tables.
+  // Set by the compiler: the program this code belongs to, and where its
+  // constants and names start in the program's tables (Vm materialises
+  // each program's constants once per run).
+  const struct Program* program = nullptr;
   std::uint32_t const_base = 0;
   std::uint32_t name_base = 0;
 
@@ -187,6 +189,11 @@ struct Code {
 };
 
 struct Program {
+  Program() = default;
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+  Program(Program&&) = default;
+  Program& operator=(Program&&) = default;
   std::vector<std::unique_ptr<Code>> codes;  // codes[module_code] is the module body
   std::uint32_t module_code = 0;
   std::string file;

@@ -1718,6 +1718,14 @@ bool compile_into(const ast::Module& m, Program* out, std::uint32_t* module_code
     *error = f.error;
     return false;
   }
+  std::uint32_t consts = 0, names = 0;
+  for (auto& code : out->codes) {
+    code->program = out;
+    code->const_base = consts;
+    code->name_base = names;
+    consts += static_cast<std::uint32_t>(code->consts.size());
+    names += static_cast<std::uint32_t>(code->names.size());
+  }
   return true;
 }
 

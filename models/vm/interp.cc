@@ -109,8 +109,8 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
   const Code* co = f->code;
   Value* st = f->stack();
   std::uint32_t sp = f->sp;
-  Value* consts = vm.consts_.data() + co->const_base;
-  Value* names = vm.names_.data() + co->name_base;
+  const Value* consts = f->consts;
+  const Value* names = f->names;
   bool reraise = false;  // the exception in flight needs no new traceback entry
 
 // Keeps the cached registers of the frame in step with the frame.
@@ -121,8 +121,8 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
     co = f->code;                                      \
     st = f->stack();                                   \
     sp = f->sp;                                        \
-    consts = vm.consts_.data() + co->const_base;       \
-    names = vm.names_.data() + co->name_base;          \
+    consts = f->consts;                                \
+    names = f->names;                                  \
   } while (false)
 #define PUSH(v) (st[sp++] = (v))
 #define POP() (std::move(st[--sp]))
@@ -1249,7 +1249,7 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           break;
         }
         case Op::kMakeFunction: {
-          const Code* fc = vm.program_.codes[in.arg].get();
+          const Code* fc = co->program->codes[in.arg].get();
           Value fv = make<FunctionObj>();
           auto* fn = fv.as<FunctionObj>();
           fn->code = fc;

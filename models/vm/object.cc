@@ -17,6 +17,8 @@ thread_local std::int64_t t_heap_bytes = 0;
 // here, so that dropping the head of a long chain of objects (a list nested
 // a million deep) frees it in a loop rather than by recursion.
 thread_local std::vector<Obj*>* t_pending = nullptr;
+thread_local Obj* t_objects = nullptr;  // the list of live objects
+thread_local bool t_clearing = false;
 
 template <class T>
 void free_as(Obj* o) {
@@ -24,7 +26,18 @@ void free_as(Obj* o) {
   delete static_cast<T*>(o);
 }
 
+void untrack(Obj* o) {
+  if (o->gc_prev != nullptr) {
+    o->gc_prev->gc_next = o->gc_next;
+  } else if (t_objects == o) {
+    t_objects = o->gc_next;
+  }
+  if (o->gc_next != nullptr) o->gc_next->gc_prev = o->gc_prev;
+  o->gc_prev = o->gc_next = nullptr;
+}
+
 void free_one(Obj* o) {
+  untrack(o);
   switch (o->kind) {
     case Kind::kStr: {
       auto* s = static_cast<StrObj*>(o);
@@ -82,8 +95,110 @@ void heap_account(std::int64_t delta) { t_heap_bytes += delta; }
 // the object over (it is alive again and will be dropped later).
 bool vm_finalize(GenObj* g);
 
+void track(Obj* o) {
+  o->gc_next = t_objects;
+  if (t_objects != nullptr) t_objects->gc_prev = o;
+  t_objects = o;
+}
+
+namespace {
+
+// Drops the references an object holds (CPython's tp_clear).
+void clear_refs(Obj* o) {
+  switch (o->kind) {
+    case Kind::kTuple: static_cast<TupleObj*>(o)->items.clear(); return;
+    case Kind::kList: static_cast<ListObj*>(o)->items.clear(); return;
+    case Kind::kDict: static_cast<DictObj*>(o)->table = HashTable{}; return;
+    case Kind::kSet: static_cast<SetObj*>(o)->table = HashTable{}; return;
+    case Kind::kSlice: {
+      auto* s = static_cast<SliceObj*>(o);
+      s->start = s->stop = s->step = Value();
+      return;
+    }
+    case Kind::kFunction: {
+      auto* f = static_cast<FunctionObj*>(o);
+      f->globals = f->defaults = f->kwdefaults = f->closure = f->name = f->qualname = f->dict = Value();
+      return;
+    }
+    case Kind::kBuiltin: {
+      auto* b = static_cast<BuiltinObj*>(o);
+      b->self = b->owner = Value();
+      return;
+    }
+    case Kind::kMethod: {
+      auto* m = static_cast<MethodObj*>(o);
+      m->func = m->self = Value();
+      return;
+    }
+    case Kind::kClass: {
+      auto* c = static_cast<ClassObj*>(o);
+      c->name = c->qualname = c->module = c->dict = Value();
+      c->bases.clear();
+      c->mro.clear();
+      return;
+    }
+    case Kind::kException: {
+      auto* e = static_cast<ExceptionObj*>(o);
+      e->args = e->cause = e->context = e->notes = e->group_message = e->group_exceptions = Value();
+      e->cls = e->dict = Value();
+      return;
+    }
+    case Kind::kInstance: {
+      auto* i = static_cast<InstanceObj*>(o);
+      i->cls = i->dict = Value();
+      return;
+    }
+    case Kind::kCell: static_cast<CellObj*>(o)->value = Value(); return;
+    case Kind::kModule: {
+      auto* m = static_cast<ModuleObj*>(o);
+      m->name = m->dict = Value();
+      return;
+    }
+    case Kind::kCoroutine:
+    case Kind::kGenerator:
+    case Kind::kAsyncGenerator: {
+      auto* g = static_cast<GenObj*>(o);
+      if (g->frame != nullptr) {
+        Frame* f = g->frame;
+        g->frame = nullptr;
+        Frame::destroy(f);
+      }
+      g->name = g->qualname = g->finalizer = Value();
+      return;
+    }
+    case Kind::kIterator: {
+      auto* i = static_cast<IterObj*>(o);
+      i->seq = i->extra = Value();
+      return;
+    }
+    case Kind::kProperty: {
+      auto* p = static_cast<PropertyObj*>(o);
+      p->fget = p->fset = p->fdel = p->doc = Value();
+      return;
+    }
+    case Kind::kNative: static_cast<NativeObj*>(o)->clear(); return;
+    default: return;
+  }
+}
+
+}  // namespace
+
+void clear_all_objects() {
+  // Hold every object, drop what each holds, then let go: with no
+  // references left among them they are all freed, cycles included.
+  std::vector<Obj*> all;
+  for (Obj* o = t_objects; o != nullptr; o = o->gc_next) {
+    incref(o);
+    all.push_back(o);
+  }
+  t_clearing = true;
+  for (Obj* o : all) clear_refs(o);
+  for (Obj* o : all) decref(o);
+  t_clearing = false;
+}
+
 void destroy(Obj* o) {
-  if ((o->kind == Kind::kGenerator || o->kind == Kind::kAsyncGenerator || o->kind == Kind::kCoroutine) &&
+  if (!t_clearing && (o->kind == Kind::kGenerator || o->kind == Kind::kAsyncGenerator || o->kind == Kind::kCoroutine) &&
       vm_finalize(static_cast<GenObj*>(o))) {
     return;
   }

@@ -26,12 +26,21 @@ struct ClassObj;
 std::int64_t heap_bytes();
 void heap_account(std::int64_t delta);
 
+// Links a new object into the thread's list of live objects.
+void track(Obj* o);
+
 template <class T, class... A>
 Value make(A&&... a) {
   T* o = new T(std::forward<A>(a)...);
   heap_account(static_cast<std::int64_t>(sizeof(T)));
+  track(o);
   return Value::adopt(o);
 }
+
+// Frees every object still alive in this thread, whatever references them
+// (cycles included), without running any Python code: the end of the last
+// run on the thread (Vm's destructor).
+void clear_all_objects();
 
 // ---------------------------------------------------------------- str ----
 
@@ -281,6 +290,11 @@ struct NativeObj : Obj {
   virtual bool set_attr(Vm& vm, const std::string& name, const Value& v);  // false: not settable
   // repr() when the class has no __repr__ of its own.
   virtual std::string repr(Vm& vm);
+  // Drops every Value this object holds (clear_all_objects).
+  virtual void clear() {
+    cls = Value();
+    dict = Value();
+  }
   Value cls;
   Value dict;  // extra attributes, if the class allows them
 };

@@ -66,12 +66,16 @@ inline constexpr bool is_heap(Kind k) { return k >= Kind::kStr; }
 struct Obj;
 void destroy(Obj* o);  // object.cc: frees o and drops the references it holds
 
-// The header of every heap object.
+// The header of every heap object. Live objects are linked in a list of
+// the thread's objects, so that the end of a run can free what reference
+// cycles keep alive (clear_all_objects in object.h).
 struct Obj {
   std::uint32_t refcount = 1;
   Kind kind;
   std::uint8_t flags = 0;
   std::uint16_t extra = 0;  // per kind (see object.h)
+  Obj* gc_prev = nullptr;
+  Obj* gc_next = nullptr;
 
   explicit Obj(Kind k) : kind(k) {}
 };

@@ -1,5 +1,6 @@
 #include "models/vm/vm.h"
 
+#include <functional>
 #include <new>
 #include <utility>
 
@@ -11,6 +12,7 @@ namespace concsim::vm {
 
 namespace {
 thread_local Vm* t_vm = nullptr;
+thread_local int t_vms = 0;  // Vms alive on this thread
 }  // namespace
 
 Vm* current_vm() { return t_vm; }
@@ -45,6 +47,7 @@ Vm::Vm(const Program& program, Host& host, VmOptions options)
     : program_(program), host_(host), options_(options) {
   previous_ = t_vm;
   t_vm = this;
+  ++t_vms;
   // The type hierarchy: object and type first, then every builtin type.
   auto make_type = [&](Value* slot, const char* name, Kind instance_kind, std::vector<Value> bases) {
     *slot = make_class(name, "builtins", bases, instance_kind);
@@ -98,12 +101,15 @@ Vm::Vm(const Program& program, Host& host, VmOptions options)
   set_module_attr(b_.builtins_module, "Ellipsis", Value::ellipsis());
   modules_.emplace("builtins", b_.builtins_module);
 
-  // Materialise every code object's constants and names for this run.
-  std::function<Value(const Const&)> materialise = [&](const Const& c) -> Value {
+  materialise(program_);
+}
+
+void Vm::materialise(const Program& p) {
+  std::function<Value(const Const&)> one = [&](const Const& c) -> Value {
     if (c.is_tuple) {
       std::vector<Value> items;
       items.reserve(c.items.size());
-      for (const Const& i : c.items) items.push_back(materialise(i));
+      for (const Const& i : c.items) items.push_back(one(i));
       return make_tuple(std::move(items));
     }
     switch (c.kind) {
@@ -117,24 +123,36 @@ Vm::Vm(const Program& program, Host& host, VmOptions options)
     }
     return Value::none();
   };
-  for (const auto& code : program_.codes) {
-    auto* mut = const_cast<Code*>(code.get());
-    mut->const_base = static_cast<std::uint32_t>(consts_.size());
-    for (const Const& c : code->consts) consts_.push_back(materialise(c));
-    mut->name_base = static_cast<std::uint32_t>(names_.size());
-    for (const std::string& n : code->names) names_.push_back(intern(n));
+  Tables t;
+  t.program = &p;
+  for (const auto& code : p.codes) {
+    for (const Const& c : code->consts) t.consts.push_back(one(c));
+    for (const std::string& n : code->names) t.names.push_back(intern(n));
   }
+  tables_.push_back(std::move(t));
+}
+
+const Vm::Tables& Vm::tables_for(const Program* p) {
+  for (const Tables& t : tables_) {
+    if (t.program == p) return t;
+  }
+  materialise(*p);
+  return tables_.back();
 }
 
 Vm::~Vm() {
   // Modules hold the program's globals, which hold everything else.
   modules_.clear();
   interned_.clear();
-  consts_.clear();
-  names_.clear();
+  tables_.clear();
   error_ = Value::none();
   b_ = Builtins{};
+  finalize_.clear();
+  asyncgen_firstiter_ = Value();
+  asyncgen_finalizer_ = Value();
   t_vm = previous_;
+  // The last run of the thread frees what cycles kept alive.
+  if (--t_vms == 0) clear_all_objects();
 }
 
 Value Vm::intern(std::string_view s) {
@@ -277,6 +295,9 @@ bool Vm::isinstance(const Value& v, const Value& cls) const { return is_subclass
 void Vm::start_module(Fiber& fiber) {
   const Code* code = program_.codes[program_.module_code].get();
   Frame* f = Frame::create(code);
+  const Tables& t = tables_for(code->program);
+  f->consts = t.consts.data() + code->const_base;
+  f->names = t.names.data() + code->name_base;
   Value module = make_module("__main__");
   modules_["__main__"] = module;
   f->globals = module.as<ModuleObj>()->dict;
@@ -373,6 +394,17 @@ RunResult Vm::run(Fiber& fiber, Value in, bool raise) {
   RunResult r = Interp::execute(*this, fiber, raise);
   current_ = previous;
   return r;
+}
+
+Value Vm::exec_module(const Program& p, const Value& module) {
+  const Code* code = p.codes[p.module_code].get();
+  Frame* f = Frame::create(code);
+  const Tables& t = tables_for(&p);
+  f->consts = t.consts.data() + code->const_base;
+  f->names = t.names.data() + code->name_base;
+  f->globals = module.as<ModuleObj>()->dict;
+  f->locals_dict = f->globals;
+  return Interp::run_nested(*this, f, "import");
 }
 
 Value Vm::call(const Value& callable, std::span<const Value> args, std::span<const Value> kwnames) {

@@ -59,6 +59,8 @@ struct Frame {
   Value locals_dict;         // class and module bodies: their namespace
   Value exc_slot;            // generators and coroutines: their handled exception
   GenObj* gen = nullptr;     // the generator that owns this frame, if any
+  const Value* consts = nullptr;  // the run's constants and names of the code's program
+  const Value* names = nullptr;
   Value* exc_item = nullptr; // where PUSH_EXC_INFO saves: the nearest generator's slot or the fiber's
   Value extra;               // kInit: the new instance; kClassBody: the class's name and bases
   std::uint32_t pc = 0;
@@ -152,6 +154,9 @@ class Vm {
   // ---- running (for models) ----
   // A fiber that runs the module body (the program's top level).
   void start_module(Fiber& fiber);
+  // Runs another program's module body (a model's module written in Python)
+  // with `module`'s dict as its globals, to completion. Error after raise.
+  Value exec_module(const Program& p, const Value& module);
   // A fiber whose bottom frame is the coroutine `coro` (a task's body).
   // Returns false after raise() if coro is not an unstarted coroutine.
   bool start_coroutine(Fiber& fiber, const Value& coro);
@@ -228,8 +233,16 @@ class Vm {
   Host& host_;
   VmOptions options_;
   Builtins b_;
-  std::vector<Value> consts_;  // every code's constants, materialised
-  std::vector<Value> names_;   // every code's names, interned
+  // Per program run here (the program's, and the models' modules): its
+  // constants materialised and its names interned, for this run.
+  struct Tables {
+    const Program* program;
+    std::vector<Value> consts;
+    std::vector<Value> names;
+  };
+  std::vector<Tables> tables_;
+  void materialise(const Program& p);
+  [[nodiscard]] const Tables& tables_for(const Program* p);
   std::unordered_map<std::string, Value> interned_;
   std::unordered_map<std::string, Value> modules_;  // sys.modules
   Value error_;

@@ -1,0 +1,379 @@
+// The event-loop model on the program VM: CPython 3.11's asyncio in virtual
+// time.
+//
+// The program's top level runs first, on the loop's thread; asyncio.run()
+// makes it wait while the loop runs. Each iteration is
+// BaseEventLoop._run_once (Lib/asyncio/base_events.py), phase by phase:
+//
+//        +--------------------------------------------------------------+
+//        v                                                              |
+//   [0 tidy]   cancelled timers leave the heap (all of them once they   |
+//        |     are more than half of over 100, as _run_once does)       |
+//        v                                                              |
+//   [1 poll]   select(timeout): I/O that completed becomes ready        |
+//        |     callbacks; the loop sleeps here until the next timer     |
+//        |     or I/O when nothing is ready ("now" moves)               |
+//        v                                                              |
+//   [2 timers] timers whose `when` is before now + 1 ns join the ready  |
+//        |     queue in heap order                                      |
+//        v                                                              |
+//   [3 run]    the callbacks ready when this phase began run, in order; |
+//              what they schedule waits for the next iteration ---------+
+//
+// Futures and tasks are native objects (objects.h) with CPython's methods;
+// a task steps its coroutine's fiber and, when the coroutine awaits a
+// pending future, adds its wakeup as that future's done callback, as
+// Task.__step does. The rest of asyncio (gather, wait, locks, queues,
+// TaskGroup, timeouts ...) is CPython's own algorithm written in Python
+// (asyncio.py beside this file), compiled by the edge and run on the VM.
+//
+// Virtual time moves while the loop sleeps in select, while the loop
+// thread computes (concsim.cpu, interpreted operations on a machine with
+// costs) or is frozen in a blocking call (time.sleep), and nowhere else.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/loop/objects.h"
+#include "models/machine.h"
+#include "models/metrics.h"
+#include "models/program/trace.h"
+#include "models/requests.h"
+#include "models/vm/code.h"
+#include "models/vm/vm.h"
+#include "sim/simulation.h"
+#include "sim/stats.h"
+
+namespace concsim::models::loop {
+
+// The Python source of the loop's asyncio module (asyncio.py), for the edge
+// to compile (LoopOptions::asyncio_module).
+std::string_view asyncio_source();
+
+struct LoopOptions {
+  MachineProfile machine;
+  // asyncio.py, compiled (the edge owns the Python front end).
+  const vm::Program* asyncio_module = nullptr;
+  std::uint64_t step_budget = 100'000'000;
+  int executor_workers = 0;   // 0: min(32, cores + 4), as ThreadPoolExecutor
+  bool record = false;        // keep a trace and spans
+  std::size_t record_limit = 100'000;
+  bool trace_phases = false;
+  bool socket_per_task = false;
+  RequestWindow requests{};
+  // Stop the simulation when the program ends; false when several loops
+  // (processes) share one simulation.
+  bool stop_when_done = true;
+  // Initial values of module globals for this process only.
+  std::vector<std::pair<std::string, vm::Value>> global_overrides;
+};
+
+// One line the program wrote.
+struct OutputLine {
+  sim::Time t;
+  std::string task;    // the task's name, or "MainThread"
+  int stream;          // 1 stdout, 2 stderr
+  std::string text;
+};
+
+struct BlockingCall {
+  std::string task;
+  sim::Time start;
+  sim::Duration duration;
+  std::uint64_t callbacks_delayed = 0;
+  sim::Duration max_lateness = 0;
+};
+
+struct LoopStats {
+  std::uint64_t iterations = 0;
+  sim::Duration busy = 0;
+  sim::Duration system = 0;
+  sim::Duration blocked = 0;
+  sim::Duration longest_stall = 0;
+  std::string longest_stall_task;
+  sim::Time longest_stall_at = 0;
+  std::vector<BlockingCall> blocking_calls;
+  std::uint64_t blocking_count = 0;
+  sim::Duration blocking_max_lateness = 0;
+  static constexpr std::size_t kMaxBlockingCallsListed = 1000;
+  std::uint64_t max_ready = 0;
+};
+
+struct TaskSummary {
+  std::string name;
+  sim::Time start = -1;
+  sim::Time end = -1;
+  std::string state;   // "pending", "running", "done", "failed", "cancelled"
+  std::string result;  // repr of the result or the exception
+};
+
+class Loop final : public vm::Host, public sim::EventHandler, public sim::StallSource {
+ public:
+  Loop(sim::Simulation& sim, const vm::Program& program, const LoopOptions& options);
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  // Runs the program's top level at the current time.
+  void start();
+
+  // ---- results ----
+  [[nodiscard]] bool finished() const { return finished_; }
+  [[nodiscard]] sim::Time finish_time() const { return finish_time_; }
+  // "completed" or "failed" (an exception left the program: its traceback).
+  [[nodiscard]] bool failed() const { return !uncaught_.empty(); }
+  [[nodiscard]] const std::string& uncaught() const { return uncaught_; }
+  [[nodiscard]] const std::string& uncaught_type() const { return uncaught_type_; }
+  [[nodiscard]] const std::string& uncaught_message() const { return uncaught_message_; }
+  // (file, line, function) of each frame of the uncaught exception, outermost first.
+  struct Frame {
+    std::string file;
+    int line;
+    std::string function;
+  };
+  [[nodiscard]] const std::vector<Frame>& uncaught_frames() const { return uncaught_frames_; }
+  // repr() of the value the last asyncio.run() returned ("" when none ran).
+  [[nodiscard]] const std::string& run_result() const { return run_result_; }
+  [[nodiscard]] bool ran() const { return ran_; }
+  [[nodiscard]] const std::vector<OutputLine>& output() const { return output_; }
+  [[nodiscard]] std::vector<TaskSummary> task_summaries();
+  [[nodiscard]] const LoopStats& stats() const { return stats_; }
+  [[nodiscard]] const Recorder& recorder() const { return recorder_; }
+  [[nodiscard]] Metrics metrics();
+  [[nodiscard]] const RequestStats& request_stats() const { return requests_; }
+  [[nodiscard]] bool killed() const { return killed_; }
+  [[nodiscard]] int executor_workers() const { return max_workers_; }
+  [[nodiscard]] std::size_t memory_bytes() const;
+  // The main task's state and result ("done" and its repr), for reports.
+  [[nodiscard]] std::string main_state() const;
+  [[nodiscard]] std::string main_result();
+  void close_spans(sim::Time t) { recorder_.close_all(t); }
+  vm::Vm& vm() { return vm_; }
+
+  // ---- vm::Host ----
+  vm::Value import_module(vm::Vm& vm, std::string_view name) override;
+  vm::Value await_native(vm::Vm& vm, vm::Fiber& fiber, const vm::Value& awaitable) override;
+  void write(vm::Vm& vm, int stream, std::string_view text) override;
+  std::int64_t now_ns() override { return sim_.now(); }
+
+  // ---- sim ----
+  void on_event(std::uint64_t tag) override;
+  void describe_waiting(std::vector<sim::WaitingTask>& out) const override;
+
+  // ---- for the natives (futures.cc, tasks.cc, timers.cc, modules.cc) ----
+  const vm::Value& future_class() const { return future_class_; }
+  const vm::Value& task_class() const { return task_class_; }
+  vm::Value new_future();
+  // Future.set_result / set_exception / cancel, and the callbacks they schedule.
+  void future_set_result(FutureObj* f, vm::Value v);
+  void future_set_exception(FutureObj* f, vm::Value exc);
+  bool future_cancel(FutureObj* f, vm::Value msg);
+  // The CancelledError a cancelled future raises (_make_cancelled_error).
+  vm::Value make_cancelled_error(FutureObj* f);
+  // future.result(): the value, or error after raise.
+  vm::Value future_result(FutureObj* f);
+  void add_done_callback(FutureObj* f, vm::Value fn);
+  // Creates a task for a coroutine (create_task, ensure_future).
+  vm::Value create_task(const vm::Value& coro, vm::Value name);
+  bool task_cancel(TaskObj* t, vm::Value msg);
+  void task_step(TaskObj* t, vm::Value exc);  // Task.__step
+  void task_wakeup(TaskObj* t, FutureObj* fut);  // Task.__wakeup
+  [[nodiscard]] TaskObj* current_task() const { return current_task_; }
+  [[nodiscard]] const std::vector<vm::Value>& all_tasks() const { return tasks_; }
+  // call_soon / call_later / call_at: a Handle.
+  vm::Value call_soon(vm::Value fn, std::vector<vm::Value> args);
+  vm::Value call_at(double when, std::int64_t when_ns, std::uint64_t seq, vm::Value fn, std::vector<vm::Value> args);
+  vm::Value call_later(double delay, vm::Value fn, std::vector<vm::Value> args);
+  vm::Value call_later_ns(std::int64_t delay_ns, vm::Value fn, std::vector<vm::Value> args);
+  void timer_cancelled(HandleObj* h);
+  [[nodiscard]] double time() const { return static_cast<double>(sim_.now()) / 1e9; }
+  // The loop thread computes (cpu, core needed) or is frozen (blocking) for d:
+  // the running fiber waits; it resumes with None when the time has passed.
+  vm::Value occupy(sim::Duration d, bool blocking);
+  // A non-blocking I/O of d: a future that becomes done through select.
+  vm::Value io_future(sim::Duration d);
+  // run_until_complete(fut): the program's top level waits while the loop runs.
+  vm::Value run_until_complete(vm::Value fut);
+  void stop() { stopping_ = true; }
+  // The program's view of the loop, and asyncio's classes.
+  const vm::Value& loop_object() const { return loop_object_; }
+  const vm::Value& invalid_state_error() const { return invalid_state_error_; }
+  const vm::Value& cancelled_error() const { return cancelled_error_; }
+  vm::Value make_native_coro(NativeCoro::What what, double delay, std::int64_t delay_ns, bool exact, vm::Value result);
+  vm::Value await_future(TaskObj* t, FutureObj* f);
+  vm::Value await_native_coro(TaskObj* t, NativeCoro* c);
+  const vm::Value& set_result_unless_cancelled() const { return set_result_unless_cancelled_; }
+  void record_run_result(const vm::Value& v);
+  void mark_main(const vm::Value& task);
+  void asyncgen_first_iter(const vm::Value& agen);
+  void asyncgen_finalize(const vm::Value& agen);
+  vm::Value asyncgens_to_close();
+  vm::Value worker_occupy(sim::Duration d, bool blocking);
+  [[nodiscard]] bool running() const { return running_; }
+  void call_exception_handler(const std::string& message, const vm::Value& exc, const vm::Value& where);
+  // Executor (executor.cc).
+  vm::Value run_in_executor(vm::Value fn, std::vector<vm::Value> args);
+  vm::Value shutdown_default_executor();
+  // Server workloads (models/requests.h).
+  RequestStats& requests() { return requests_; }
+  sim::Simulation& sim() { return sim_; }
+  [[nodiscard]] std::string current_name() const;
+  void trace(const char* what);
+  void trace_text(std::string what);
+
+ private:
+  // Kernel event tags: the kind in the top byte, an index below.
+  enum class Tag : std::uint8_t { kModule, kIterate, kWake, kPollDone, kBusyDone, kIo, kWorker };
+  static std::uint64_t tag(Tag kind, std::uint64_t index = 0) {
+    return (static_cast<std::uint64_t>(kind) << 56) | (index & 0x00FFFFFFFFFFFFFFULL);
+  }
+
+  // The loop thread: which fiber it runs when it is busy.
+  enum class Runner : std::uint8_t { kNone, kModule, kTask, kCallback };
+  void run_module(vm::Value in, bool raise);
+  void module_done(vm::RunResult r);
+  void iterate();
+  void poll_done();
+  void run_ready();
+  void run_handle(vm::Value h);
+  void end_iteration();
+  void schedule_iteration();
+  void wake();
+  // Resumes whatever the loop thread was doing when it became busy.
+  void busy_done();
+  void task_run(TaskObj* t, vm::Value in, bool raise);
+  void task_after_run(TaskObj* t, vm::RunResult r);
+  void callback_after_run(vm::RunResult r);
+  void account_wait(sim::Time from, sim::Time to, bool blocked);
+  void stop_run_until_complete();
+  void memory_changed();
+  void record_uncaught(const vm::Value& exc);
+
+  // Timer heap: heapq's algorithm with TimerHandle's ordering (when, seq).
+  static bool timer_less(const vm::Value& a, const vm::Value& b);
+  void heap_push(vm::Value h);
+  vm::Value heap_pop();
+  void heapify();
+
+  sim::Simulation& sim_;
+  LoopOptions options_;
+  vm::Vm vm_;
+  Recorder recorder_;
+  LoopStats stats_;
+  RequestStats requests_;
+
+  vm::Value asyncio_;       // the module, once imported
+  vm::Value future_class_, task_class_, handle_class_, timer_handle_class_;
+  vm::Value cancelled_error_, invalid_state_error_;
+  vm::Value loop_object_, loop_class_;
+  vm::Value native_coro_class_, native_task_body_;
+  std::string native_coro_defined_at_;
+  vm::Value set_result_unless_cancelled_;
+  vm::Value build_asyncio();
+  vm::Value build_time();
+  vm::Value build_concsim();
+  std::string runaway_task_;
+  std::vector<vm::Value> asyncgens_;  // iterated in the loop, not yet finalized
+  std::uint32_t worker_busy_ = 0;     // 1 + the worker whose fiber runs now, or 0
+  vm::Value shutdown_waiter_;
+
+  vm::Fiber module_fiber_;
+  bool module_waiting_loop_ = false;  // in run_until_complete
+  vm::Value until_;                   // the future run_until_complete waits for
+  bool running_ = false;              // run_forever() in progress
+  bool stopping_ = false;
+
+  std::deque<vm::Value> ready_;
+  std::deque<vm::Value> io_ready_;   // I/O done, not yet seen by select
+  std::vector<vm::Value> scheduled_;  // the timer heap
+  std::int64_t timer_cancelled_count_ = 0;
+  std::uint64_t timer_seq_ = 0;
+  std::size_t ntodo_ = 0;
+  bool iterating_ = false;
+  bool iteration_scheduled_ = false;
+  bool idle_ = false;
+  sim::Time idle_since_ = 0;
+  sim::EventId wake_event_;
+
+  // The loop thread busy in a cpu or blocking call.
+  Runner runner_ = Runner::kNone;     // what the loop thread runs now
+  TaskObj* running_task_ = nullptr;
+  vm::Fiber callback_fiber_;
+  bool busy_ = false;                 // in occupy(): waiting for kBusyDone
+  bool busy_blocking_ = false;
+  sim::Time busy_since_ = 0;
+  sim::Duration busy_for_ = 0;
+  std::string busy_name_;
+  int cores_free_ = 1;
+  struct CoreUser {
+    bool loop;
+    std::uint32_t worker;
+    sim::Duration d;
+  };
+  std::deque<CoreUser> core_queue_;
+  void use_core(const CoreUser& u);
+  void release_core();
+
+  // Tasks, in creation order.
+  std::vector<vm::Value> tasks_;
+  TaskObj* current_task_ = nullptr;
+  std::uint64_t task_name_counter_ = 0;
+  std::int64_t live_tasks_ = 0;
+  std::int64_t peak_tasks_ = 0;
+
+  // I/O in flight: futures done through select when their time comes.
+  std::map<std::uint64_t, vm::Value> io_pending_;
+  std::uint64_t io_seq_ = 0;
+
+  // Executor (executor.cc).
+  struct Job {
+    vm::Value fn;
+    std::vector<vm::Value> args;
+    vm::Value future;  // the asyncio future of run_in_executor
+  };
+  struct Worker {
+    std::string name;  // "ThreadPoolExecutor-0_3"
+    vm::Fiber fiber;
+    std::unique_ptr<Job> job;
+    bool busy = false;  // in a cpu step or time.sleep
+    bool on_core = false;
+    sim::Time busy_since = 0;
+    sim::Duration busy_for = 0;
+  };
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::deque<std::unique_ptr<Job>> job_queue_;
+  int max_workers_ = 1;
+  std::int64_t jobs_running_ = 0;
+  sim::Duration worker_cpu_ = 0;
+  void worker_run(std::uint32_t worker, vm::Value in);
+  void worker_next(std::uint32_t worker);
+  [[nodiscard]] std::size_t workers_started() const;
+  friend struct ExecutorAccess;
+
+  std::vector<OutputLine> output_;
+  std::string partial_[3];  // a line not yet ended, per stream
+  std::string uncaught_, uncaught_type_, uncaught_message_;
+  std::vector<Frame> uncaught_frames_;
+  std::string run_result_;
+  bool ran_ = false;
+  vm::Value main_task_;
+  bool finished_ = false;
+  sim::Time finish_time_ = 0;
+  bool killed_ = false;
+
+  // Metrics.
+  std::int64_t peak_resident_ = 0;
+  std::int64_t peak_reserved_ = 0;
+  std::map<std::string, std::int64_t> peak_by_kind_;
+  std::uint64_t voluntary_switches_ = 0;
+  std::optional<LimitHit> limit_hit_;
+};
+
+}  // namespace concsim::models::loop
