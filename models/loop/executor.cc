@@ -34,7 +34,7 @@ Value Loop::run_in_executor(Value fn, std::vector<Value> args) {
   }
   if (static_cast<int>(workers_.size()) < max_workers_) {
     auto w = std::make_unique<Worker>();
-    w->name = "ThreadPoolExecutor-0_" + std::to_string(workers_.size());
+    w->name = "asyncio_" + std::to_string(workers_.size());
     w->fiber.owner = &w->name;
     workers_.push_back(std::move(w));
     memory_changed();

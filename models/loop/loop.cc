@@ -195,28 +195,42 @@ void Loop::iterate() {
   // Phase 1: select. With something ready (or stopping) it returns at once;
   // otherwise the loop sleeps until the earliest timer, or for ever, unless
   // I/O or an executor's result wakes it first.
-  if (ready_.empty() && io_ready_.empty() && !stopping_) {
+  // select(timeout): timeout = min(max(0, when - time()), 24 h), as
+  // _run_once computes it; 0 (something ready, stopping, or a timer due)
+  // polls without waiting.
+  sim::Time deadline = -1;  // -1: no timer, wait for I/O
+  bool wait = ready_.empty() && io_ready_.empty() && !stopping_;
+  if (wait && !scheduled_.empty()) {
+    const auto* h = scheduled_.front().as<HandleObj>();
+    if (h->when_ns >= 0) {
+      if (h->when_ns <= sim_.now()) {
+        wait = false;
+      } else {
+        deadline = h->when_ns;
+      }
+    } else {
+      const double timeout = std::min(std::max(0.0, h->when - time()), kMaximumSelectTimeout);
+      if (timeout <= 0) {
+        wait = false;
+      } else {
+        // The loop wakes at the earliest timer, T = ceil(when * 1e9) (at
+        // least 1 ns on), where _run_once then finds it due.
+        deadline = static_cast<sim::Time>(std::ceil(h->when * 1e9));
+        if (timeout >= kMaximumSelectTimeout) {
+          deadline = std::min(deadline, sim_.now() + static_cast<sim::Time>(kMaximumSelectTimeout) * sim::kSecond);
+        }
+        if (deadline <= sim_.now()) deadline = sim_.now() + 1;
+      }
+    }
+  }
+  if (wait) {
     idle_ = true;
     idle_since_ = sim_.now();
     iterating_ = false;
     ++voluntary_switches_;
-    if (!scheduled_.empty()) {
-      const auto* h = scheduled_.front().as<HandleObj>();
-      sim::Time target;
-      if (h->when_ns >= 0) {
-        target = std::max(h->when_ns, sim_.now());
-      } else {
-        const double timeout = std::min(std::max(0.0, h->when - time()), kMaximumSelectTimeout);
-        const double when = time() + timeout;
-        target = static_cast<sim::Time>(std::ceil(when * 1e9));
-        if (h->when - time() > kMaximumSelectTimeout) target = sim_.now() + static_cast<sim::Time>(kMaximumSelectTimeout * 1e9);
-        if (target <= sim_.now()) target = sim_.now() + 1;
-        // The deadline of the timer itself, as the harness computes it.
-        const auto exact = static_cast<sim::Time>(std::ceil(h->when * 1e9));
-        if (h->when - time() <= kMaximumSelectTimeout) target = exact > sim_.now() ? exact : sim_.now() + 1;
-      }
+    if (deadline >= 0) {
       if (options_.trace_phases) trace("select: sleep until the next timer or I/O");
-      wake_event_ = sim_.schedule_at(target, *this, tag(Tag::kWake));
+      wake_event_ = sim_.schedule_at(deadline, *this, tag(Tag::kWake));
     } else if (options_.trace_phases) {
       trace("select: sleep until I/O");
     }
@@ -295,7 +309,12 @@ void Loop::run_handle(Value h) {
   auto* handle = h.as<HandleObj>();
   Value cb = handle->callback;
   std::vector<Value> args = handle->args;
-  if (cb.is(Kind::kBuiltin)) {
+  // A Python function (or method) runs on the callback fiber, where it may
+  // block the loop; anything else (a native, an object with __call__, a
+  // class) is called directly.
+  const bool python = cb.is(Kind::kFunction) ||
+                      (cb.is(Kind::kMethod) && cb.as<vm::MethodObj>()->func.is(Kind::kFunction));
+  if (!python) {
     Value r = vm_.call(cb, args);
     if (r.is_error()) {
       Value exc = vm_.take_error();
@@ -532,6 +551,7 @@ void Loop::describe_waiting(std::vector<sim::WaitingTask>& out) const {
 // --------------------------------------------------------------- output ----
 
 std::string Loop::current_name() const {
+  if (worker_busy_ != 0) return workers_[worker_busy_ - 1]->name;
   if (runner_ == Runner::kTask && running_task_ != nullptr) return vm::str_of(running_task_->name);
   if (current_task_ != nullptr) return vm::str_of(current_task_->name);
   const vm::Fiber* f = const_cast<vm::Vm&>(vm_).current_fiber();

@@ -192,16 +192,20 @@ Value a_private_get_running_loop(vm::Vm& vm, vm::CallArgs&) {
   return l.running() ? l.loop_object() : Value::none();
 }
 
-Value a_current_task(vm::Vm& vm, vm::CallArgs&) {
-  Value r = need_running(vm);
-  if (r.is_error()) return r;
+Value a_current_task(vm::Vm& vm, vm::CallArgs& a) {
+  if (a.nargs == 0 || a.args[0].is_none()) {
+    Value r = need_running(vm);
+    if (r.is_error()) return r;
+  }
   TaskObj* t = loop_of(vm).current_task();
   return t != nullptr ? Value::borrow(t) : Value::none();
 }
 
-Value a_all_tasks(vm::Vm& vm, vm::CallArgs&) {
-  Value r = need_running(vm);
-  if (r.is_error()) return r;
+Value a_all_tasks(vm::Vm& vm, vm::CallArgs& a) {
+  if (a.nargs == 0 || a.args[0].is_none()) {
+    Value r = need_running(vm);
+    if (r.is_error()) return r;
+  }
   // A set, in creation order (asyncio's is a WeakSet: address order).
   Value s = vm::make_set();
   for (const Value& t : loop_of(vm).all_tasks()) {
@@ -221,7 +225,17 @@ Value a_create_task(vm::Vm& vm, vm::CallArgs& a) {
     // The coroutine is not run: CPython closes it ("was never awaited").
     return r;
   }
-  return loop_of(vm).create_task(coro, args.kw("name", Value::none()));
+  // tasks.create_task: loop.create_task(coro) names it Task-N, then
+  // _set_task_name renames it (so a named task takes a number too).
+  Value t = loop_of(vm).create_task(coro, Value::none());
+  if (t.is_error()) return t;
+  Value name = args.kw("name", Value::none());
+  if (!name.is_none()) {
+    Value s = vm::str(vm, name);
+    if (s.is_error()) return s;
+    t.as<TaskObj>()->name = std::move(s);
+  }
+  return t;
 }
 
 Value a_sleep(vm::Vm& vm, vm::CallArgs& a) {

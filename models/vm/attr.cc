@@ -252,6 +252,16 @@ Value Interp::get_attr(Vm& vm, const Value& obj, const Value& name) {
 }
 
 bool Interp::load_method(Vm& vm, const Value& obj, const Value& name, Value* meth, Value* self) {
+  if (obj.is(Kind::kNative)) {
+    // A model's object (or super()) may answer the name itself.
+    Value v = obj.as<NativeObj>()->get_attr(vm, str_of(name));
+    if (v.is_error()) return false;
+    if (!v.is_unset()) {
+      *meth = std::move(v);
+      *self = Value::unset();
+      return true;
+    }
+  }
   if (!obj.is(Kind::kClass) && !obj.is(Kind::kModule)) {
     const Value type = vm.type_of(obj);
     Value descr = lookup_type(type, name);
@@ -457,6 +467,86 @@ Value Interp::build_class(Vm& vm, const Value& name, std::vector<Value> bases, c
   if (!compute_mro(vm, c)) return Value::error();
   // __init_subclass__ and metaclasses are outside the subset.
   return v;
+}
+
+// ---------------------------------------------------------------- super ----
+
+namespace {
+
+// super(type, obj): attributes looked up in type(obj)'s MRO after `type`,
+// bound to obj (Objects/typeobject.c super_getattro).
+struct SuperObj : NativeObj {
+  SuperObj(Value c, Value t, Value o) : NativeObj(std::move(c)), type(std::move(t)), obj(std::move(o)) {}
+  Value type;
+  Value obj;
+  Value get_attr(Vm& vm, const std::string& name) override {
+    if (name == "__class__") return Value::unset();
+    const Value start = obj.is(Kind::kClass) ? obj : vm.type_of(obj);
+    const auto& mro = start.as<ClassObj>()->mro;
+    std::size_t i = 0;
+    while (i < mro.size() && !mro[i].same(type)) ++i;
+    const Value key = vm.intern(name);
+    for (++i; i < mro.size(); ++i) {
+      Value d = dict_get_str(mro[i].as<ClassObj>()->dict, key);
+      if (d.is_unset()) continue;
+      if (obj.is(Kind::kClass)) {
+        if (d.is(Kind::kProperty) && d.as<PropertyObj>()->sub == PropertyKind::kClassMethod) {
+          return make<MethodObj>(d.as<PropertyObj>()->fget, obj);
+        }
+        if (d.is(Kind::kProperty) && d.as<PropertyObj>()->sub == PropertyKind::kStaticMethod) return d.as<PropertyObj>()->fget;
+        return d;
+      }
+      return Interp::bind(vm, d, obj, start);
+    }
+    return vm.raise(vm.b().AttributeError, "'super' object has no attribute '" + name + "'");
+  }
+  std::string repr(Vm&) override {
+    return "<super: <class '" + str_of(type.as<ClassObj>()->name) + "'>, <" +
+           str_of(obj.is(Kind::kClass) ? obj.as<ClassObj>()->name : Value()) + " object>>";
+  }
+  void clear() override {
+    NativeObj::clear();
+    type = obj = Value();
+  }
+};
+
+Value builtin_super(Vm& vm, CallArgs& a) {
+  Value type, obj;
+  if (a.nargs == 2) {
+    type = a.args[0];
+    obj = a.args[1];
+  } else if (a.nargs == 0) {
+    // Zero arguments: the calling method's __class__ cell and first argument.
+    Fiber* fiber = vm.current_fiber();
+    Frame* f = fiber != nullptr ? fiber->top : nullptr;
+    if (f == nullptr || f->code->argcount == 0) return vm.raise(vm.b().RuntimeError, "super(): no arguments");
+    const Code* co = f->code;
+    obj = f->fast()[0];
+    for (std::uint32_t i = 0; i < co->ncells(); ++i) {
+      if (co->cell_of_arg[i] == 0) obj = f->cells()[i].as<CellObj>()->value;
+    }
+    for (std::uint32_t i = 0; i < co->nfree(); ++i) {
+      if (co->freevars[i] == "__class__") type = f->cells()[co->ncells() + i].as<CellObj>()->value;
+    }
+    if (type.is_unset() || type.is_none()) return vm.raise(vm.b().RuntimeError, "super(): __class__ cell not found");
+    if (obj.is_unset()) return vm.raise(vm.b().RuntimeError, "super(): arg[0] deleted");
+  } else {
+    return vm.raise(vm.b().TypeError, "super() takes 0 or 2 arguments");
+  }
+  if (!type.is(Kind::kClass)) return vm.raise(vm.b().TypeError, "super() argument 1 must be a type");
+  const Value check = obj.is(Kind::kClass) ? obj : vm.type_of(obj);
+  if (!vm.is_subclass(check, type)) {
+    return vm.raise(vm.b().TypeError, "super(type, obj): obj must be an instance or subtype of type");
+  }
+  static_cast<void>(a);
+  return make<SuperObj>(vm.super_class(), type, obj);
+}
+
+}  // namespace
+
+void Interp::install_super(Vm& vm) {
+  vm.b_.super_type = vm.make_class("super", "builtins", {vm.b().object}, Kind::kNative);
+  vm.set_module_attr(vm.b().builtins_module, "super", vm.make_builtin("super", builtin_super));
 }
 
 }  // namespace concsim::vm

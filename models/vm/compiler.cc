@@ -484,13 +484,11 @@ class Compiler {
         emit(Op::kPopTop);
         break;
       case FBlockKind::kFinallyTry: {
-        // The finally body runs here, inline, outside its own handler.
-        FBlock copy = b;
-        u().fblocks.pop_back();
+        // The finally body runs here, inline, outside its own handler (the
+        // caller has taken this block and the inner ones off the stack).
         if (preserve_tos) push_fblock(FBlockKind::kPopValue, b.loc);
-        body(*copy.finalbody);
+        body(*b.finalbody);
         if (preserve_tos) pop_fblock();
-        u().fblocks.push_back(copy);
         break;
       }
       case FBlockKind::kFinallyEnd:

@@ -174,8 +174,8 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           const Value& v = f->fast()[in.arg];
           if (v.is_unset()) {
             SYNC();
-            vm.raise(B.UnboundLocalError, "local variable '" + co->varnames[in.arg] +
-                                              "' referenced before assignment");
+            vm.raise(B.UnboundLocalError, "cannot access local variable '" + co->varnames[in.arg] +
+                                              "' where it is not associated with a value");
             goto error;
           }
           PUSH(v);
@@ -187,8 +187,8 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
         case Op::kDeleteFast:
           if (f->fast()[in.arg].is_unset()) {
             SYNC();
-            vm.raise(B.UnboundLocalError, "local variable '" + co->varnames[in.arg] +
-                                              "' referenced before assignment");
+            vm.raise(B.UnboundLocalError, "cannot access local variable '" + co->varnames[in.arg] +
+                                              "' where it is not associated with a value");
             goto error;
           }
           f->fast()[in.arg] = Value::unset();
@@ -210,9 +210,11 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
             const bool free = in.arg >= co->ncells();
             const std::string& name = free ? co->freevars[in.arg - co->ncells()] : co->cellvars[in.arg];
             if (free) {
-              vm.raise(B.NameError, "free variable '" + name + "' referenced before assignment in enclosing scope");
+              vm.raise(B.NameError, "cannot access free variable '" + name +
+                                        "' where it is not associated with a value in enclosing scope");
             } else {
-              vm.raise(B.UnboundLocalError, "local variable '" + name + "' referenced before assignment");
+              vm.raise(B.UnboundLocalError, "cannot access local variable '" + name +
+                                                "' where it is not associated with a value");
             }
             goto error;
           }

@@ -53,6 +53,7 @@ struct Interp {
   static bool load_method(Vm& vm, const Value& obj, const Value& name, Value* meth, Value* self);
   static Value bind(Vm& vm, const Value& descr, const Value& obj, const Value& type);
   static bool compute_mro(Vm& vm, ClassObj* cls);
+  static void install_super(Vm& vm);
   static Value build_class(Vm& vm, const Value& name, std::vector<Value> bases, const Value& ns);
 
   // ---- generators ----

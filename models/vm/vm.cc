@@ -91,6 +91,7 @@ Vm::Vm(const Program& program, Host& host, VmOptions options)
   Interp::install_exceptions(*this);
   Interp::install_generator_methods(*this);
   install_builtins(*this);
+  Interp::install_super(*this);
   // The builtins module lists the types and exceptions by name.
   for (const Value* t : {&b_.object, &b_.type, &b_.int_, &b_.bool_, &b_.float_, &b_.str, &b_.list, &b_.tuple,
                          &b_.dict, &b_.set, &b_.frozenset, &b_.range, &b_.slice, &b_.property, &b_.staticmethod,

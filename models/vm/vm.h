@@ -126,7 +126,7 @@ struct Builtins {
   Value object, type, int_, float_, bool_, str, list, tuple, dict, set, frozenset, range, slice,
       none_type, function, builtin_function, method, module, coroutine, generator, async_generator,
       iterator, property, staticmethod, classmethod, cell, not_implemented_type, ellipsis_type,
-      duration;
+      duration, super_type;
   // Exceptions.
   Value BaseException, Exception, BaseExceptionGroup, ExceptionGroup, GeneratorExit,
       KeyboardInterrupt, SystemExit, ArithmeticError, ZeroDivisionError, OverflowError,
@@ -196,6 +196,7 @@ class Vm {
   // An interned str for an identifier.
   Value intern(std::string_view s);
   [[nodiscard]] const Builtins& b() const { return b_; }
+  [[nodiscard]] const Value& super_class() const { return b_.super_type; }
   [[nodiscard]] Host& host() const { return host_; }
   [[nodiscard]] const Program& program() const { return program_; }
   [[nodiscard]] std::uint32_t recursion_limit() const { return options_.recursion_limit; }
