@@ -1084,7 +1084,7 @@ def run(main, *, debug=None):
             "asyncio.run() cannot be called from a running event loop")
     if not iscoroutine(main):
         raise ValueError("a coroutine was expected, got {!r}".format(main))
-    loop = get_event_loop()
+    loop = new_event_loop()
     try:
         task = loop.create_task(main)
         _mark_main(task)
@@ -1095,6 +1095,7 @@ def run(main, *, debug=None):
         _cancel_all_tasks(loop)
         _run_until_complete(ensure_future(_shutdown_asyncgens(loop)))
         _run_until_complete(ensure_future(_shutdown_default_executor(loop)))
+        loop.close()
 
 
 def _cancel_all_tasks(loop):

@@ -46,9 +46,11 @@ Loop::~Loop() {
   io_ready_.clear();
   scheduled_.clear();
   io_pending_.clear();
-  job_queue_.clear();
+  for (auto& e : executors_) e->queue.clear();
   for (auto& w : workers_) vm_.discard(w->fiber);
   workers_.clear();
+  executors_.clear();
+  cfuture_class_ = executor_class_ = concurrent_futures_ = Value();
   tasks_.clear();
   until_ = Value();
   main_task_ = Value();
@@ -527,7 +529,7 @@ void Loop::on_event(std::uint64_t t) {
       break;
     }
     case Tag::kWorker:
-      worker_run(static_cast<std::uint32_t>(index), Value::none());
+      worker_run(static_cast<std::uint32_t>(index & ((std::uint64_t{1} << 40) - 1)), Value::none());
       break;
   }
 }

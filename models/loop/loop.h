@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -217,6 +218,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value asyncgens_to_close();
   vm::Value worker_occupy(sim::Duration d, bool blocking);
   [[nodiscard]] bool running() const { return running_; }
+  [[nodiscard]] bool closed() const { return closed_; }
+  void set_closed(bool c) { closed_ = c; }
   void call_exception_handler(const std::string& message, const vm::Value& exc, const vm::Value& where);
   // Executor (executor.cc).
   vm::Value run_in_executor(vm::Value fn, std::vector<vm::Value> args);
@@ -279,16 +282,18 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value build_asyncio();
   vm::Value build_time();
   vm::Value build_concsim();
+  vm::Value build_os();
   std::string runaway_task_;
   std::vector<vm::Value> asyncgens_;  // iterated in the loop, not yet finalized
   std::uint32_t worker_busy_ = 0;     // 1 + the worker whose fiber runs now, or 0
-  vm::Value shutdown_waiter_;
+
 
   vm::Fiber module_fiber_;
   bool module_waiting_loop_ = false;  // in run_until_complete
   vm::Value until_;                   // the future run_until_complete waits for
   bool running_ = false;              // run_forever() in progress
   bool stopping_ = false;
+  bool closed_ = false;
 
   std::deque<vm::Value> ready_;
   std::deque<vm::Value> io_ready_;   // I/O done, not yet seen by select
@@ -336,25 +341,56 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   struct Job {
     vm::Value fn;
     std::vector<vm::Value> args;
-    vm::Value future;  // the asyncio future of run_in_executor
+    std::vector<vm::Value> kwnames;
+    vm::Value future;  // a concurrent.futures.Future
   };
   struct Worker {
-    std::string name;  // "ThreadPoolExecutor-0_3"
+    std::string name;  // "asyncio_3", "ThreadPoolExecutor-0_1"
+    std::uint32_t executor = 0;
     vm::Fiber fiber;
     std::unique_ptr<Job> job;
-    bool busy = false;  // in a cpu step or time.sleep
+    bool busy = false;     // in a cpu step, time.sleep, or waiting on a future
     bool on_core = false;
     sim::Time busy_since = 0;
     sim::Duration busy_for = 0;
   };
+  struct Executor {
+    std::string prefix;    // thread names: prefix_N
+    int max_workers = 1;
+    std::vector<std::uint32_t> workers;  // indices into workers_
+    std::deque<std::unique_ptr<Job>> queue;
+    std::int64_t running = 0;
+    bool shutdown = false;
+    std::vector<std::function<void()>> on_idle;  // waiters of shutdown(wait=True)
+  };
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::deque<std::unique_ptr<Job>> job_queue_;
+  std::vector<std::unique_ptr<Executor>> executors_;  // [0]: the loop's default, made lazily
   int max_workers_ = 1;
-  std::int64_t jobs_running_ = 0;
+  std::uint64_t pools_unnamed_ = 0;  // ThreadPoolExecutor-N numbering
   sim::Duration worker_cpu_ = 0;
   void worker_run(std::uint32_t worker, vm::Value in);
   void worker_next(std::uint32_t worker);
-  [[nodiscard]] std::size_t workers_started() const;
+  void worker_start_job(std::uint32_t worker);
+  void executor_idle(std::uint32_t executor);
+  [[nodiscard]] std::size_t workers_started() const { return workers_.size(); }
+ public:
+  // concurrent.futures (executor.cc).
+  std::uint32_t new_executor(int max_workers, std::string prefix);
+  vm::Value submit(std::uint32_t executor, vm::Value fn, std::vector<vm::Value> args, std::vector<vm::Value> kwnames);
+  vm::Value shutdown_executor(std::uint32_t executor, bool wait);
+  vm::Value wait_concurrent(vm::Value cfuture);  // Future.result(): the thread waits
+  vm::Value run_in_pool(std::uint32_t executor, vm::Value fn, std::vector<vm::Value> args);
+  [[nodiscard]] std::uint32_t executor_of(const vm::Value& v) const;  // -1: not an executor
+  std::string next_pool_name();
+  [[nodiscard]] int machine_cores() const { return options_.machine.cores; }
+  vm::Value concurrent_future_class() const { return cfuture_class_; }
+  vm::Value build_concurrent_futures();
+ private:
+  vm::Value cfuture_class_, executor_class_, concurrent_futures_;
+  // The loop thread waits without a deadline (a concurrent future's
+  // result): the fiber resumes when unblock() is called.
+  vm::Value block_until_woken();
+  void unblock();
   friend struct ExecutorAccess;
 
   std::vector<OutputLine> output_;

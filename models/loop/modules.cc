@@ -360,6 +360,31 @@ Value l_create_task(vm::Vm& vm, vm::CallArgs& a) {
   return loop_of(vm).create_task(coro, args.kw("name", Value::none()));
 }
 
+Value l_run_until_complete(vm::Vm& vm, vm::CallArgs& a) {
+  if (a.nargs != 1) return vm.raise(vm.b().TypeError, "run_until_complete() takes exactly one argument");
+  Loop& l = loop_of(vm);
+  Value fut = a.args[0];
+  if (!vm.isinstance(fut, l.future_class())) {
+    // tasks.ensure_future: a coroutine becomes a task.
+    fut = l.create_task(fut, Value::none());
+    if (fut.is_error()) return fut;
+  }
+  vm::CallArgs b;
+  b.args = &fut;
+  b.nargs = 1;
+  return a_run_until_complete(vm, b);
+}
+
+Value l_close(vm::Vm& vm, vm::CallArgs&) {
+  loop_of(vm).set_closed(true);
+  return Value::none();
+}
+Value l_is_closed(vm::Vm& vm, vm::CallArgs&) { return Value::boolean(loop_of(vm).closed()); }
+Value a_new_event_loop(vm::Vm& vm, vm::CallArgs&) {
+  loop_of(vm).set_closed(false);
+  return loop_of(vm).loop_object();
+}
+
 Value l_stop(vm::Vm& vm, vm::CallArgs&) {
   loop_of(vm).stop();
   return Value::none();
@@ -370,7 +395,11 @@ Value l_none(vm::Vm&, vm::CallArgs&) { return Value::none(); }
 Value l_run_in_executor(vm::Vm& vm, vm::CallArgs& a) {
   if (a.npos() < 2) return vm.raise(vm.b().TypeError, "run_in_executor() missing required arguments 'executor' and 'func'");
   Args args(vm, a, "run_in_executor");
-  return loop_of(vm).run_in_executor(a.args[1], args.rest(2));
+  const std::uint32_t ex = loop_of(vm).executor_of(a.args[0]);
+  if (ex == static_cast<std::uint32_t>(-1)) {
+    return vm.raise(vm.b().TypeError, "executor must be an instance of ThreadPoolExecutor");
+  }
+  return loop_of(vm).run_in_pool(ex, a.args[1], args.rest(2));
 }
 Value l_shutdown_default_executor(vm::Vm& vm, vm::CallArgs&) { return loop_of(vm).shutdown_default_executor(); }
 Value l_call_exception_handler(vm::Vm& vm, vm::CallArgs& a) {
@@ -503,8 +532,9 @@ Value Loop::build_asyncio() {
                       {"create_task", l_create_task},
                       {"stop", l_stop},
                       {"is_running", l_is_running},
-                      {"is_closed", l_false},
-                      {"close", l_none},
+                      {"is_closed", l_is_closed},
+                      {"close", l_close},
+                      {"run_until_complete", l_run_until_complete},
                       {"get_debug", l_false},
                       {"set_debug", l_none},
                       {"run_in_executor", l_run_in_executor},
@@ -521,6 +551,8 @@ Value Loop::build_asyncio() {
   vm.set_module_attr(m, "_set_result_unless_cancelled", set_result_unless_cancelled_);
   add(vm, m, "get_running_loop", a_get_running_loop);
   add(vm, m, "get_event_loop", a_get_event_loop);
+  add(vm, m, "new_event_loop", a_new_event_loop);
+  add(vm, m, "set_event_loop", l_none);
   add(vm, m, "_get_running_loop", a_private_get_running_loop);
   add(vm, m, "current_task", a_current_task);
   add(vm, m, "all_tasks", a_all_tasks);
@@ -564,6 +596,21 @@ Value Loop::build_concsim() {
   return m;
 }
 
+Value os_cpu_count(vm::Vm& vm, vm::CallArgs&) { return Value::integer(running_loop(vm)->machine_cores()); }
+Value os_getpid(vm::Vm&, vm::CallArgs&) { return Value::integer(1000); }
+
+Value Loop::build_os() {
+  // os: what programs ask of the machine (the modelled one).
+  Value m = vm_.make_module("os");
+  vm_.set_module_attr(m, "cpu_count", vm_.make_builtin("cpu_count", os_cpu_count));
+  vm_.set_module_attr(m, "getpid", vm_.make_builtin("getpid", os_getpid));
+  vm_.set_module_attr(m, "environ", vm::make_dict());
+  vm_.set_module_attr(m, "sep", vm::make_str("/"));
+  vm_.set_module_attr(m, "linesep", vm::make_str("\n"));
+  vm_.set_module_attr(m, "name", vm::make_str("posix"));
+  return m;
+}
+
 Value Loop::import_module(vm::Vm& vm, std::string_view name) {
   (void)vm;
   if (name == "asyncio") {
@@ -575,6 +622,14 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
     return asyncio_;
   }
   if (name == "time") return build_time();
+  if (name == "concurrent.futures" || name == "concurrent") {
+    if (concurrent_futures_.is_none() || concurrent_futures_.is_unset()) concurrent_futures_ = build_concurrent_futures();
+    if (name == "concurrent.futures") return concurrent_futures_;
+    Value pkg = vm.make_module("concurrent");
+    vm.set_module_attr(pkg, "futures", concurrent_futures_);
+    return pkg;
+  }
+  if (name == "os") return build_os();
   if (name == "concsim") return build_concsim();
   return Value::unset();
 }

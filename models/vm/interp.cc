@@ -1217,7 +1217,8 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
             goto error;
           }
           PUSH(std::move(exit));
-          // Call __enter__ like any call (it may be Python code): [NULL, enter].
+          SYNC();
+          // Call __enter__ like any call (it may be Python code).
           Value r = call_from_frame(vm, &fiber, enter, nullptr, nullptr, 0, nullptr, 0);
           if (r.is_error()) goto error;
           if (r.is_suspend()) {
@@ -1297,6 +1298,12 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           SYNC();
           Value m = import(vm, str_of(names[in.arg]));
           if (m.is_error()) goto error;
+          if ((in.extra & 1) != 0) {
+            // import a.b binds a: the package, whose attribute b is the module.
+            const std::string& full = str_of(names[in.arg]);
+            m = import(vm, full.substr(0, full.find('.')));
+            if (m.is_error()) goto error;
+          }
           PUSH(std::move(m));
           break;
         }
