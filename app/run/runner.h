@@ -46,6 +46,30 @@ struct NamedSpan {
   sim::Time end;
 };
 
+// A line the program wrote (print, sys.stdout/stderr).
+struct OutputLine {
+  sim::Time t;
+  std::string task;  // the task's name, or the thread's ("MainThread")
+  int stream;        // 1 stdout, 2 stderr
+  std::string text;
+};
+
+// How a Python program ended.
+struct PythonOutcome {
+  bool ran = false;          // asyncio.run() returned a value
+  std::string result;        // its repr()
+  bool failed = false;       // an exception left the program
+  std::string type;          // "ValueError"
+  std::string message;       // str(exc)
+  std::string traceback;     // as CPython prints it
+  struct Frame {
+    std::string file;
+    int line;
+    std::string function;
+  };
+  std::vector<Frame> frames;  // outermost first
+};
+
 struct RunOutput {
   std::string version;
   std::string workload;
@@ -75,6 +99,11 @@ struct RunOutput {
   // `metrics` too.
   models::Metrics metrics;
   models::ThreadStats threads;
+
+  // Python programs: what they printed and how they ended.
+  bool python = false;
+  std::vector<OutputLine> output;
+  PythonOutcome outcome;
 
   std::vector<NamedLine> trace;
   std::vector<NamedSpan> spans;

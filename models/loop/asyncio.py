@@ -1093,8 +1093,8 @@ def run(main, *, debug=None):
         return result
     finally:
         _cancel_all_tasks(loop)
-        _run_until_complete(ensure_future(_shutdown_asyncgens(loop)))
-        _run_until_complete(ensure_future(_shutdown_default_executor(loop)))
+        _run_until_complete(_internal(ensure_future(_shutdown_asyncgens(loop))))
+        _run_until_complete(_internal(ensure_future(_shutdown_default_executor(loop))))
         loop.close()
 
 

@@ -643,7 +643,9 @@ std::vector<TaskSummary> Loop::task_summaries() {
   out.reserve(tasks_.size());
   for (const Value& v : tasks_) {
     auto* t = v.as<TaskObj>();
+    if (t->internal) continue;
     TaskSummary s;
+    s.id = t->id;
     s.name = vm::str_of(t->name);
     s.start = t->start;
     s.end = t->end;
@@ -709,7 +711,7 @@ Metrics Loop::metrics() {
   sim::LatencyRecorder latencies;
   for (const Value& v : tasks_) {
     const auto* t = v.as<TaskObj>();
-    if (t->is_main) continue;
+    if (t->is_main || t->internal) continue;
     if (t->state == FutState::kFinished && t->exception.is_none()) {
       ++out.completed;
       if (t->end >= 0) latencies.record(t->end - t->created);

@@ -108,6 +108,7 @@ struct LoopStats {
 };
 
 struct TaskSummary {
+  std::uint32_t id = 0;  // the task's number in the recorder's spans
   std::string name;
   sim::Time start = -1;
   sim::Time end = -1;

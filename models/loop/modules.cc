@@ -313,6 +313,15 @@ Value a_record_result(vm::Vm& vm, vm::CallArgs& a) {
   return Value::none();
 }
 
+// asyncio.run's own tasks (the shutdown of async generators and of the
+// executor): left out of the program's task table and figures.
+Value a_internal(vm::Vm&, vm::CallArgs& a) {
+  if (a.nargs == 1 && a.args[0].is(Kind::kNative)) {
+    if (auto* t = dynamic_cast<TaskObj*>(a.args[0].as<vm::NativeObj>())) t->internal = true;
+  }
+  return a.nargs == 1 ? a.args[0] : Value::none();
+}
+
 Value a_mark_main(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs == 1 && a.args[0].is(Kind::kNative)) loop_of(vm).mark_main(a.args[0]);
   return Value::none();
@@ -563,6 +572,7 @@ Value Loop::build_asyncio() {
   add(vm, m, "_run_until_complete", a_run_until_complete);
   add(vm, m, "_record_result", a_record_result);
   add(vm, m, "_mark_main", a_mark_main);
+  add(vm, m, "_internal", a_internal);
   add(vm, m, "iscoroutinefunction", a_iscoroutinefunction);
   add(vm, m, "_asyncgens_to_close", a_asyncgens_to_close);
   vm.set_asyncgen_hooks(vm.make_builtin("_asyncgen_firstiter_hook", a_asyncgen_firstiter),

@@ -66,6 +66,7 @@ struct TaskObj : FutureObj {
   bool started = false;
   bool finished_fiber = false;  // the coroutine has ended
   bool is_main = false;
+  bool internal = false;  // asyncio.run's own shutdown tasks
   std::string coro_defined_at;   // "prog.py:12", for repr once the coroutine ended
   vm::Value pending_timer;       // asyncio.sleep's timer, cancelled when the task resumes
   vm::Value resume_value;        // what the coroutine's await returns when it resumes
