@@ -125,7 +125,8 @@ def run_harness(program, cores):
         out = os.path.join(tmp, "oracle.json")
         proc = subprocess.run([sys.executable, VCLOCK, program, "--cores", str(cores),
                                "--json", out], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PYTHONHASHSEED="0"))
         if proc.returncode not in (0, 1) or not os.path.exists(out):
             raise BadResult("the harness failed on %s (exit %d): %s"
                             % (program, proc.returncode, proc.stderr.strip()))
