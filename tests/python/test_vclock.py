@@ -211,6 +211,50 @@ class Executors(unittest.TestCase):
             doc, _ = run(source, "--cores", str(cores))
             self.assertEqual(doc["end_time_ns"], end, "cores=%d" % cores)
 
+    def test_a_started_thread_runs_until_it_blocks_before_the_starter(self):
+        doc, _ = run("""
+            import asyncio, time
+            def job(n):
+                print("job", n, "starts")
+                time.sleep(1)
+            async def main():
+                loop = asyncio.get_running_loop()
+                f1 = loop.run_in_executor(None, job, 1)
+                print("submitted 1")
+                f2 = loop.run_in_executor(None, job, 2)
+                print("submitted 2")
+                await asyncio.gather(f1, f2)
+            asyncio.run(main())
+        """)
+        # Thread.start() waits for the new thread's _started event, so each
+        # submit that starts a worker lets that worker run first, until its
+        # time.sleep; then the loop thread goes on.
+        self.assertEqual([text for _, _, text in lines(doc)],
+                         ["job 1 starts", "submitted 1", "job 2 starts", "submitted 2"])
+
+    def test_zero_length_sleep_yields(self):
+        doc, _ = run("""
+            import threading, time
+            def other():
+                print("A1")
+                time.sleep(0)
+                print("A2")
+            t = threading.Thread(target=other)
+            print("before")
+            t.start()
+            print("after start")
+            time.sleep(0)
+            print("after sleep(0)")
+        """)
+        # start() lets the new thread run first: it prints A1, then its
+        # sleep(0) yields to the main thread (runnable since A signalled
+        # that it started). The main thread's sleep(0) registers its
+        # deadline (now) after A's, so A runs first and prints A2. Nothing
+        # advances the clock.
+        self.assertEqual([(t, text) for t, _, text in lines(doc)],
+                         [(0, "before"), (0, "A1"), (0, "after start"), (0, "A2"),
+                          (0, "after sleep(0)")])
+
     def test_custom_pool_queues_the_third_job(self):
         doc, _ = run("""
             import asyncio, time
