@@ -2,22 +2,24 @@
 // CPUs, walked whole by every schedule().
 //
 // schedule() takes the global runqueue_lock and calls goodness() on every
-// runnable task; the highest weight wins, the first found on a tie:
-//   goodness = counter (the ticks left of its slice; 0: it is expired)
+// runnable task, from the head of the list; the highest weight wins, the
+// first found on a tie:
+//   goodness = counter (the 10 ms ticks left of its time slice; 0: none)
 //            + PROC_CHANGE_PENALTY (15) if it last ran on this CPU
-//            + 1 if it shares the mm of the task leaving the CPU.
-// add_to_runqueue() puts a woken task at the head of the list, so among equal
-// weights the task woken last wins; move_last_runqueue() puts a task whose
-// slice ran out at the tail, with counter 0. The threads of one process
-// share their mm and, blocking long before a 10 ms tick takes a unit of
-// their counter, keep equal counters: the order is then
-//   1. the newest woken thread that last ran on this CPU,
-//   2. else the newest woken thread of any CPU,
-//   3. else the expired threads, oldest first (when every counter is 0,
-//      2.2 recalculates them all and they run in list order).
-// The cost of the walk (every runnable task_struct read through the caches,
+//            + 1 (it shares the mm of the task leaving the CPU: one process)
+// and 0 for a task whose counter is 0. add_to_runqueue() puts a woken task
+// at the head, so among equal weights the task woken last wins;
+// move_last_runqueue() puts a task whose slice ran out at the tail. The
+// running task loses a tick of its counter per tick it runs (counted here as
+// the time it ran, in 10 ms units, HZ = 100). When every runnable task's
+// counter is 0, schedule() recalculates every task's: counter = counter / 2
+// + priority (DEF_PRIORITY, 20 ticks). A new thread gets half its parent's
+// counter (do_fork); here half of a fresh one, 10 ticks.
+//
+// The walk is simulated as the kernel does it (linear in the runnable
+// threads); its cost in time (every task_struct read through the caches,
 // serialised by runqueue_lock) is the Scheduler's (scheduler.cc).
-#include <deque>
+#include <algorithm>
 #include <vector>
 
 #include "models/threads/run_queue.h"
@@ -25,68 +27,83 @@
 namespace concsim::models {
 namespace {
 
+constexpr sim::Duration kTick = 10 * sim::kMillisecond;  // HZ = 100
+constexpr sim::Duration kPriority = 20 * kTick;          // DEF_PRIORITY
+constexpr std::int64_t kProcChangePenalty = 15;
+
 class Linux22Queue final : public RunQueue {
  public:
-  Linux22Queue(int cores, const std::vector<std::int32_t>& last_core)
-      : last_core_(last_core), woken_(static_cast<std::size_t>(cores) + 1) {}
+  explicit Linux22Queue(const std::vector<std::int32_t>& last_core) : last_core_(last_core) {}
 
   [[nodiscard]] bool per_core() const override { return false; }
 
   void push(std::uint32_t t, int /*core*/, bool /*woken*/, bool expired) override {
-    ++total_;
+    if (t >= counter_.size()) counter_.resize(static_cast<std::size_t>(t) + 1, kUnset);
+    if (counter_[t] == kUnset) counter_[t] = kPriority / 2;
     if (expired) {
-      expired_.push_back(t);
-      return;
+      list_.insert(list_.begin(), t);  // the tail of the run list
+    } else {
+      list_.push_back(t);  // the head
     }
-    // Woken (or new): at the head of the list, in the group of the CPU it
-    // last ran on (slot 0: never ran).
-    woken_[slot(t)].push_front(Entry{++seq_, t});
   }
 
   std::uint32_t pop(int core) override {
-    if (total_ == 0) return kNoThread;
-    std::deque<Entry>* from = &woken_[static_cast<std::size_t>(core) + 1];
-    if (from->empty()) {
-      from = nullptr;
-      for (std::deque<Entry>& q : woken_) {
-        if (!q.empty() && (from == nullptr || q.front().seq > from->front().seq)) from = &q;
+    if (list_.empty()) return kNoThread;
+    std::size_t best = pick(core);
+    if (goodness(list_[best], core) == 0) {
+      // Every runnable counter is 0: recalculate every thread's.
+      for (sim::Duration& c : counter_) {
+        if (c != kUnset) c = c / 2 + kPriority;
       }
+      best = pick(core);
     }
-    --total_;
-    if (from == nullptr) {
-      const std::uint32_t t = expired_.front();
-      expired_.pop_front();
-      return t;
-    }
-    const std::uint32_t t = from->front().thread;
-    from->pop_front();
+    const std::uint32_t t = list_[best];
+    list_.erase(list_.begin() + static_cast<std::ptrdiff_t>(best));
     return t;
   }
 
-  [[nodiscard]] std::size_t waiting(int /*core*/) const override { return total_; }
-  [[nodiscard]] std::size_t total() const override { return total_; }
-  [[nodiscard]] std::size_t memory_bytes() const override { return total_ * sizeof(Entry); }
+  void ran(std::uint32_t t, int /*core*/, sim::Duration d) override {
+    if (t < counter_.size() && counter_[t] != kUnset) counter_[t] = std::max<sim::Duration>(counter_[t] - d, 0);
+  }
+
+  [[nodiscard]] std::size_t waiting(int /*core*/) const override { return list_.size(); }
+  [[nodiscard]] std::size_t total() const override { return list_.size(); }
+  [[nodiscard]] std::size_t memory_bytes() const override {
+    return list_.capacity() * sizeof(std::uint32_t) + counter_.capacity() * sizeof(sim::Duration);
+  }
 
  private:
-  struct Entry {
-    std::uint64_t seq;
-    std::uint32_t thread;
-  };
-  std::size_t slot(std::uint32_t t) const {
-    return t < last_core_.size() && last_core_[t] >= 0 ? static_cast<std::size_t>(last_core_[t]) + 1 : 0;
+  static constexpr sim::Duration kUnset = -1;
+
+  [[nodiscard]] std::int64_t goodness(std::uint32_t t, int core) const {
+    const std::int64_t ticks = (counter_[t] + kTick - 1) / kTick;
+    if (ticks <= 0) return 0;
+    const bool here = t < last_core_.size() && last_core_[t] == core;
+    return ticks + (here ? kProcChangePenalty : 0) + 1;
+  }
+  // The index in list_ of the first task of highest goodness from the head.
+  [[nodiscard]] std::size_t pick(int core) const {
+    std::size_t best = list_.size() - 1;
+    std::int64_t weight = -1;
+    for (std::size_t i = list_.size(); i-- > 0;) {
+      const std::int64_t g = goodness(list_[i], core);
+      if (g > weight) {
+        weight = g;
+        best = i;
+      }
+    }
+    return best;
   }
 
   const std::vector<std::int32_t>& last_core_;
-  std::vector<std::deque<Entry>> woken_;  // by the CPU each last ran on, + 1; newest first
-  std::deque<std::uint32_t> expired_;     // oldest first
-  std::size_t total_ = 0;
-  std::uint64_t seq_ = 0;
+  std::vector<std::uint32_t> list_;      // the run list, its head at the back
+  std::vector<sim::Duration> counter_;   // by thread: the slice left
 };
 
 }  // namespace
 
-std::unique_ptr<RunQueue> make_linux22_queue(int cores, const std::vector<std::int32_t>& last_core) {
-  return std::make_unique<Linux22Queue>(cores, last_core);
+std::unique_ptr<RunQueue> make_linux22_queue(int /*cores*/, const std::vector<std::int32_t>& last_core) {
+  return std::make_unique<Linux22Queue>(last_core);
 }
 
 }  // namespace concsim::models

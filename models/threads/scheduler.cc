@@ -88,8 +88,9 @@ int Scheduler::enqueue(std::uint32_t t, Runnable why, int waker, sim::Time now) 
   if (target >= 0) {
     Core& c = core(target);
     // An idle core other than the waker's is woken by an IPI; a timer's
-    // interrupt arrives on the core the thread last ran on.
-    c.ipi = c.ipi || (waker >= 0 ? target != waker : target != last);
+    // interrupt arrives on the core the thread last ran on. The first
+    // thread has no waker and starts where it is.
+    c.ipi = c.ipi || (waker >= 0 ? target != waker : last >= 0 && target != last);
   }
   int queue_core = target >= 0 ? target : std::max(last, 0);
   if (target < 0 && last < 0 && queue_->per_core()) {
