@@ -20,9 +20,32 @@
 #include "app/load/text.h"
 #include "app/load/units.h"
 #include "models/program/expr.h"
+#include "models/threads/ablation.h"
 
 namespace concsim::load {
 namespace {
+
+// threads.without: a mechanism's name or a list of them.
+std::vector<std::string> read_mechanisms(const Node& n) {
+  std::vector<Node> items;
+  if (n.is_scalar()) {
+    items.push_back(n);
+  } else {
+    items = n.items();
+  }
+  std::vector<std::string> out;
+  for (const Node& item : items) {
+    std::string name = item.as_string();
+    models::MachineProfile probe;
+    if (!models::switch_off(probe, name)) {
+      std::string known;
+      for (const std::string& m : models::mechanism_names()) known += (known.empty() ? "" : ", ") + m;
+      item.fail("unknown mechanism \"" + name + "\"; known: " + known);
+    }
+    out.push_back(std::move(name));
+  }
+  return out;
+}
 
 using models::DurationSpec;
 using models::ExceptClause;
@@ -295,8 +318,10 @@ class Loader {
     // under the thread model: raise RuntimeError (refuse), or wait for a
     // thread to exit (queue).
     if (auto n = root.get("threads")) {
-      n->expect_keys({"on_limit", "pool"});
+      n->expect_keys({"on_limit", "pool", "working_set", "without"});
       if (auto k = n->get("pool")) w.pool_threads = k->as_int(1, kMaxPoolThreads);
+      if (auto k = n->get("working_set")) w.thread_working_set = k->as_size(0, std::int64_t{1} << 30);
+      if (auto k = n->get("without")) w.without = read_mechanisms(*k);
       if (auto l = n->get("on_limit")) {
         w.on_thread_limit = std::string(l->as_enum<std::string_view>({{"refuse", "refuse"}, {"queue", "queue"}}));
       }

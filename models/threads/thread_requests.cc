@@ -102,7 +102,7 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
       return false;
     }
     case K::kYield:
-      if (sched_.queue_empty()) {
+      if (!sched_.has_waiting(core)) {
         *next = Resume::with(Value::null());  // nobody waits: sched_yield returns at once
         return true;
       }
