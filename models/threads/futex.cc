@@ -1,4 +1,4 @@
-// ThreadModel: what the futexes under Python's locks, conditions, events
+// ThreadKernel: what the futexes under Python's locks, conditions, events
 // and queues (and glibc's pthread_join) cost the threads on both sides.
 //
 // A thread that waits sleeps in futex(FUTEX_WAIT): the system call enters
@@ -16,12 +16,12 @@
 // for an acquire that succeeds or a release with no waiter. A thread that
 // exits wakes its joiners in the exit path (CLONE_CHILD_CLEARTID), paid in
 // thread_exit.
-#include "models/threads/thread_model.h"
+#include "models/threads/thread_kernel.h"
 
 namespace concsim::models {
 
-void ThreadModel::futex_woken(std::uint32_t thread) {
-  Thread& t = threads_[thread];
+void ThreadKernel::futex_woken(std::uint32_t thread) {
+  KThread& t = kthreads_[thread];
   if (profile_.futex_wait > 0) {
     t.cpu_left += profile_.futex_wait;
     t.burst = BurstKind::kSystem;
@@ -30,16 +30,13 @@ void ThreadModel::futex_woken(std::uint32_t thread) {
   if (waker_core_ >= 0) ++pending_wakes_;
 }
 
-// After a request that woke threads: the waker's FUTEX_WAKE calls, then it
-// goes on with `next`. True if it is now in that system call.
-bool ThreadModel::pay_futex_wakes(int core, std::uint32_t id, const Resume& next) {
+// After a request that woke threads: the waker's FUTEX_WAKE calls, after
+// which its program goes on. True if it is now in that system call.
+bool ThreadKernel::pay_futex_wakes(int core, std::uint32_t id) {
   const std::int64_t wakes = pending_wakes_;
   pending_wakes_ = 0;
   if (wakes == 0 || profile_.futex_wake <= 0) return false;
   start_cpu(core, id, profile_.futex_wake * wakes, BurstKind::kSystem, After::kResume);
-  Thread& t = threads_[id];
-  t.resume = next.value;
-  t.resume_raises = next.kind == Resume::Kind::kException;
   return true;
 }
 

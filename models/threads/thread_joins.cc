@@ -22,7 +22,7 @@ void ThreadModel::watch(std::uint32_t target, std::uint32_t waiter) {
     w = static_cast<std::uint32_t>(watches_.size());
     watches_.emplace_back();
   }
-  watches_[w] = Watch{waiter, threads_[waiter].gen, threads_[target].watchers};
+  watches_[w] = Watch{waiter, kthreads_[waiter].gen, threads_[target].watchers};
   threads_[target].watchers = w;
 }
 
@@ -38,7 +38,7 @@ void ThreadModel::notify_watchers(std::uint32_t finished) {
   }
   threads_[finished].watchers = kNoWatch;
   for (auto it = list.rbegin(); it != list.rend(); ++it) {
-    const Thread& waiter = threads_[it->waiter];
+    const KThread& waiter = kthreads_[it->waiter];
     if (waiter.sched == Sched::kBlocked && waiter.gen == it->gen) on_joined(it->waiter, finished);
   }
 }
@@ -135,7 +135,7 @@ bool ThreadModel::join_request(int core, std::uint32_t id, Request& req, Resume*
       std::uint32_t running = 0;
       for (Value c : children) {
         const Thread& t = threads_[c.index()];
-        if (t.end < 0) {
+        if (!ended(c.index())) {
           ++running;
         } else if (!req.flag && (t.state == TaskState::kFailed || t.state == TaskState::kCancelled) &&
                    (first_failure == kNoThread || t.completion < threads_[first_failure].completion)) {
@@ -180,7 +180,7 @@ bool ThreadModel::join_request(int core, std::uint32_t id, Request& req, Resume*
       bool any_failed = false;
       for (Value c : children) {
         const Thread& o = threads_[c.index()];
-        if (o.end < 0) ++running;
+        if (!ended(c.index())) ++running;
         any_failed = any_failed || o.state == TaskState::kFailed;
       }
       const bool ready = running == 0 || (when == ReturnWhen::kFirstCompleted && running < children.size()) ||
@@ -199,7 +199,7 @@ bool ThreadModel::join_request(int core, std::uint32_t id, Request& req, Resume*
       t.op_a = list;
       t.op_b = running;
       t.mode = static_cast<std::uint8_t>(when);
-      if (req.has_timeout) t.timer = sim_.schedule_in(req.duration, *this, tag(Tag::kTimer, id, t.gen));
+      if (req.has_timeout) arm_timeout(id, req.duration);
       for (Value c : children) {
         if (!ended(c.index())) watch(c.index(), id);
       }
@@ -210,8 +210,8 @@ bool ThreadModel::join_request(int core, std::uint32_t id, Request& req, Resume*
       const std::vector<Value> rest = store_.list(req.value.index());
       std::uint32_t best = kNoThread;
       for (Value c : rest) {
-        const Thread& o = threads_[c.index()];
-        if (o.end >= 0 && (best == kNoThread || o.completion < threads_[best].completion)) best = c.index();
+        const std::uint32_t i = c.index();
+        if (ended(i) && (best == kNoThread || threads_[i].completion < threads_[best].completion)) best = i;
       }
       if (best != kNoThread) {
         *next = Resume::with(Value::task(best));
@@ -232,7 +232,7 @@ bool ThreadModel::join_request(int core, std::uint32_t id, Request& req, Resume*
       if (tracing()) trace(id, "wait_for " + task_name(inner) + " timeout " + sim::format_duration(req.duration));
       Thread& t = threads_[id];
       t.op_a = inner;
-      t.timer = sim_.schedule_in(req.duration, *this, tag(Tag::kTimer, id, t.gen));
+      arm_timeout(id, req.duration);
       watch(inner, id);
       block(core, id, Wait::kWaitFor, SpanKind::kWaiting);
       return false;

@@ -1,7 +1,6 @@
 // ThreadModel: carrying out what a thread's step asks for (cpu, system
-// calls, yield, exit), timers, and cancellation at blocking points. Joins are
-// in thread_joins.cc, synchronisation in thread_sync.cc, spawning in
-// thread_lifecycle.cc.
+// calls, yield, spawn, exit), timers, and cancellation at blocking points.
+// Joins are in thread_joins.cc, synchronisation in thread_sync.cc.
 #include <algorithm>
 
 #include "models/threads/thread_model.h"
@@ -20,8 +19,8 @@ bool ThreadModel::take_cancel(std::uint32_t thread, Resume* next) {
 
 bool ThreadModel::request_cancel(std::uint32_t target) {
   Thread& t = threads_[target];
-  if (t.end >= 0) return false;
-  if (t.sched != Sched::kBlocked) {
+  if (kthreads_[target].end >= 0) return false;
+  if (kthreads_[target].sched != Sched::kBlocked) {
     t.cancel_requested = true;  // delivered at its next blocking point
     return true;
   }
@@ -50,9 +49,9 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
       if (swapping_) {
         sim::Duration slowed = 0;
         if (!sim::checked_mul(req.duration, sched_.slowdown(), &slowed)) slowed = sim::kTimeMax / 4;
-        start_cpu(core, id, slowed, BurstKind::kSlowed, After::kResume);
+        cpu(core, id, slowed, BurstKind::kSlowed, After::kResume);
       } else {
-        start_cpu(core, id, req.duration, BurstKind::kUseful, After::kResume);
+        cpu(core, id, req.duration, BurstKind::kUseful, After::kResume);
       }
       return false;
     case K::kArrive:
@@ -91,24 +90,17 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
         const char* what = req.kind == K::kSleep ? "sleep " : req.kind == K::kIo ? "io " : "block ";
         trace(id, what + sim::format_duration(req.duration));
       }
-      Thread& t = threads_[id];
-      t.block_for = req.duration;
-      t.mode = static_cast<std::uint8_t>(req.kind == K::kBlock ? SpanKind::kBlocked : SpanKind::kWaiting);
-      if (profile_.syscall > 0) {
-        start_cpu(core, id, profile_.syscall, BurstKind::kSystem, After::kBlock);
-      } else {
-        block_in_syscall(core);
-      }
+      threads_[id].wait = Wait::kSleep;
+      sleep_in_syscall(core, id, req.duration, req.kind == K::kBlock ? SpanKind::kBlocked : SpanKind::kWaiting);
       return false;
     }
     case K::kYield:
-      if (!sched_.has_waiting(core)) {
+      threads_[id].resume = Value::null();
+      threads_[id].resume_raises = false;
+      if (!yield(core)) {
         *next = Resume::with(Value::null());  // nobody waits: sched_yield returns at once
         return true;
       }
-      threads_[id].resume = Value::null();
-      threads_[id].resume_raises = false;
-      preempt(core, true);
       return false;
     case K::kSpawn:
     case K::kExecutor:
@@ -135,9 +127,9 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
       t.result = req.value;
       t.exit_failed = req.flag;
       if (profile_.thread_exit > 0) {
-        start_cpu(core, id, profile_.thread_exit, BurstKind::kSystem, After::kExit);
+        cpu(core, id, profile_.thread_exit, BurstKind::kSystem, After::kExit);
       } else {
-        finish_thread(core, id);
+        exit_thread(core, id);
       }
       return false;
     }
@@ -155,28 +147,13 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
   return false;
 }
 
-// After the system call's cost: the thread blocks for block_for, unless a
-// cancellation arrived meanwhile.
-void ThreadModel::block_in_syscall(int core) {
-  const std::uint32_t id = sched_.core(core).thread;
-  Resume next;
-  if (take_cancel(id, &next)) {
-    run_interpreter(core, next);
+void ThreadModel::on_timeout(std::uint32_t id) {
+  Thread& t = threads_[id];
+  if (kthreads_[id].sleeping) {
+    wake(id, Resume::with(Value::null()));
     return;
   }
-  Thread& t = threads_[id];
-  t.timer = sim_.schedule_in(t.block_for, *this, tag(Tag::kTimer, id, t.gen));
-  block(core, id, Wait::kSleep, static_cast<SpanKind>(t.mode));
-}
-
-void ThreadModel::on_timer(std::uint32_t id, std::uint32_t gen) {
-  Thread& t = threads_[id];
-  if (t.sched != Sched::kBlocked || (t.gen & 0xFFFFFF) != gen) return;
-  t.timer = sim::EventId{};
   switch (t.wait) {
-    case Wait::kSleep:
-      wake(id, Resume::with(Value::null()));
-      return;
     case Wait::kWait:
       wake(id, Resume::with(done_and_pending(t.op_a)));
       return;
@@ -191,5 +168,96 @@ void ThreadModel::on_timer(std::uint32_t id, std::uint32_t gen) {
   }
 }
 
+// ------------------------------------------------------ spawning, exiting ----
+
+std::uint32_t ThreadModel::new_thread(std::uint32_t function, const std::vector<Value>& args,
+                                      std::string_view name, bool executor) {
+  const std::uint32_t id = add_thread();
+  threads_.emplace_back();
+  Thread& t = threads_.back();
+  interp_.init_task(t.core, function, args, sim_.stream("task", id));
+  t.name = executor ? store_.intern("executor:" + std::string(name)) : store_.intern(name);
+  t.watchers = kNoWatch;
+  t.is_executor = executor;
+  if (tracing()) trace(id, "created");
+  return id;
+}
+
+bool ThreadModel::spawn(int core, std::uint32_t id, const Request& req, bool executor, Resume* next) {
+  const LimitKind limit = admit_check();
+  if (limit != LimitKind::kNone && koptions_.on_limit == OnThreadLimit::kRefuse) {
+    ++stats_.refused;
+    if (tracing()) trace(id, std::string("can't start new thread: ") + to_string(limit) + " limit");
+    *next = Resume::raise(exception("RuntimeError", "can't start new thread"));
+    return true;
+  }
+  const std::uint32_t child = new_thread(program_.spawns[req.spec].function, req.args, req.text, executor);
+  if (tracing()) trace(id, (executor ? "run_in_executor " : "spawn ") + task_name(child));
+  threads_[id].child = child;
+  threads_[id].then = executor ? Then::kExecutor : Then::kSpawned;
+  if (limit != LimitKind::kNone) {
+    // Queued: created when a thread exits, paying its own creation then.
+    queue_creation(child);
+    if (tracing()) trace(child, std::string("queued for creation: ") + to_string(limit) + " limit");
+    return finish_spawn(core, id, next);
+  }
+  if (!create(child)) return false;
+  if (profile_.thread_create > 0) {
+    cpu(core, id, profile_.thread_create, BurstKind::kSystem, After::kProgram);
+    return false;
+  }
+  return finish_spawn(core, id, next);
+}
+
+// The parent has paid for the creation: the child becomes runnable; an
+// executor job is then joined.
+bool ThreadModel::finish_spawn(int core, std::uint32_t id, Resume* next) {
+  Thread& t = threads_[id];
+  const std::uint32_t child = t.child;
+  const bool executor = t.then == Then::kExecutor;
+  t.then = Then::kNone;
+  if (kthreads_[child].sched == Sched::kCreating) make_runnable(child, Runnable::kNew);
+  if (!executor) {
+    *next = Resume::with(Value::task(child));
+    return true;
+  }
+  if (take_cancel(id, next)) return true;
+  watch(child, id);
+  threads_[id].op_a = child;
+  block(core, id, Wait::kAwait, SpanKind::kWaiting);
+  return false;
+}
+
+void ThreadModel::notify_exit(std::uint32_t id) {
+  Thread& t = threads_[id];
+  const bool cancelled = t.exit_failed && t.result.kind == ValueKind::kException &&
+                         store_.exception_type(t.result) == "CancelledError";
+  t.state = cancelled ? TaskState::kCancelled : (t.exit_failed ? TaskState::kFailed : TaskState::kDone);
+  t.completion = ++completions_;
+  if (tracing()) {
+    if (cancelled) {
+      trace(id, "cancelled");
+    } else if (t.exit_failed) {
+      trace(id, "failed: " + store_.format(t.result, this));
+    } else {
+      trace(id, "done -> " + store_.format(t.result, this, true));
+    }
+  }
+  if (!kthreads_[id].is_main) {
+    if (t.state == TaskState::kDone) {
+      ++completed_;
+      latency_.record(kthreads_[id].end - kthreads_[id].created);
+    } else {
+      ++failed_;
+    }
+  }
+  notify_watchers(id);
+}
+
+void ThreadModel::killed_thread(std::uint32_t id) {
+  Thread& t = threads_[id];
+  t.state = TaskState::kFailed;
+  t.result = exception("Killed", "out of memory: the OOM killer ended the process");
+}
 
 }  // namespace concsim::models

@@ -17,14 +17,14 @@ std::uint32_t ThreadModel::pop_live(std::deque<WaitRef>& q) {
   while (!q.empty()) {
     const WaitRef r = q.front();
     q.pop_front();
-    const Thread& t = threads_[r.thread];
+    const KThread& t = kthreads_[r.thread];
     if (t.sched == Sched::kBlocked && t.gen == r.gen) return r.thread;
   }
   return kNoThread;
 }
 
 void ThreadModel::wait_on(int core, std::uint32_t id, std::deque<WaitRef>& q, Wait wait, std::uint32_t obj) {
-  q.push_back(WaitRef{id, threads_[id].gen});
+  q.push_back(WaitRef{id, kthreads_[id].gen});
   threads_[id].op_a = obj;
   block(core, id, wait, SpanKind::kWaiting);
 }
@@ -37,7 +37,7 @@ bool ThreadModel::sync_request(int core, std::uint32_t id, Request& req, Resume*
     case K::kAcquire: {
       // Waiters that were cancelled leave stale entries at the front.
       while (!s.waiters.empty()) {
-        const Thread& t = threads_[s.waiters.front().thread];
+        const KThread& t = kthreads_[s.waiters.front().thread];
         if (t.sched == Sched::kBlocked && t.gen == s.waiters.front().gen) break;
         s.waiters.pop_front();
       }
