@@ -1,5 +1,6 @@
 #include "app/load/python_program.h"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -7,6 +8,7 @@
 #include "app/load/config.h"
 #include "app/python/parser.h"
 #include "models/loop/loop.h"
+#include "models/threads/thread_host.h"
 #include "models/vm/compiler.h"
 #include "sim/check.h"
 
@@ -64,20 +66,49 @@ std::shared_ptr<const vm::Program> load_python_file(const std::string& path) {
   return compile_python(source, path);
 }
 
+namespace {
+
+// A model's own module: its source is part of concsim, so an error in it is
+// a broken invariant, not bad input.
+std::shared_ptr<const vm::Program> compile_model_module(std::string_view text, const std::string& file) {
+  const std::string source(text);
+  vm::ast::Module module;
+  python::SyntaxError se;
+  if (!python::parse_module(source, file, &module, &se)) {
+    std::fprintf(stderr, "%s:%d:%d: %s\n", file.c_str(), se.line, se.col, se.message.c_str());
+    CONCSIM_CHECK(false, "a model's module does not parse");
+  }
+  auto p = std::make_shared<vm::Program>();
+  vm::CompileError ce;
+  if (!vm::compile_module(module, lines_of(source), p.get(), &ce)) {
+    std::fprintf(stderr, "%s:%d: %s\n", file.c_str(), ce.loc.line, ce.message.c_str());
+    CONCSIM_CHECK(false, "a model's module does not compile");
+  }
+  return p;
+}
+
+}  // namespace
+
 const vm::Program& loop_asyncio_program() {
   // Compiled once, then shared read-only by every run (runs keep their own
   // constants: vm::Vm materialises them per run).
-  static const std::shared_ptr<const vm::Program> program = [] {
-    const std::string source(models::loop::asyncio_source());
-    vm::ast::Module module;
-    python::SyntaxError se;
-    CONCSIM_CHECK(python::parse_module(source, "asyncio.py", &module, &se), "models/loop/asyncio.py does not parse");
-    auto p = std::make_shared<vm::Program>();
-    vm::CompileError ce;
-    CONCSIM_CHECK(vm::compile_module(module, lines_of(source), p.get(), &ce), "models/loop/asyncio.py does not compile");
-    return p;
-  }();
+  static const std::shared_ptr<const vm::Program> program =
+      compile_model_module(models::loop::asyncio_source(), "asyncio.py");
   return *program;
+}
+
+std::map<std::string, const vm::Program*> thread_model_programs() {
+  static const std::map<std::string, std::shared_ptr<const vm::Program>> programs = [] {
+    std::map<std::string, std::shared_ptr<const vm::Program>> m;
+    for (const std::string& name : models::threads::python_modules()) {
+      const std::string file = name == "concurrent.futures" ? "futures.py" : name + ".py";
+      m[name] = compile_model_module(models::threads::module_source(name), file);
+    }
+    return m;
+  }();
+  std::map<std::string, const vm::Program*> out;
+  for (const auto& [name, p] : programs) out[name] = p.get();
+  return out;
 }
 
 }  // namespace concsim::load

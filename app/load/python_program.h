@@ -2,6 +2,7 @@
 // errors as CPython reports them, and the models' own Python modules.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -21,5 +22,9 @@ std::shared_ptr<const vm::Program> compile_python(const std::string& source, con
 // The event-loop model's asyncio module (models/loop/asyncio.py), compiled
 // once per process.
 const vm::Program& loop_asyncio_program();
+
+// The thread model's modules written in Python (models/threads/*.py), by
+// module name, compiled once per process.
+std::map<std::string, const vm::Program*> thread_model_programs();
 
 }  // namespace concsim::load

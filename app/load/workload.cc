@@ -318,7 +318,8 @@ class Loader {
     // under the thread model: raise RuntimeError (refuse), or wait for a
     // thread to exit (queue).
     if (auto n = root.get("threads")) {
-      n->expect_keys({"on_limit", "pool", "working_set", "without"});
+      n->expect_keys({"on_limit", "pool", "working_set", "without", "gil"});
+      if (auto k = n->get("gil")) w.gil = k->as_bool();
       if (auto k = n->get("pool")) w.pool_threads = k->as_int(1, kMaxPoolThreads);
       if (auto k = n->get("working_set")) w.thread_working_set = k->as_size(0, std::int64_t{1} << 30);
       if (auto k = n->get("without")) w.without = read_mechanisms(*k);
@@ -371,9 +372,14 @@ class Loader {
         file = std::filesystem::path(n->pos().file).parent_path() / file;
       }
       w.python_file = file.lexically_normal().string();
-      if (w.model != "async") {
-        root.fail_key("model", "not supported by concsim yet: a Python program under model " + quote(w.model) +
-                                   " (only async for now)");
+      // A Python program makes its own threads and pools: under `threads`
+      // its tasks and threads are the kernel's; `pool` and `async+executor`
+      // describe how a server's connections are served, which a Python
+      // program writes itself (concurrent.futures, run_in_executor).
+      if (w.model != "async" && w.model != "threads") {
+        root.fail_key("model", "a Python program runs under model async or threads, not " + quote(w.model) +
+                                   ": it makes its own pools (concurrent.futures.ThreadPoolExecutor, "
+                                   "loop.run_in_executor)");
       }
       if (compile) w.python = load_python_file(w.python_file);
       return w;

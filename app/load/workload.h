@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/load/config.h"
@@ -58,6 +59,9 @@ struct Workload {
   std::int64_t pool_threads = 200;         // threads.pool: model pool's threads (Tomcat's default maxThreads)
   std::int64_t thread_working_set = 0;     // threads.working_set: buffer bytes a thread touches each time it runs
   std::vector<std::string> without;        // threads.without: mechanisms switched off (models/threads/ablation.h)
+  // threads.gil: Python's global interpreter lock under the thread model
+  // (models/threads/thread_host.h); unset: on for Python programs.
+  std::optional<bool> gil;
   // A server workload's measuring window: requests arriving before `warmup`
   // are not counted; none arrives at or after `duration`.
   sim::Time warmup = 0;

@@ -3,6 +3,7 @@
 #include "app/load/machine.h"
 #include "app/load/python_program.h"
 #include "models/loop/loop.h"
+#include "models/threads/thread_host.h"
 
 #include <malloc.h>
 
@@ -245,6 +246,64 @@ void run_python(const load::Workload& w, const RunOptions& options, const models
   for (const auto& f : loop.uncaught_frames()) out.outcome.frames.push_back(PythonOutcome::Frame{f.file, f.line, f.function});
 }
 
+// A Python program on the thread model (models/threads/thread_host.h): its
+// top level is the main thread, each task or thread a kernel thread.
+void run_python_threads(const load::Workload& w, const RunOptions& options, const models::MachineProfile& profile,
+                        sim::Simulation& simulation, RunOutput& out) {
+  namespace th = models::threads;
+  th::HostOptions ho;
+  ho.kernel.on_limit = w.on_thread_limit == "queue" ? models::OnThreadLimit::kQueue : models::OnThreadLimit::kRefuse;
+  ho.kernel.working_set = w.thread_working_set;
+  ho.kernel.requests = models::RequestWindow{w.warmup, w.duration};
+  ho.kernel.record = options.record;
+  ho.kernel.record_limit = options.record_limit;
+  ho.step_budget = options.step_budget;
+  ho.gil = w.gil.value_or(true);
+  ho.modules = load::thread_model_programs();
+  th::ThreadHost host(simulation, *w.python, profile, ho);
+  host.start();
+  const sim::RunResult r = simulation.run(limits_of(w, options));
+  host.close_spans(host.finished() ? host.finish_time() : r.end_time);
+  out.python = true;
+  out.reason = r.reason;
+  out.events = simulation.events_processed();
+  out.waiting = r.waiting;
+  out.detail = r.detail;
+  out.end_time = host.finished() ? host.finish_time() : r.end_time;
+  const th::Outcome& o = host.outcome();
+  if (host.killed()) {
+    out.status = "killed";
+    out.exit_code = 1;
+  } else if (host.finished()) {
+    out.status = o.failed ? "failed" : "completed";
+    out.exit_code = o.failed ? 1 : 0;
+    out.detail = o.failed ? o.type + ": " + o.message : std::string();
+  } else {
+    out.status = sim::to_string(r.reason);
+    out.exit_code = 1;
+  }
+  out.main_state = host.main_state();
+  out.main_result = host.main_result();
+  out.tasks = host.task_summaries();
+  out.metrics = host.metrics();
+  out.threads = host.stats();
+  for (const models::TraceLine& l : host.recorder().lines()) {
+    out.trace.push_back(NamedLine{l.t, host.task_name(l.task), l.event});
+  }
+  for (const models::Span& sp : host.recorder().spans()) {
+    out.spans.push_back(NamedSpan{host.task_name(sp.task), sp.task, sp.kind, sp.start, sp.end});
+  }
+  out.trace_truncated = host.recorder().truncated();
+  for (const th::OutputLine& l : host.output()) out.output.push_back(OutputLine{l.t, l.task, l.stream, l.text});
+  out.outcome.ran = o.ran;
+  out.outcome.result = o.result;
+  out.outcome.failed = o.failed;
+  out.outcome.type = o.type;
+  out.outcome.message = o.message;
+  out.outcome.traceback = o.traceback;
+  for (const auto& f : o.frames) out.outcome.frames.push_back(PythonOutcome::Frame{f.file, f.line, f.function});
+}
+
 }  // namespace
 
 // glibc serves blocks of 128 KiB or more with mmap, and returns them to the
@@ -276,7 +335,11 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   sim::Simulation simulation(w.seed);
 
   if (w.python) {
-    run_python(w, options, profile, simulation, out);
+    if (w.model == "threads") {
+      run_python_threads(w, options, profile, simulation, out);
+    } else {
+      run_python(w, options, profile, simulation, out);
+    }
     return out;
   }
   if (w.model == "threads" || w.model == "pool") {

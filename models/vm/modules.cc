@@ -175,6 +175,25 @@ Value make_math(Vm& vm) {
 
 // sys: what programs read of it.
 Value sys_getrecursionlimit(Vm& vm, CallArgs&) { return Value::integer(vm.recursion_limit()); }
+Value sys_getswitchinterval(Vm& vm, CallArgs&) {
+  return Value::floating(static_cast<double>(vm.switch_interval_ns()) / 1e9);
+}
+Value sys_setswitchinterval(Vm& vm, CallArgs& a) {
+  if (a.nargs != 1) return vm.raise(vm.b().TypeError, "setswitchinterval() takes exactly one argument");
+  double s = 0;
+  if (a.args[0].is(Kind::kFloat)) {
+    s = a.args[0].as_float();
+  } else if (a.args[0].is(Kind::kInt) || a.args[0].is(Kind::kBool)) {
+    s = static_cast<double>(a.args[0].as_int());
+  } else {
+    return vm.raise(vm.b().TypeError, "must be real number, not " + Interp::type_name(vm, a.args[0]));
+  }
+  // CPython: "switch interval must be strictly positive"; it keeps microseconds.
+  if (!(s > 0)) return vm.raise(vm.b().ValueError, "switch interval must be strictly positive");
+  const double us = s * 1e6;
+  vm.set_switch_interval_ns(us < 1 ? 1000 : static_cast<std::int64_t>(us) * 1000);
+  return Value::none();
+}
 Value sys_exc_info(Vm& vm, CallArgs&) {
   Value e = vm.current_fiber() != nullptr ? Interp::current_exception(*vm.current_fiber()) : Value::none();
   if (!e.is(Kind::kException)) return make_tuple({Value::none(), Value::none(), Value::none()});
@@ -205,6 +224,8 @@ Value make_sys(Vm& vm) {
   Value m = vm.make_module("sys");
   vm.set_module_attr(m, "getrecursionlimit", vm.make_builtin("getrecursionlimit", sys_getrecursionlimit));
   vm.set_module_attr(m, "exc_info", vm.make_builtin("exc_info", sys_exc_info));
+  vm.set_module_attr(m, "getswitchinterval", vm.make_builtin("getswitchinterval", sys_getswitchinterval));
+  vm.set_module_attr(m, "setswitchinterval", vm.make_builtin("setswitchinterval", sys_setswitchinterval));
   vm.set_module_attr(m, "exception", vm.make_builtin("exception", sys_exception));
   vm.set_module_attr(m, "exit", vm.make_builtin("exit", sys_exit));
   vm.set_module_attr(m, "maxsize", Value::integer(std::numeric_limits<std::int64_t>::max()));

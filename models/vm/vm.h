@@ -142,6 +142,7 @@ struct VmOptions {
   // kRunaway: an endless loop that never awaits.
   std::uint64_t step_budget = 100'000'000;
   std::uint32_t recursion_limit = 1000;  // sys.getrecursionlimit()
+  std::int64_t switch_interval_ns = 5'000'000;  // sys.getswitchinterval(): CPython's default, 5 ms
 };
 
 class Vm {
@@ -200,6 +201,9 @@ class Vm {
   [[nodiscard]] Host& host() const { return host_; }
   [[nodiscard]] const Program& program() const { return program_; }
   [[nodiscard]] std::uint32_t recursion_limit() const { return options_.recursion_limit; }
+  // sys.getswitchinterval(), for a model with a GIL; sys.setswitchinterval sets it.
+  [[nodiscard]] std::int64_t switch_interval_ns() const { return options_.switch_interval_ns; }
+  void set_switch_interval_ns(std::int64_t ns) { options_.switch_interval_ns = ns; }
   // The instructions left of the current run's budget (models reset it per step).
   std::uint64_t& budget() { return budget_; }
   // A new builtin function or method (is_method: self comes from binding).

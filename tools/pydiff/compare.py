@@ -5,9 +5,12 @@
     python3 tools/pydiff/compare.py --json ORACLE.json CONCSIM.json [--program NAME]
 
 The first form runs PROG.py under the harness (vclock.py, real CPython on a
-virtual clock) and under `PATH run PROG.py --format json`, then compares. The
-second compares two result files already written (either side may be in either
-shape, see normalize()).
+virtual clock) and under `PATH run PROG.py --format json`, then compares. A
+program whose header has lines `# concsim: ARGS` (e.g. `# concsim: --model
+threads`) is run under concsim once per such line, with those arguments
+added, and each run is compared with the harness's (--args gives them on the
+command line instead). The second form compares two result files already
+written (either side may be in either shape, see normalize()).
 
 Compared, as the rules say (tools/pydiff/README.md): status, end_time_ns, every
 output line's (t_ns, task, stream, text), the result, and the exception's type,
@@ -20,6 +23,8 @@ import argparse
 import difflib
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -133,8 +138,21 @@ def run_harness(program, cores):
         return load(out)
 
 
-def run_concsim(concsim, program):
-    proc = subprocess.run([concsim, "run", program, "--format", "json"],
+# `# concsim: ARGS` in a program's header: a run of concsim with ARGS.
+CONCSIM_ARGS_RE = re.compile(r"^# concsim: (.*?)\s*$", re.M)
+
+
+def declared_runs(path):
+    """The concsim arguments a program's header asks for: one list per
+    `# concsim:` line, or one empty list when there is none."""
+    with open(path, encoding="utf-8") as f:
+        head = f.read(2000)
+    runs = [shlex.split(m) for m in CONCSIM_ARGS_RE.findall(head)]
+    return runs or [[]]
+
+
+def run_concsim(concsim, program, extra=()):
+    proc = subprocess.run([concsim, "run", program, "--format", "json", *extra],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode not in (0, 1):
         raise BadResult("concsim failed on %s (exit %d): %s"
@@ -157,32 +175,39 @@ def main(argv):
                     help="compare two result files instead of running anything")
     ap.add_argument("--program", metavar="NAME",
                     help="with --json: the program's file name, whose traceback frames count")
+    ap.add_argument("--args", metavar="ARGS",
+                    help="arguments added to concsim's run (in place of the program's "
+                         "`# concsim:` lines)")
     args = ap.parse_args(argv)
+    results = []  # (label, diff lines)
     try:
         if args.json:
             a, b = load(args.json[0]), load(args.json[1])
-            program = args.program
-            label = args.json[1]
+            program = args.program or a.get("program")
+            results.append((args.json[1], diff(normalize(a, program), normalize(b, program))))
         else:
             if not args.program or not args.concsim:
                 ap.error("give PROG.py and --concsim PATH, or --json ORACLE CONCSIM")
+            runs = [shlex.split(args.args)] if args.args is not None else declared_runs(args.program)
             a = run_harness(args.program, args.cores)
-            b = run_concsim(args.concsim, args.program)
             program = os.path.basename(args.program)
-            label = args.program
-        if program is None:
-            program = a.get("program")
-        lines = diff(normalize(a, program), normalize(b, program))
+            for extra in runs:
+                b = run_concsim(args.concsim, args.program, extra)
+                label = " ".join([args.program, *extra])
+                results.append((label, diff(normalize(a, program), normalize(b, program))))
     except BadResult as e:
         print("compare.py: %s" % e, file=sys.stderr)
         return 2
-    if lines:
-        print("%s: DIFFERENT" % label)
-        for line in lines:
-            print(line)
-        return 1
-    print("%s: same" % label)
-    return 0
+    status = 0
+    for label, lines in results:
+        if lines:
+            print("%s: DIFFERENT" % label)
+            for line in lines:
+                print(line)
+            status = 1
+        else:
+            print("%s: same" % label)
+    return status
 
 
 if __name__ == "__main__":
