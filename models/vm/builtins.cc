@@ -150,39 +150,34 @@ Value bi_callable(Vm& vm, CallArgs& a) {
   }
 }
 
-// isinstance / issubclass: a class, or a tuple of them (nested).
-bool class_info_ok(const Value& info) {
-  if (info.is(Kind::kClass)) return true;
-  if (!info.is(Kind::kTuple)) return false;
+// isinstance / issubclass: a class, or a tuple of them (nested), checked
+// from the left: a bad entry after a match is never looked at (as CPython).
+// 1 true, 0 false, -1 a bad class info.
+int subclass_of(Vm& vm, const Value& cls, const Value& info) {
+  if (info.is(Kind::kClass)) return vm.is_subclass(cls, info) ? 1 : 0;
+  if (!info.is(Kind::kTuple)) return -1;
   for (const Value& c : info.as<TupleObj>()->items) {
-    if (!class_info_ok(c)) return false;
+    const int r = subclass_of(vm, cls, c);
+    if (r != 0) return r;
   }
-  return true;
-}
-
-bool subclass_of(Vm& vm, const Value& cls, const Value& info) {
-  if (info.is(Kind::kClass)) return vm.is_subclass(cls, info);
-  for (const Value& c : info.as<TupleObj>()->items) {
-    if (subclass_of(vm, cls, c)) return true;
-  }
-  return false;
+  return 0;
 }
 
 Value bi_isinstance(Vm& vm, CallArgs& a) {
   Value x[2];
   if (!bind_args(vm, a, {"isinstance", nullptr, ArgStyle::kFastcall, 2, 2, {}}, x)) return Value::error();
-  if (!class_info_ok(x[1])) return type_error(vm, "isinstance() arg 2 must be a type, a tuple of types, or a union");
-  return Value::boolean(subclass_of(vm, vm.type_of(x[0]), x[1]));
+  const int r = subclass_of(vm, vm.type_of(x[0]), x[1]);
+  if (r < 0) return type_error(vm, "isinstance() arg 2 must be a type, a tuple of types, or a union");
+  return Value::boolean(r == 1);
 }
 
 Value bi_issubclass(Vm& vm, CallArgs& a) {
   Value x[2];
   if (!bind_args(vm, a, {"issubclass", nullptr, ArgStyle::kFastcall, 2, 2, {}}, x)) return Value::error();
   if (!x[0].is(Kind::kClass)) return type_error(vm, "issubclass() arg 1 must be a class");
-  if (!class_info_ok(x[1])) {
-    return type_error(vm, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
-  }
-  return Value::boolean(subclass_of(vm, x[0], x[1]));
+  const int r = subclass_of(vm, x[0], x[1]);
+  if (r < 0) return type_error(vm, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+  return Value::boolean(r == 1);
 }
 
 bool attr_name(Vm& vm, const Value& name) {

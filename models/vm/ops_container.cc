@@ -115,10 +115,11 @@ Value seq_getitem(Vm& vm, const Value& seq, const Value& key) {
     if (key.is(Kind::kSlice)) {
       std::int64_t start, stop, step, count;
       if (!slice_indices(vm, key.as<SliceObj>(), n, &start, &stop, &step, &count)) return Value::error();
-      // range(r[start], r[start] + count * step * r.step, step * r.step)
+      // compute_slice of rangeobject.c: the bounds mapped through the range.
+      (void)count;
       const Int128 new_step = static_cast<Int128>(step) * r->step;
       const Int128 new_start = r->start + static_cast<Int128>(start) * r->step;
-      const Int128 new_stop = new_start + static_cast<Int128>(count) * new_step;
+      const Int128 new_stop = r->start + static_cast<Int128>(stop) * r->step;
       if (new_step > INT64_MAX || new_step < INT64_MIN || new_stop > INT64_MAX || new_stop < INT64_MIN) {
         return overflow(vm, "range slice");
       }

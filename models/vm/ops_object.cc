@@ -366,6 +366,30 @@ bool is_set_view(const Value& v) {
   return v.is(Kind::kIterator) && v.as<IterObj>()->sub == IterKind::kDictView && v.as<IterObj>()->a != 1;
 }
 
+// The set operators of dict views (dictviews_or and friends of
+// dictobject.c): a set from the left operand, updated with the right; for
+// &, the items of the other operand that the view contains.
+Value view_binary(Vm& vm, BinOp op, const Value& a, const Value& b) {
+  if (op == BinOp::kBitAnd) {
+    const Value& view = is_set_view(a) ? a : b;
+    const Value& other = is_set_view(a) ? b : a;
+    Value result = make_set();
+    Value it = get_iter(vm, other);
+    if (it.is_error()) return it;
+    for (;;) {
+      Value x = iter_next(vm, it);
+      if (x.is_error()) return x;
+      if (x.is_unset()) return result;
+      const int in = contains(vm, view, x);
+      if (in < 0) return Value::error();
+      if (in > 0 && !set_add(vm, result, x)) return Value::error();
+    }
+  }
+  Value left, right;
+  if (!view_as_set(vm, a, &left) || !view_as_set(vm, b, &right)) return Value::error();
+  return set_binary(vm, op, left, right, true);
+}
+
 // The operators of the builtin types: NotImplemented when they do not
 // apply (the caller then tries the other operand and the fallbacks).
 Value native_binary(Vm& vm, BinOp op, const Value& a, const Value& b, bool inplace) {
@@ -393,13 +417,8 @@ Value native_binary(Vm& vm, BinOp op, const Value& a, const Value& b, bool inpla
     case BinOp::kSub:
     case BinOp::kBitXor: {
       if (a.is(Kind::kSet) && b.is(Kind::kSet)) return set_binary(vm, op, a, b, inplace);
-      if (a.is(Kind::kDict)) return dict_binary(vm, op, a, b, inplace);
-      if (is_set_view(a) || is_set_view(b)) {
-        // dictviews_or and friends: a set from the view, any iterable other.
-        Value sa, sb;
-        if (!view_as_set(vm, a, &sa) || !view_as_set(vm, b, &sb)) return Value::error();
-        return set_binary(vm, op, sa, sb, false);
-      }
+      if (a.is(Kind::kDict) && (b.is(Kind::kDict) || inplace)) return dict_binary(vm, op, a, b, inplace);
+      if (is_set_view(a) || is_set_view(b)) return view_binary(vm, op, a, b);
       if (op == BinOp::kBitOr && (a.is(Kind::kClass) || b.is(Kind::kClass)) && (a.is(Kind::kClass) || a.is_none()) &&
           (b.is(Kind::kClass) || b.is_none())) {
         // `int | None` (types.UnionType): concsim makes the tuple of the
@@ -506,6 +525,12 @@ Value binary_op(Vm& vm, BinOp op, const Value& a, const Value& b, bool inplace) 
         return binop_error(vm, op, a, b, inplace);
       }
     }
+  }
+  if (inplace && a.is(Kind::kList) && (op == BinOp::kAdd || op == BinOp::kMult) && !is_user(b)) {
+    // list has no number slots: += and *= are its sq_inplace_concat and
+    // sq_inplace_repeat, on the list itself.
+    if (op == BinOp::kAdd) return list_inplace_concat(vm, a, b);
+    return sequence_repeat(vm, a, b, true);
   }
   if (inplace) {
     // binary_iop1: the in-place method first.
@@ -619,7 +644,13 @@ Value native_compare(Vm& vm, CmpOp op, const Value& a, const Value& b) {
     case Kind::kList:
     case Kind::kTuple:
     case Kind::kRange: return seq_compare(vm, op, a, b);
-    case Kind::kSet: return set_compare(vm, op, a, b);
+    case Kind::kSet:
+      if (is_set_view(b)) {
+        Value sb;
+        if (!view_as_set(vm, b, &sb)) return Value::error();
+        return set_compare(vm, op, a, sb);
+      }
+      return set_compare(vm, op, a, b);
     case Kind::kDict: return dict_compare(vm, op, a, b);
     case Kind::kSlice: {
       if (!b.is(Kind::kSlice)) break;
@@ -675,7 +706,7 @@ Value native_compare_op(Vm& vm, CmpOp op, const Value& a, const Value& b) { retu
 }  // namespace lib
 
 Value rich_compare(Vm& vm, CmpOp op, const Value& a, const Value& b) {
-  if (a.is(Kind::kInt) && b.is(Kind::kInt)) {
+  if (a.is(Kind::kInt) && b.is(Kind::kInt) && op <= CmpOp::kGtE) {
     const std::int64_t x = a.as_int();
     const std::int64_t y = b.as_int();
     return Value::boolean(cmp_holds(x < y ? -1 : (x > y ? 1 : 0), op));
@@ -757,6 +788,14 @@ int contains(Vm& vm, const Value& container, const Value& item) {
     }
     case Kind::kSet: {
       std::uint64_t h;
+      if (item.is(Kind::kSet) && !item.as<SetObj>()->frozen) {
+        // A set looked up in a set is looked up as a frozenset (set_contains).
+        Value frozen = make_set(true);
+        for (const HashEntry& e : item.as<SetObj>()->table.entries) {
+          if (!e.key.is_unset() && !set_add(vm, frozen, e.key)) return -1;
+        }
+        return contains(vm, container, frozen);
+      }
       if (!hash(vm, item, &h)) return -1;
       const std::int64_t ix = table_lookup(vm, container.as<SetObj>()->table, item, h);
       if (ix == -2) return -1;
@@ -886,7 +925,9 @@ bool hash_value(Vm& vm, const Value& v, std::uint64_t* out, bool* by_identity) {
     case Kind::kSlice:
       break;
     case Kind::kIterator:
-      if (v.as<IterObj>()->sub == IterKind::kDictView) break;
+      // keys and items views compare as sets: unhashable; values views
+      // and iterators hash by identity.
+      if (v.as<IterObj>()->sub == IterKind::kDictView && v.as<IterObj>()->a != 1) break;
       *by_identity = true;
       return true;
     case Kind::kInstance:

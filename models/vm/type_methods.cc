@@ -475,6 +475,7 @@ Value range_index(Vm& vm, CallArgs& a) {
       if (eq > 0) return Value::integer(i);
     }
   }
+  if (!is_intlike(x[0])) return value_error(vm, "sequence.index(x): x not in sequence");
   std::string rep;
   if (!repr_string(vm, x[0], &rep)) return Value::error();
   return value_error(vm, rep + " is not in range");
