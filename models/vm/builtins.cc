@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/vm/interp.h"
@@ -92,6 +93,12 @@ Value bi_input(Vm& vm, CallArgs&) {
 }
 
 Value bi_open(Vm& vm, CallArgs&) { return not_supported(vm, "open() (a simulated program does no file I/O)"); }
+
+// Builtins outside concsim's subset: calling one says so (a NameError
+// would suggest a typo).
+Value bi_unsupported(Vm& vm, CallArgs& a) {
+  return not_supported(vm, std::string(static_cast<const char*>(a.data)));
+}
 
 // ------------------------------------------------------------ objects ----
 
@@ -832,6 +839,22 @@ void install_builtins(Vm& vm) {
       {"map", bi_map},           {"filter", bi_filter},
   };
   for (const F& f : kFunctions) vm.set_module_attr(B(vm).builtins_module, f.name, vm.make_builtin(f.name, f.fn));
+  static constexpr std::pair<const char*, const char*> kUnsupported[] = {
+      {"eval", "eval() (programs are compiled before they run)"},
+      {"exec", "exec() (programs are compiled before they run)"},
+      {"compile", "compile() (programs are compiled before they run)"},
+      {"__import__", "__import__() (use the import statement)"},
+      {"breakpoint", "breakpoint() (there is no debugger in a simulated run)"},
+      {"help", "help()"},
+      {"bytes", "bytes (concsim has no bytes type)"},
+      {"bytearray", "bytearray (concsim has no bytes type)"},
+      {"memoryview", "memoryview (concsim has no bytes type)"},
+      {"complex", "complex numbers"},
+  };
+  for (const auto& [name, what] : kUnsupported) {
+    vm.set_module_attr(B(vm).builtins_module, name,
+                       vm.make_builtin(name, bi_unsupported, const_cast<char*>(what)));
+  }
   struct C {
     const Value* cls;
     NativeFn fn;
