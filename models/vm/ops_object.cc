@@ -141,16 +141,16 @@ bool no_keywords(Vm& vm, const CallArgs& a, const char* name) {
 bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
   const std::int64_t npos = a.npos();
   const std::int64_t nkw = a.nkw;
-  const std::string qual = spec.qualname != nullptr ? spec.qualname : spec.name;
+  const char* const qual_name = spec.qualname != nullptr ? spec.qualname : spec.name;
   const int nparams = spec.style == ArgStyle::kKeywords ? static_cast<int>(spec.params.size()) : spec.max_positional;
   for (int i = 0; i < nparams; ++i) out[i] = Value::unset();
   switch (spec.style) {
     case ArgStyle::kNoArgs:
     case ArgStyle::kOneArg: {
-      if (nkw > 0) return no_keywords(vm, a, qual.c_str());
+      if (nkw > 0) return no_keywords(vm, a, qual_name);
       const bool one = spec.style == ArgStyle::kOneArg;
       if (npos != (one ? 1 : 0)) {
-        type_error(vm, qual + (one ? "() takes exactly one argument (" : "() takes no arguments (") +
+        type_error(vm, qual_name + std::string(one ? "() takes exactly one argument (" : "() takes no arguments (") +
                            std::to_string(npos) + " given)");
         return false;
       }
@@ -159,7 +159,7 @@ bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
     }
     case ArgStyle::kVarargs:
     case ArgStyle::kFastcall: {
-      if (nkw > 0) return no_keywords(vm, a, qual.c_str());
+      if (nkw > 0) return no_keywords(vm, a, qual_name);
       const int min = spec.required;
       const int max = spec.max_positional;
       if (npos < min || npos > max) {
@@ -182,7 +182,12 @@ bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
       return true;
     }
     case ArgStyle::kKeywords: {
-      // _PyArg_UnpackKeywords.
+      // _PyArg_UnpackKeywords. The common case first: positional only, in range.
+      const auto nall = static_cast<std::int64_t>(spec.params.size());
+      if (nkw == 0 && npos >= spec.required && npos <= spec.max_positional && npos <= nall) {
+        for (std::int64_t i = 0; i < npos; ++i) out[i] = a.args[i];
+        return true;
+      }
       const std::string fname = std::string(spec.name) + "()";
       const auto maxargs = static_cast<std::int64_t>(spec.params.size());
       const std::int64_t maxpos = spec.max_positional;
