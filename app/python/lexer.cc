@@ -178,6 +178,9 @@ class Lexer {
       return kEof;
     }
     line_start_ = inp_;
+    // tok->buf moves to the new line only between tokens: a string or a
+    // backslash continuation keeps it on the line where they began.
+    if (!in_token_) buf_ = line_start_;
     const std::size_t nl = text_.find('\n', line_start_);
     inp_ = nl == std::string_view::npos ? text_.size() : nl + 1;
     ++lineno_;
@@ -268,9 +271,10 @@ class Lexer {
   int continuation_line() {
     int c = next();
     if (c != '\n') {
-      // E_LINECONT: pegen places it at tok->cur - tok->buf - 1, plus one.
+      // E_LINECONT: pegen places it at tok->cur - tok->buf - 1, plus one,
+      // converted to characters on the current line.
       flag("SyntaxError", "unexpected character after line continuation character",
-           static_cast<int>(cur_ - line_start_));
+           static_cast<int>(cur_ - buf_));
     }
     c = next();
     if (c == kEof) flag_eof();
@@ -296,6 +300,8 @@ class Lexer {
   std::size_t cur_ = 0;         // tok->cur
   std::size_t inp_ = 0;         // tok->inp: end of the line read
   std::size_t line_start_ = 0;  // tok->line_start
+  std::size_t buf_ = 0;         // tok->buf
+  bool in_token_ = false;       // tok->start is set (between tokens it is not)
   int lineno_ = 0;              // tok->lineno, counted in this text
   bool done_ = false;
   std::size_t start_ = 0;  // tok->start
@@ -374,6 +380,7 @@ bool Lexer::get() {
   constexpr std::size_t kNoPos = std::string_view::npos;
   for (;;) {  // nextline:
     blankline_ = false;
+    in_token_ = false;
     if (atbol_) indentation();
     start_ = cur_;
     if (pendin_ != 0) {
@@ -441,6 +448,7 @@ bool Lexer::get() {
         return true;
       }
       if (c == '\\') {
+        in_token_ = true;
         continuation_line();
         continue;  // goto again
       }
@@ -751,6 +759,7 @@ void Lexer::fraction_and_exponent(int c, bool after_dot) {
 }
 
 void Lexer::string(int quote) {
+  in_token_ = true;
   int quote_size = 1;
   int end_quote_size = 0;
   first_lineno_ = lineno_;
