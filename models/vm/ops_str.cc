@@ -196,28 +196,18 @@ bool case_ignorable(char32_t c) {
 }
 bool uc_isalnum(char32_t c) { return uc_isalpha(c) || uc_isdecimal(c) || uc_isdigit(c) || uc_isnumeric(c); }
 
-// Full case mappings (_PyUnicode_ToUpperFull and friends).
-void append_upper(std::u32string* out, char32_t c) {
+// Full case mappings (_PyUnicode_ToUpperFull and friends): 0 upper,
+// 2 title, 3 casefold (lower is append_lower, for the final sigma).
+void append_case(std::u32string* out, char32_t c, int which) {
   if (c < 128) {
-    *out += uc_toupper(c);
+    *out += which == 3 ? uc_tolower(c) : uc_toupper(c);
   } else {
-    append_mapping(out, c, 0);
+    append_mapping(out, c, which);
   }
 }
-void append_title(std::u32string* out, char32_t c) {
-  if (c < 128) {
-    *out += uc_toupper(c);
-  } else {
-    append_mapping(out, c, 2);
-  }
-}
-void append_fold(std::u32string* out, char32_t c) {
-  if (c < 128) {
-    *out += uc_tolower(c);
-  } else {
-    append_mapping(out, c, 3);
-  }
-}
+void append_upper(std::u32string* out, char32_t c) { append_case(out, c, 0); }
+void append_title(std::u32string* out, char32_t c) { append_case(out, c, 2); }
+void append_fold(std::u32string* out, char32_t c) { append_case(out, c, 3); }
 
 // lower() of s[i]: a capital sigma at the end of a word is a final sigma
 // (CPython's handle_capital_sigma).
@@ -252,6 +242,23 @@ void append_lower(std::u32string* out, const std::u32string& s, std::size_t i) {
 
 // ------------------------------------------------------------- repr ----
 
+namespace {
+
+// \xNN, \uNNNN or \UNNNNNNNN: how repr() and ascii() escape a character.
+void append_escape(std::string* out, char32_t c) {
+  char buf[16];
+  if (c <= 0xFF) {
+    std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+  } else if (c <= 0xFFFF) {
+    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+  } else {
+    std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+  }
+  *out += buf;
+}
+
+}  // namespace
+
 std::string str_repr(std::string_view s, bool ascii_only) {
   bool has_single = false;
   bool has_double = false;
@@ -261,7 +268,6 @@ std::string str_repr(std::string_view s, bool ascii_only) {
   }
   const char quote = (has_single && !has_double) ? '"' : '\'';
   std::string out(1, quote);
-  char buf[16];
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = utf8_next(s, &i);
     if (c == static_cast<char32_t>(quote) || c == '\\') {
@@ -274,21 +280,13 @@ std::string str_repr(std::string_view s, bool ascii_only) {
     } else if (c == '\r') {
       out += "\\r";
     } else if (c < ' ' || c == 0x7F) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      out += buf;
+      append_escape(&out, c);
     } else if (c < 0x7F) {
       out += static_cast<char>(c);
     } else if (!ascii_only && uc_isprintable(c)) {
       utf8_append(&out, c);
-    } else if (c <= 0xFF) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      out += buf;
-    } else if (c <= 0xFFFF) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
     } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      out += buf;
+      append_escape(&out, c);
     }
   }
   out += quote;
@@ -297,20 +295,12 @@ std::string str_repr(std::string_view s, bool ascii_only) {
 
 std::string ascii_escape(std::string_view s) {
   std::string out;
-  char buf[16];
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = utf8_next(s, &i);
     if (c < 0x80) {
       out += static_cast<char>(c);
-    } else if (c <= 0xFF) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      out += buf;
-    } else if (c <= 0xFFFF) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
     } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      out += buf;
+      append_escape(&out, c);
     }
   }
   return out;

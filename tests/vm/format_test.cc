@@ -12,36 +12,7 @@ namespace {
 
 class FormatTest : public VmTest {};
 
-// A Python expression for a double, exact whatever its value.
-std::string py_float(double d) {
-  if (std::isnan(d)) return std::signbit(d) ? "-float('nan')" : "float('nan')";
-  if (std::isinf(d)) return d > 0 ? "float('inf')" : "float('-inf')";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "float.fromhex('%a')", d);
-  return buf;
-}
 
-// A Python literal for a str: non-ASCII and quotes escaped.
-std::string py_str(std::string_view s) {
-  std::string out = "'";
-  for (std::size_t i = 0; i < s.size();) {
-    const char32_t c = lib::utf8_next(s, &i);
-    char buf[16];
-    if (c == '\'' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else if (c < 0x10000) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      out += buf;
-    }
-  }
-  return out + "'";
-}
 
 double random_double(std::mt19937_64& rng) {
   switch (rng() % 6) {

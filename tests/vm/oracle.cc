@@ -1,6 +1,7 @@
 #include "tests/vm/oracle.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <cstdlib>
@@ -457,6 +458,32 @@ class ExprEvaluator {
   std::size_t pos_ = 0;
 };
 }  // namespace
+
+std::string py_float(double d) {
+  if (std::isnan(d)) return std::signbit(d) ? "-float('nan')" : "float('nan')";
+  if (std::isinf(d)) return d > 0 ? "float('inf')" : "float('-inf')";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "float.fromhex('%a')", d);
+  return buf;
+}
+
+std::string py_str(std::string_view s) {
+  std::string out = "'";
+  for (std::size_t i = 0; i < s.size();) {
+    const char32_t c = lib::utf8_next(s, &i);
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+      out += buf;
+    }
+  }
+  return out + "'";
+}
 
 std::vector<std::string> python_eval(const std::vector<std::string>& exprs) {
   const std::string python = python_path();

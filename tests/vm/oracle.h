@@ -33,6 +33,11 @@ class TestHost : public Host {
   std::string err;
 };
 
+// Python literals for test inputs: a double exactly (float.fromhex), and
+// text with every non-ASCII or special character escaped.
+std::string py_float(double d);
+std::string py_str(std::string_view s);
+
 // Evaluates the expressions with CPython: for each, the repr of its value
 // or "!ExceptionName: message". Fails the test if python3 cannot run.
 std::vector<std::string> python_eval(const std::vector<std::string>& exprs);

@@ -11,24 +11,6 @@ namespace {
 
 class StrTest : public VmTest {};
 
-// A Python literal for text: every non-ASCII or special character escaped.
-std::string py_str(std::string_view s) {
-  std::string out = "'";
-  for (std::size_t i = 0; i < s.size();) {
-    const char32_t c = lib::utf8_next(s, &i);
-    char buf[16];
-    if (c == '\'' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      out += buf;
-    }
-  }
-  return out + "'";
-}
 
 const char* const kTexts[] = {
     "", "a", "hello world", "  spaced  out  ", "Hello World", "HELLO", "hello", "MiXeD cAsE", "a,b,,c", "a b\tc\nd",
