@@ -188,10 +188,15 @@ void Parser::call_arguments_body(Expr* call, int open, int args_start) {
   for (;;) {
     const int a_start = pos_;
     if (at(Tok::kStar)) {
+      // invalid_arguments: a=args ',' '*', where args stopped before the
+      // '*': after a **mapping, or when what follows does not parse.
+      if (saw_unpacking) {
+        fail_token(ErrorClass::kSecondPass, tok(args_start),
+                   "iterable argument unpacking follows keyword argument unpacking");
+      }
       advance();
       ExprP v;
       if (!speculate([&] { v = expression(); })) {
-        // invalid_arguments: a=args ',' '*', when args stopped before it.
         if (a_start > args_start) {
           fail_token(ErrorClass::kSecondPass, tok(args_start),
                      "iterable argument unpacking follows keyword argument unpacking");
@@ -200,10 +205,6 @@ void Parser::call_arguments_body(Expr* call, int open, int args_start) {
       }
       auto e = make_expr(ExprKind::kStarred, loc_from(a_start));
       e->a = std::move(v);
-      if (saw_unpacking) {
-        fail_token(ErrorClass::kSecondPass, tok(args_start),
-                   "iterable argument unpacking follows keyword argument unpacking");
-      }
       call->items.push_back(std::move(e));
     } else if (at(Tok::kDoubleStar)) {
       advance();

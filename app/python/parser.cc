@@ -406,6 +406,15 @@ StmtP Parser::compound_stmt() {
   }
 }
 
+// The ':' of if, elif, while, for, with, class and except, which the grammar
+// does not force: a NEWLINE in its place is the second pass's
+// "expected ':'" (the invalid_*_stmt rules), anything else a plain failure.
+void Parser::expect_colon() {
+  if (accept(Tok::kColon)) return;
+  if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
+  fail_generic();
+}
+
 // block: NEWLINE INDENT statements DEDENT | simple_stmts. `what` completes
 // "expected an indented block after ..." (the invalid_*_stmt rules).
 ast::Body Parser::block(const std::string& what) {
@@ -429,11 +438,7 @@ StmtP Parser::if_stmt(bool is_elif) {
   const Token& kw = advance();
   const int cond_start = pos_;
   ExprP test = named_expression();
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   // invalid_if_stmt names the line of the condition (it rebinds `a`),
   // invalid_elif_stmt the line of the keyword.
   const int line = is_elif ? kw.line : tok(cond_start).line;
@@ -460,11 +465,7 @@ StmtP Parser::while_stmt() {
   const int start = pos_;
   const Token& kw = advance();
   ExprP test = named_expression();
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   auto s = make_stmt(StmtKind::kWhile, {});
   s->a = std::move(test);
   s->body = block("'while' statement on line " + line_of(kw.line));
@@ -484,11 +485,7 @@ StmtP Parser::for_stmt(int start, bool is_async) {
   advance();
   to_store(target.get());
   ExprP iter = star_expressions();
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   auto s = make_stmt(StmtKind::kFor, {});
   s->is_async = is_async;
   s->a = std::move(target);
@@ -558,11 +555,7 @@ StmtP Parser::with_stmt(int start, bool is_async) {
     items.push_back(with_item());
     while (accept(Tok::kComma)) items.push_back(with_item());
   }
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   auto s = make_stmt(StmtKind::kWith, {});
   s->is_async = is_async;
   s->with_items = std::move(items);
@@ -639,11 +632,7 @@ StmtP Parser::try_stmt() {
       }
       if (accept(Tok::kAs)) h.name = std::string(expect(Tok::kName).text);
     }
-    if (!at(Tok::kColon)) {
-      if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-      fail_generic();
-    }
-    advance();
+    expect_colon();
     h.body = block(std::string(is_star ? "'except*'" : "'except'") + " statement on line " +
                            line_of(ex.line));
     h.loc = loc_from(h_start);
@@ -712,11 +701,7 @@ StmtP Parser::class_def(int start, std::vector<ExprP> decorators) {
     s->items = std::move(call.items);
     s->keywords = std::move(call.keywords);
   }
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   s->body = block("class definition on line " + line_of(kw.line));
   s->decorators = std::move(decorators);
   s->loc = loc_from(start);
@@ -733,6 +718,7 @@ bool Parser::match_statement() {
   const int start = pos_;
   bool subject_then_newline = false;
   bool is_match = false;
+  int block_start = 0;
   probe([&] {
     advance();
     // subject_expr: star_named_expression ',' star_named_expressions? | named_expression
@@ -745,7 +731,9 @@ bool Parser::match_statement() {
       subject_then_newline = true;
       return;
     }
-    if (!accept(Tok::kColon)) fail_generic();
+    expect(Tok::kColon);
+    expect(Tok::kNewline);  // `match x: pass` is no match statement
+    block_start = pos_;
     is_match = true;
   });
   if (subject_then_newline && !early_second_pass_) {
@@ -756,12 +744,9 @@ bool Parser::match_statement() {
     early_second_pass_ = p;
   }
   if (!is_match) return false;
-  // It is a match statement: skip to the end of its block.
+  // A match statement: skip its block, whose cases are not parsed.
   const Token& kw = tok(start);
-  while (!at(Tok::kColon)) advance();
-  advance();
-  if (!at(Tok::kNewline)) return false;  // `match x: pass` is not a match statement
-  advance();
+  pos_ = block_start;
   if (!at(Tok::kIndent)) {
     fail_last(ErrorClass::kSecondPass,
               "expected an indented block after 'match' statement on line " + line_of(kw.line),

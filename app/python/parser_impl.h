@@ -224,6 +224,7 @@ class Parser {
   void invalid_assignment_elements();
   StmtP compound_stmt();
   ast::Body block(const std::string& what);
+  void expect_colon();
   StmtP if_stmt(bool is_elif);
   StmtP while_stmt();
   StmtP for_stmt(int start, bool is_async);
