@@ -213,8 +213,8 @@ Value dict_compare(Vm& vm, ast::CmpOp op, const Value& a, const Value& b);
 Value set_binary(Vm& vm, ast::BinOp op, const Value& a, const Value& b, bool inplace);
 Value dict_binary(Vm& vm, ast::BinOp op, const Value& a, const Value& b, bool inplace);
 bool dict_update(Vm& vm, const Value& dict, const Value& other);
-// repr() of the containers into out.
-bool container_repr(Vm& vm, const Value& v, std::string* out);
+// repr() of the containers into out: 1 done, 0 not a container, -1 after raise.
+int container_repr(Vm& vm, const Value& v, std::string* out);
 bool range_contains(Vm& vm, const RangeObj* r, const Value& item, int* result);
 std::int64_t range_length(const RangeObj* r);
 // Iterators.

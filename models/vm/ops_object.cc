@@ -1086,8 +1086,8 @@ bool default_repr(Vm& vm, const Value& v, std::string* out) {
     default: break;
   }
   out->clear();
-  if (container_repr(vm, v, out)) return true;
-  if (vm.error().is_error() || !out->empty()) return !vm.error().is_error();
+  const int r = container_repr(vm, v, out);
+  if (r != 0) return r > 0;
   const Value type = vm.type_of(v);
   *out = "<" + class_path(vm, type) + " object at " + address_of(vm, v) + ">";
   return true;
