@@ -111,6 +111,40 @@ TEST_F(StrTest, RandomUnicodeMatchesCPython) {
   EXPECT_EQ(check_exprs(exprs, 30), 0);
 }
 
+// Search, split and replace with random arguments: substrings of the text
+// and others, bounds anywhere from before the start to past the end.
+TEST_F(StrTest, RandomArgumentsMatchCPython) {
+  std::mt19937_64 rng(2718);
+  const char* const alphabet[] = {"a", "b", "ab", " ", ",", "\xC3\xA9", "\xE2\x82\xAC", "\n", "aa", ""};
+  auto word = [&](int max) {
+    std::string w;
+    const int n = static_cast<int>(rng() % static_cast<unsigned>(max));
+    for (int i = 0; i < n; ++i) w += alphabet[rng() % 10];
+    return w;
+  };
+  auto bound = [&]() { return std::to_string(static_cast<int>(rng() % 21) - 10); };
+  std::vector<std::string> exprs;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string text = py_str(word(9));
+    const std::string sub = py_str(word(3));
+    switch (rng() % 12) {
+      case 0: exprs.push_back(text + ".find(" + sub + ", " + bound() + ", " + bound() + ")"); break;
+      case 1: exprs.push_back(text + ".rfind(" + sub + ", " + bound() + ")"); break;
+      case 2: exprs.push_back(text + ".count(" + sub + ", " + bound() + ", " + bound() + ")"); break;
+      case 3: exprs.push_back(text + ".split(" + sub + ", " + bound() + ")"); break;
+      case 4: exprs.push_back(text + ".rsplit(" + sub + ", " + bound() + ")"); break;
+      case 5: exprs.push_back(text + ".replace(" + sub + ", " + py_str(word(3)) + ", " + bound() + ")"); break;
+      case 6: exprs.push_back(text + ".startswith(" + sub + ", " + bound() + ", " + bound() + ")"); break;
+      case 7: exprs.push_back(text + ".endswith((" + sub + ", 'x'), " + bound() + ")"); break;
+      case 8: exprs.push_back(text + ".partition(" + sub + ")"); break;
+      case 9: exprs.push_back(text + ".strip(" + sub + ")"); break;
+      case 10: exprs.push_back(text + "[" + bound() + ":" + bound() + ":" + bound() + "]"); break;
+      default: exprs.push_back(text + ".split(None, " + bound() + ")"); break;
+    }
+  }
+  EXPECT_EQ(check_exprs(exprs, 30), 0);
+}
+
 TEST_F(StrTest, NumbersFromOtherScriptsMatchCPython) {
   std::vector<std::string> exprs;
   for (const char* t : {"'\\u0663'", "'\\u0661\\u0662'", "'\\uff11\\uff12'", "'\\U0001d7ce'", "' \\u0663 '",
