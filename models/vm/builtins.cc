@@ -46,7 +46,7 @@ Value bi_print(Vm& vm, CallArgs& a) {
     } else if (n == "flush") {
       flush = v;
     } else {
-      return type_error(vm, "'" + n + "' is an invalid keyword argument for print()");
+      return type_error(vm, quoted(n) + " is an invalid keyword argument for print()");
     }
   }
   if (!sep.is_none() && !sep.is(Kind::kStr)) {
@@ -402,7 +402,7 @@ Value min_max(Vm& vm, CallArgs& a, bool is_max) {
     } else if (n == "default") {
       dflt = a.args[npos + k];
     } else {
-      return type_error(vm, "'" + n + "' is an invalid keyword argument for " + name + "()");
+      return type_error(vm, quoted(n) + " is an invalid keyword argument for " + name + "()");
     }
   }
   if (npos == 0) return type_error(vm, std::string(name) + " expected at least 1 argument, got 0");
@@ -534,7 +534,7 @@ Value bi_next(Vm& vm, CallArgs& a) {
   const bool iterator = it.is(Kind::kGenerator) ||
                         (it.is(Kind::kIterator) && it.as<IterObj>()->sub != IterKind::kDictView) ||
                         (is_user(it) && !vm.lookup_special(it, "__next__").is_unset());
-  if (!iterator) return type_error(vm, "'" + type_name(vm, it) + "' object is not an iterator");
+  if (!iterator) return type_error(vm, quoted(type_name(vm, it)) + " object is not an iterator");
   Value r;
   Value ret = Value::none();
   if (it.is(Kind::kGenerator)) {
@@ -602,7 +602,7 @@ Value bi_reversed(Vm& vm, CallArgs& a) {
       return make_iter(IterKind::kReversed, seq, n - 1);
     }
   }
-  return type_error(vm, "'" + type_name(vm, seq) + "' object is not reversible");
+  return type_error(vm, quoted(type_name(vm, seq)) + " object is not reversible");
 }
 
 Value bi_enumerate(Vm& vm, CallArgs& a) {
@@ -624,7 +624,7 @@ Value bi_zip(Vm& vm, CallArgs& a) {
   if (a.nkw > 1) return type_error(vm, "zip() takes at most 1 keyword argument (" + std::to_string(a.nkw) + " given)");
   if (a.nkw == 1) {
     if (str_of(a.kwnames[0]) != "strict") {
-      return type_error(vm, "'" + str_of(a.kwnames[0]) + "' is an invalid keyword argument for zip()");
+      return type_error(vm, quoted(str_of(a.kwnames[0])) + " is an invalid keyword argument for zip()");
     }
     const int t = truthy(vm, a.args[npos]);
     if (t < 0) return Value::error();

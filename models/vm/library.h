@@ -25,6 +25,9 @@ __extension__ typedef unsigned __int128 UInt128;
 // class's __name__, with the names CPython gives its iterator types.
 std::string type_name(Vm& vm, const Value& v);
 Value type_error(Vm& vm, std::string message);
+// "'name'". Spelled with append: GCC 12 reports a false -Wrestrict on
+// operator+ of a one-character literal and a temporary string.
+std::string quoted(std::string_view name);
 Value value_error(Vm& vm, std::string message);
 Value index_error(Vm& vm, std::string message);
 // OverflowError "concsim: integer overflow: <op> result does not fit in 64 bits".

@@ -961,7 +961,7 @@ Value builtin_iter_next(Vm& vm, IterObj* it) {
       if (eq > 0) return exhausted(it);
       return x;
     }
-    default: return type_error(vm, "'" + type_name(vm, Value::borrow(it)) + "' object is not an iterator");
+    default: return type_error(vm, quoted(type_name(vm, Value::borrow(it))) + " object is not an iterator");
   }
 }
 

@@ -53,6 +53,15 @@ std::string type_name(Vm& vm, const Value& v) {
 }
 
 Value type_error(Vm& vm, std::string message) { return vm.raise(vm.b().TypeError, std::move(message)); }
+
+std::string quoted(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out += '\'';
+  out += name;
+  out += '\'';
+  return out;
+}
 Value value_error(Vm& vm, std::string message) { return vm.raise(vm.b().ValueError, std::move(message)); }
 Value index_error(Vm& vm, std::string message) { return vm.raise(vm.b().IndexError, std::move(message)); }
 
@@ -250,7 +259,7 @@ bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
         }
         for (std::int64_t k = 0; k < nkw; ++k) {
           if (!used[static_cast<std::size_t>(k)]) {
-            type_error(vm, "'" + str_of(a.kwnames[k]) + "' is an invalid keyword argument for " + fname);
+            type_error(vm, quoted(str_of(a.kwnames[k])) + " is an invalid keyword argument for " + fname);
             return false;
           }
         }
@@ -1089,7 +1098,11 @@ bool default_repr(Vm& vm, const Value& v, std::string* out) {
   const int r = container_repr(vm, v, out);
   if (r != 0) return r > 0;
   const Value type = vm.type_of(v);
-  *out = "<" + class_path(vm, type) + " object at " + address_of(vm, v) + ">";
+  *out = '<';
+  *out += class_path(vm, type);
+  *out += " object at ";
+  *out += address_of(vm, v);
+  *out += '>';
   return true;
 }
 
@@ -1161,7 +1174,7 @@ Value str(Vm& vm, const Value& v) {
 namespace {
 
 Value not_subscriptable(Vm& vm, const Value& v) {
-  return type_error(vm, "'" + type_name(vm, v) + "' object is not subscriptable");
+  return type_error(vm, quoted(type_name(vm, v)) + " object is not subscriptable");
 }
 
 }  // namespace
@@ -1236,7 +1249,7 @@ Value setitem(Vm& vm, const Value& container, const Value& key, const Value& v) 
     Value r = call_special(vm, container, "__setitem__", {key, v}, &found);
     if (found) return r.is_error() ? r : Value::none();
   }
-  return type_error(vm, "'" + type_name(vm, container) + "' object does not support item assignment");
+  return type_error(vm, quoted(type_name(vm, container)) + " object does not support item assignment");
 }
 
 Value delitem(Vm& vm, const Value& container, const Value& key) {
@@ -1255,7 +1268,7 @@ Value delitem(Vm& vm, const Value& container, const Value& key) {
     Value r = call_special(vm, container, "__delitem__", {key}, &found);
     if (found) return r.is_error() ? r : Value::none();
   }
-  return type_error(vm, "'" + type_name(vm, container) + "' object doesn't support item deletion");
+  return type_error(vm, quoted(type_name(vm, container)) + " object doesn't support item deletion");
 }
 
 std::int64_t length(Vm& vm, const Value& v) {
@@ -1327,7 +1340,7 @@ Value get_iter(Vm& vm, const Value& v) {
     }
     if (!vm.lookup_special(v, "__getitem__").is_unset()) return make_iter(IterKind::kSeq, v);
   }
-  return type_error(vm, "'" + type_name(vm, v) + "' object is not iterable");
+  return type_error(vm, quoted(type_name(vm, v)) + " object is not iterable");
 }
 
 Value iter_next(Vm& vm, const Value& it) {
@@ -1350,7 +1363,7 @@ Value iter_next(Vm& vm, const Value& it) {
       return r;
     }
   }
-  return type_error(vm, "'" + type_name(vm, it) + "' object is not an iterator");
+  return type_error(vm, quoted(type_name(vm, it)) + " object is not an iterator");
 }
 
 // ---------------------------------------------------------- conversions ----
@@ -1442,7 +1455,7 @@ bool index_of(Vm& vm, const Value& v, std::int64_t* out) {
       return true;
     }
   }
-  type_error(vm, "'" + type_name(vm, v) + "' object cannot be interpreted as an integer");
+  type_error(vm, quoted(type_name(vm, v)) + " object cannot be interpreted as an integer");
   return false;
 }
 

@@ -605,7 +605,7 @@ Value iterator_iter(Vm& vm, CallArgs& a) {
 
 Value iterator_next(Vm& vm, CallArgs& a) {
   if (!a.self.is(Kind::kIterator) || a.self.as<IterObj>()->sub == IterKind::kDictView) {
-    return type_error(vm, "'" + type_name(vm, a.self) + "' object is not an iterator");
+    return type_error(vm, quoted(type_name(vm, a.self)) + " object is not an iterator");
   }
   Value r = iter_next(vm, a.self);
   if (r.is_unset()) return vm.raise(vm.b().StopIteration, "");
@@ -644,7 +644,12 @@ Value object_repr(Vm& vm, CallArgs& a) {
     const std::string& qual = str_of(c->qualname.is(Kind::kStr) ? c->qualname : c->name);
     std::string path = qual;
     if (c->module.is(Kind::kStr) && str_of(c->module) != "builtins") path = str_of(c->module) + "." + qual;
-    return make_str("<" + path + " object at " + address_of(vm, a.self) + ">");
+    std::string out = "<";
+    out += path;
+    out += " object at ";
+    out += address_of(vm, a.self);
+    out += '>';
+    return make_str(std::move(out));
   }
   return repr(vm, a.self);
 }
