@@ -36,7 +36,7 @@ TEST_F(DurationTest, ComparisonsAndHashesAgreeWithExactSeconds) {
       }
     }
     for (std::int64_t other : kNs) {
-      cases.push_back({"(" + std::to_string(ns) + " < " + std::to_string(other) + ")",
+      cases.push_back({std::to_string(ns) + " < " + std::to_string(other),
                        [this, ns, other] {
                          return rich_compare(vm(), CmpOp::kLt, Value::duration(ns), Value::duration(other));
                        }});
