@@ -93,8 +93,8 @@ using InfixFn = ExprP (Parser::*)(ExprP& left, int start);
 // One row of the precedence table per token kind (clox's ParseRule): how
 // the token begins an expression, how it continues one, how tightly it
 // binds as an infix operator, and the weakest context in which it may begin
-// an expression (a unary '-' cannot begin the right operand of '**'? it
-// can: that operand is a factor; `not` cannot begin a comparison operand).
+// one: `not` may begin an inversion but not a comparison's operand, a unary
+// '-' a factor (so also the right operand of '**') but not a primary.
 struct ParseRule {
   PrefixFn prefix;
   InfixFn infix;
