@@ -69,6 +69,11 @@ struct Interp {
   // Adds the traceback entry for frame f at its current instruction.
   static void add_traceback(const Value& exc, const Frame* f);
   static std::string type_name(const Vm& vm, const Value& v);
+  // except*: CHECK_EG_MATCH's split of `exc` by `type` (*match None when
+  // nothing matches), and PREP_RERAISE_STAR's exception to raise after the
+  // clauses (None when there is none).
+  static bool check_eg_match(Vm& vm, const Value& exc, const Value& type, Value* match, Value* rest);
+  static Value prep_reraise_star(Vm& vm, const Value& orig, const Value& excs);
 
   // ---- the VM's own modules (sys, math, typing) ----
   static Value import(Vm& vm, std::string_view name);
