@@ -7,6 +7,7 @@
 #include "models/loop/loop.h"
 #include "models/loop/natives.h"
 #include "models/vm/ops.h"
+#include "models/vm/random.h"
 
 namespace concsim::models::loop {
 
@@ -641,6 +642,8 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
   }
   if (name == "os") return build_os();
   if (name == "concsim") return build_concsim();
+  // random: seeded from the run's seed when the program does not seed it.
+  if (name == "random") return vm::make_random_module(vm, sim_.seed());
   return Value::unset();
 }
 
