@@ -14,7 +14,9 @@ using vm::Kind;
 using vm::RunStatus;
 using vm::Value;
 
-TaskObj::~TaskObj() = default;
+TaskObj::~TaskObj() {
+  if (registered) loop->task_died(this);
+}
 
 namespace {
 
@@ -99,7 +101,7 @@ Value Loop::create_task(const Value& coro, Value name) {
   }
   Value tv = vm::make<TaskObj>(task_class_, this);
   auto* t = tv.as<TaskObj>();
-  t->id = static_cast<std::uint32_t>(tasks_.size());
+  t->id = static_cast<std::uint32_t>(task_records_.size());
   t->coro = coro;
   t->fut_waiter = Value::none();
   t->cancel_message = Value::none();
@@ -132,19 +134,66 @@ Value Loop::create_task(const Value& coro, Value name) {
     t->coro_defined_at = native_coro_defined_at_;
   }
   t->fiber.owner = nullptr;
-  t->step_fn = vm_.make_builtin("task_step", task_step_native);
-  t->step_fn.as<vm::BuiltinObj>()->self = tv;
-  t->wakeup = vm_.make_builtin("task_wakeup", task_wakeup_native);
-  t->wakeup.as<vm::BuiltinObj>()->self = tv;
   t->created = sim_.now();
-  tasks_.push_back(tv);
+  TaskRecord& rec = task_records_.emplace_back();
+  rec.task = t;
+  rec.created = t->created;
+  t->registered = true;
   ++live_tasks_;
   peak_tasks_ = std::max(peak_tasks_, live_tasks_ - 1);
   memory_changed();
   recorder_.state(sim_.now(), t->id, SpanKind::kReady);
   if (recorder_.accepting_lines()) recorder_.line(sim_.now(), t->id, vm::str_of(t->name) + ": created");
-  call_soon(t->step_fn, {});
+  call_soon(task_step_callable(t), {});
   return tv;
+}
+
+Value Loop::task_step_callable(TaskObj* t) {
+  Value fn = vm_.make_builtin("task_step", task_step_native);
+  fn.as<vm::BuiltinObj>()->self = Value::borrow(t);
+  return fn;
+}
+
+Value Loop::task_wakeup_callable(TaskObj* t) {
+  Value fn = vm_.make_builtin("task_wakeup", task_wakeup_native);
+  fn.as<vm::BuiltinObj>()->self = Value::borrow(t);
+  return fn;
+}
+
+void Loop::task_died(TaskObj* t) {
+  TaskRecord& r = task_records_[t->id];
+  r.task = nullptr;
+  r.name = vm::str_of(t->name);
+  r.start = t->start;
+  r.end = t->end;
+  r.state = t->state;
+  r.started = t->started;
+  r.is_main = t->is_main;
+  r.internal = t->internal;
+  if (t->state == FutState::kFinished) r.outcome = t->exception.is_none() ? t->result : t->exception;
+}
+
+Loop::TaskRecord Loop::task_record(std::size_t i) const {
+  TaskRecord r = task_records_[i];
+  if (r.task == nullptr) return r;
+  const TaskObj* t = r.task;
+  r.name = vm::str_of(t->name);
+  r.start = t->start;
+  r.end = t->end;
+  r.state = t->state;
+  r.started = t->started;
+  r.is_main = t->is_main;
+  r.internal = t->internal;
+  if (t->state == FutState::kFinished) r.outcome = t->exception.is_none() ? t->result : t->exception;
+  return r;
+}
+
+std::vector<Value> Loop::all_tasks() const {
+  std::vector<Value> out;
+  for (const TaskRecord& r : task_records_) {
+    if (r.task != nullptr) out.push_back(Value::borrow(r.task));
+  }
+  return out;
 }
 
 bool Loop::task_cancel(TaskObj* t, Value msg) {
@@ -281,11 +330,11 @@ Value Loop::await_future(TaskObj* t, FutureObj* f) {
   if (f == t) {
     // The task is resumed with the error in the next iteration.
     vm_.raise(vm_.b().RuntimeError, "Task cannot await on itself: " + t->repr(vm_));
-    call_soon(t->step_fn, {vm_.take_error()});
+    call_soon(task_step_callable(t), {vm_.take_error()});
     return Value::suspend();
   }
   f->blocking = false;
-  add_done_callback(f, t->wakeup);
+  add_done_callback(f, task_wakeup_callable(t));
   t->fut_waiter = Value::borrow(f);
   if (t->must_cancel) {
     Value r = vm_.call_method(t->fut_waiter, "cancel", std::vector<Value>{t->cancel_message});
