@@ -60,6 +60,7 @@ Loop::~Loop() {
   task_records_.clear();
   exception_handler_ = Value();
   current_handle_ = Value();
+  busy_cfuture_ = Value();
   until_ = Value();
   main_task_ = Value();
   asyncio_ = Value();
@@ -428,15 +429,28 @@ void Loop::busy_done() {
     release_core();
   }
   busy_ = false;
+  // What the blocked call returns: None, or a concurrent future's outcome
+  // when the loop thread waited on its result().
+  Value in = Value::none();
+  bool raise = false;
+  if (!busy_cfuture_.is_none()) {
+    Value cf = std::move(busy_cfuture_);
+    busy_cfuture_ = Value::none();
+    in = wait_concurrent(cf);
+    if (in.is_error()) {
+      in = vm_.take_error();
+      raise = true;
+    }
+  }
   switch (runner_) {
     case Runner::kModule:
-      run_module(Value::none(), false);
+      run_module(std::move(in), raise);
       break;
     case Runner::kTask:
-      task_run(running_task_, Value::none(), false);
+      task_run(running_task_, std::move(in), raise);
       break;
     case Runner::kCallback: {
-      vm::RunResult r = vm_.run(callback_fiber_, Value::none());
+      vm::RunResult r = vm_.run(callback_fiber_, std::move(in), raise);
       if (r.status == RunStatus::kSuspended && busy_) return;
       runner_ = Runner::kNone;
       callback_after_run(std::move(r));

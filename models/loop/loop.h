@@ -336,6 +336,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Fiber callback_fiber_;
   bool busy_ = false;                 // in occupy(): waiting for kBusyDone
   bool busy_blocking_ = false;
+  vm::Value busy_cfuture_;            // the concurrent future the loop thread waits on
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
   std::string busy_name_;
@@ -406,7 +407,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
     std::vector<std::function<void()>> on_idle;  // waiters of shutdown(wait=True)
   };
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::unique_ptr<Executor>> executors_;  // [0]: the loop's default, made lazily
+  std::vector<std::unique_ptr<Executor>> executors_;
+  std::int64_t default_executor_ = -1;  // the loop's default, made at its first use
   int max_workers_ = 1;
   std::uint64_t pools_unnamed_ = 0;  // ThreadPoolExecutor-N numbering
   sim::Duration worker_cpu_ = 0;
@@ -422,7 +424,10 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value shutdown_executor(std::uint32_t executor, bool wait);
   vm::Value wait_concurrent(vm::Value cfuture);  // Future.result(): the thread waits
   vm::Value run_in_pool(std::uint32_t executor, vm::Value fn, std::vector<vm::Value> args);
-  [[nodiscard]] std::uint32_t executor_of(const vm::Value& v) const;  // -1: not an executor
+  // The executor a run_in_executor argument names: None is the loop's
+  // default (kDefaultExecutor); -1: not an executor.
+  static constexpr std::uint32_t kDefaultExecutor = 0xFFFFFFFEU;
+  [[nodiscard]] std::uint32_t executor_of(const vm::Value& v) const;
   std::string next_pool_name();
   [[nodiscard]] int machine_cores() const { return options_.machine.cores; }
   vm::Value concurrent_future_class() const { return cfuture_class_; }

@@ -93,7 +93,11 @@ Value task_wakeup_native(vm::Vm&, vm::CallArgs& a) {
 }  // namespace
 
 Value Loop::create_task(const Value& coro, Value name) {
-  const bool native = coro.is(Kind::kNative) && coro.as<vm::NativeObj>()->cls.same(native_coro_class_);
+  // The loop's own coroutines (asyncio.sleep), and an async generator's
+  // asend/athrow/aclose awaitables, which CPython's Task accepts as
+  // coroutines (the loop's finalizer hook makes a task of aclose()).
+  const bool native = (coro.is(Kind::kNative) && coro.as<vm::NativeObj>()->cls.same(native_coro_class_)) ||
+                      (coro.is(Kind::kIterator) && coro.as<vm::IterObj>()->sub == vm::IterKind::kAsyncGenAwaitable);
   if (!coro.is(Kind::kCoroutine) && !native) {
     std::string r;
     if (!vm::repr_string(vm_, coro, &r)) return Value::error();
@@ -262,7 +266,8 @@ void Loop::task_run(TaskObj* t, Value in, bool raise) {
 }
 
 void Loop::task_after_run(TaskObj* t, vm::RunResult r) {
-  t->resume_value = Value::none();
+  // (resume_value is not cleared here: a suspension may have just set it,
+  // as sleep(0, result) does; task_step moves it out.)
   switch (r.status) {
     case RunStatus::kSuspended:
       recorder_.state(sim_.now(), t->id, SpanKind::kWaiting);

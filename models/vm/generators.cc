@@ -217,6 +217,8 @@ Value awaitable_await(Vm&, CallArgs& a) { return a.self; }
 
 }  // namespace
 
+Value Interp::agen_anext_awaitable(Vm& vm, const Value& agen) { return agen_awaitable(vm, agen, 0, Value::unset()); }
+
 void Interp::install_generator_methods(Vm& vm) {
   const Builtins& B = vm.b();
   auto m = [&](const Value& cls, const char* name, NativeFn fn) {

@@ -1083,9 +1083,9 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           SYNC();
           const Value& it = TOP();
           if (it.is(Kind::kAsyncGenerator)) {
-            Value aw = make<IterObj>(IterKind::kAsyncGenAwaitable);
-            aw.as<IterObj>()->seq = it;
-            aw.as<IterObj>()->extra = Value::unset();
+            // async_gen_anext: the loop's hooks see the generator's first iteration.
+            Value aw = agen_anext_awaitable(vm, it);
+            if (aw.is_error()) goto error;
             PUSH(std::move(aw));
             break;
           }

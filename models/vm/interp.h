@@ -62,6 +62,9 @@ struct Interp {
   // return value), or error.
   static Value gen_resume(Vm& vm, GenObj* g, Value in, bool raise, Value* ret);
   static void install_generator_methods(Vm& vm);
+  // An async generator's __anext__() awaitable (GET_ANEXT), after the
+  // loop's firstiter hook on its first iteration.
+  static Value agen_anext_awaitable(Vm& vm, const Value& agen);
 
   // ---- exceptions ----
   static void install_exceptions(Vm& vm);
