@@ -61,6 +61,7 @@ Loop::~Loop() {
   exception_handler_ = Value();
   current_handle_ = Value();
   busy_cfuture_ = Value();
+  busy_task_ = Value();
   until_ = Value();
   main_task_ = Value();
   asyncio_ = Value();
@@ -446,9 +447,12 @@ void Loop::busy_done() {
     case Runner::kModule:
       run_module(std::move(in), raise);
       break;
-    case Runner::kTask:
+    case Runner::kTask: {
+      Value keep = std::move(busy_task_);
+      busy_task_ = Value();
       task_run(running_task_, std::move(in), raise);
       break;
+    }
     case Runner::kCallback: {
       vm::RunResult r = vm_.run(callback_fiber_, std::move(in), raise);
       if (r.status == RunStatus::kSuspended && busy_) return;

@@ -337,6 +337,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   bool busy_ = false;                 // in occupy(): waiting for kBusyDone
   bool busy_blocking_ = false;
   vm::Value busy_cfuture_;            // the concurrent future the loop thread waits on
+  vm::Value busy_task_;               // the task whose step is held up
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
   std::string busy_name_;
@@ -365,6 +366,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
     bool is_main = false;
     bool internal = false;
     vm::Value outcome;  // the result or the exception
+    void take(const TaskObj& t);  // what the record keeps of the task
   };
   std::vector<TaskRecord> task_records_;
   // A record as it stands now (read from the task while it lives).

@@ -164,31 +164,26 @@ Value Loop::task_wakeup_callable(TaskObj* t) {
   return fn;
 }
 
+void Loop::TaskRecord::take(const TaskObj& t) {
+  name = vm::str_of(t.name);
+  start = t.start;
+  end = t.end;
+  state = t.state;
+  started = t.started;
+  is_main = t.is_main;
+  internal = t.internal;
+  if (t.state == FutState::kFinished) outcome = t.exception.is_none() ? t.result : t.exception;
+}
+
 void Loop::task_died(TaskObj* t) {
   TaskRecord& r = task_records_[t->id];
   r.task = nullptr;
-  r.name = vm::str_of(t->name);
-  r.start = t->start;
-  r.end = t->end;
-  r.state = t->state;
-  r.started = t->started;
-  r.is_main = t->is_main;
-  r.internal = t->internal;
-  if (t->state == FutState::kFinished) r.outcome = t->exception.is_none() ? t->result : t->exception;
+  r.take(*t);
 }
 
 Loop::TaskRecord Loop::task_record(std::size_t i) const {
   TaskRecord r = task_records_[i];
-  if (r.task == nullptr) return r;
-  const TaskObj* t = r.task;
-  r.name = vm::str_of(t->name);
-  r.start = t->start;
-  r.end = t->end;
-  r.state = t->state;
-  r.started = t->started;
-  r.is_main = t->is_main;
-  r.internal = t->internal;
-  if (t->state == FutState::kFinished) r.outcome = t->exception.is_none() ? t->result : t->exception;
+  if (r.task != nullptr) r.take(*r.task);
   return r;
 }
 
@@ -258,7 +253,12 @@ void Loop::task_run(TaskObj* t, Value in, bool raise) {
   current_task_ = t;
   recorder_.state(sim_.now(), t->id, SpanKind::kRunning);
   vm::RunResult r = vm_.run(t->fiber, std::move(in), raise);
-  if (r.status == RunStatus::kSuspended && busy_) return;  // busy_done resumes it
+  if (r.status == RunStatus::kSuspended && busy_) {
+    // busy_done resumes it; the running task stays alive meanwhile, as the
+    // stack of Task.__step keeps it in CPython.
+    busy_task_ = std::move(keep);
+    return;
+  }
   current_task_ = nullptr;
   running_task_ = nullptr;
   runner_ = Runner::kNone;
