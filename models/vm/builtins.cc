@@ -815,6 +815,19 @@ Value new_wrapper(Vm& vm, CallArgs& a, PropertyKind kind, const char* name) {
 Value new_staticmethod(Vm& vm, CallArgs& a) { return new_wrapper(vm, a, PropertyKind::kStaticMethod, "staticmethod"); }
 Value new_classmethod(Vm& vm, CallArgs& a) { return new_wrapper(vm, a, PropertyKind::kClassMethod, "classmethod"); }
 
+// anext(aiterator): its __anext__() awaitable. (With a default CPython
+// wraps that awaitable in one of its own; concsim has no such wrapper.)
+Value bi_anext(Vm& vm, CallArgs& a) {
+  if (a.nkw != 0 || a.nargs < 1 || a.nargs > 2) {
+    return type_error(vm, "anext expected 1 or 2 arguments, got " + std::to_string(a.nargs));
+  }
+  if (a.nargs == 2) return type_error(vm, "not supported by concsim: anext() with a default (see the README)");
+  if (vm.lookup_special(a.args[0], "__anext__").is_unset()) {
+    return type_error(vm, "'" + type_name(vm, a.args[0]) + "' object is not an async iterator");
+  }
+  return vm.call_method(a.args[0], "__anext__", {});
+}
+
 }  // namespace
 
 void install_builtins(Vm& vm) {
@@ -835,6 +848,7 @@ void install_builtins(Vm& vm) {
       {"format", bi_format},     {"min", bi_min},             {"max", bi_max},
       {"sum", bi_sum},           {"any", bi_any},             {"all", bi_all},
       {"sorted", bi_sorted},     {"iter", bi_iter},           {"next", bi_next},
+      {"anext", bi_anext},
       {"reversed", bi_reversed}, {"enumerate", bi_enumerate}, {"zip", bi_zip},
       {"map", bi_map},           {"filter", bi_filter},
   };
