@@ -150,7 +150,7 @@ std::string check_help() {
 }
 
 int cmd_check(const std::vector<std::string>& args) {
-  const po::variables_map vm = parse(args, check_options(), "check");
+  const po::variables_map vm = parse(args, check_options(), "check", 1, "BASELINE");
   return guarded([&] { return check(vm); });
 }
 
