@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   // Every command's stdout goes through a buffer that notices a failed
   // write (a full disk, /dev/full, a closed terminal): results that did not
   // reach their reader are an error, never a silent exit 0.
+  cli::keep_standard_descriptors();
   cli::StdoutBuffer out;
   std::streambuf* const standard = std::cout.rdbuf(&out);
   int code = run_command(std::vector<std::string>(argv + 1, argv + argc));

@@ -1,5 +1,6 @@
 #include "app/cli/stdout_buffer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,5 +61,14 @@ std::streamsize StdoutBuffer::xsputn(const char* s, std::streamsize n) {
 int StdoutBuffer::sync() { return drain() ? 0 : -1; }
 
 bool StdoutBuffer::finish() { return drain() && error_ == 0; }
+
+void keep_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // The lowest free number is this one, the lower ones being open.
+    const int opened = ::open("/dev/null", fd == STDERR_FILENO ? O_WRONLY : O_RDONLY);
+    if (opened != fd && opened >= 0) ::close(opened);
+  }
+}
 
 }  // namespace concsim::cli

@@ -41,4 +41,12 @@ class StdoutBuffer final : public std::streambuf {
   int error_ = 0;
 };
 
+// Makes sure descriptors 0, 1 and 2 are open before anything else opens a
+// file: when one was closed by the caller (`concsim run ... >&-`), the
+// next file opened would take its number, and results or messages would go
+// into it. A closed stdout gets /dev/null opened read-only, so that writes
+// to it still fail (EBADF) and the failure is still reported; a closed
+// stdin or stderr gets /dev/null.
+void keep_standard_descriptors();
+
 }  // namespace concsim::cli

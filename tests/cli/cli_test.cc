@@ -295,6 +295,12 @@ TEST(Cli, AStdoutThatCannotBeWrittenIsAnError) {
   const Result closed = run_with_stdout("run configs/lectures/gather.yaml", "&-");
   EXPECT_EQ(closed.code, 1);
   EXPECT_NE(closed.err.find("cannot write to standard output"), std::string::npos) << closed.err;
+  // With stdout closed, the file --out writes does not take its place
+  // (descriptor 1) and so gets no stray output, and nothing fails.
+  const std::string report = dir + "/closed.txt";
+  const Result out_closed = run_with_stdout("run configs/lectures/gather.yaml --trace " + report, "&-");
+  EXPECT_EQ(out_closed.code, 1);
+  EXPECT_EQ(slurp(report).rfind("{", 0), 0u) << slurp(report).substr(0, 200);
   // A run that failed stays 1; bad input stays 2 (and writes nothing).
   EXPECT_EQ(run_with_stdout("run " + write_temp("stall2.yaml", "sync:\n  q: {kind: queue}\nmain:\n  - get: {queue: q}\n"),
                             "/dev/full").code, 1);
