@@ -50,15 +50,39 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
   }
 }
 
-int check(const po::variables_map& vm) {
-  const std::string path = files(vm)[0];
-  const sweep::Baseline b = sweep::read_baseline(path);
+// The metrics of the baseline, in the writer's order. Every point must
+// have the same ones, and some: a baseline with a point's metrics emptied
+// or one removed would otherwise pass a check of figures it never held.
+// Throws InputError (exit 2) before anything runs.
+std::vector<std::string> covered_metrics(const sweep::Baseline& b, const std::string& path) {
   std::vector<std::string> metrics;
   for (const sweep::BaselinePoint& p : b.points) {
     for (const auto& [m, v] : p.metrics) {
       if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
     }
   }
+  for (const sweep::BaselinePoint& p : b.points) {
+    if (p.metrics.empty()) {
+      throw sweep::InputError(path + ": the point " + p.name +
+                              " has no metrics; the baseline does not cover its sweep (make it again with "
+                              "`concsim baseline DIR -o FILE`)");
+    }
+    for (const std::string& m : metrics) {
+      const bool has = std::any_of(p.metrics.begin(), p.metrics.end(), [&](const auto& x) { return x.first == m; });
+      if (!has) {
+        throw sweep::InputError(path + ": the point " + p.name + " lacks the metric " + m +
+                                " that other points have; the baseline does not cover its sweep (make it again "
+                                "with `concsim baseline DIR -o FILE`)");
+      }
+    }
+  }
+  return metrics;
+}
+
+int check(const po::variables_map& vm) {
+  const std::string path = files(vm)[0];
+  const sweep::Baseline b = sweep::read_baseline(path);
+  const std::vector<std::string> metrics = covered_metrics(b, path);
   std::vector<sweep::Tolerance> tolerances;
   if (vm.count("tolerance")) {
     for (const std::string& t : vm["tolerance"].as<std::vector<std::string>>()) {
@@ -125,9 +149,14 @@ int check(const po::variables_map& vm) {
     std::cout << (diffs.empty() ? "no differences\n" : "every difference is within its tolerance\n");
     return kOk;
   }
-  // The metrics in the order the writer has them.
+  // The metrics in the order the writer has them, then those the baseline
+  // lacks.
   std::string names;
-  for (const std::string& m : metrics) {
+  std::vector<std::string> order = metrics;
+  for (const sweep::Difference& x : diffs) {
+    if (std::find(order.begin(), order.end(), x.metric) == order.end()) order.push_back(x.metric);
+  }
+  for (const std::string& m : order) {
     if (over.count(m) == 0) continue;
     if (!names.empty()) names += ", ";
     names += m;
@@ -150,7 +179,7 @@ std::string check_help() {
 }
 
 int cmd_check(const std::vector<std::string>& args) {
-  const po::variables_map vm = parse(args, check_options(), "check");
+  const po::variables_map vm = parse(args, check_options(), "check", 1, "BASELINE");
   return guarded([&] { return check(vm); });
 }
 

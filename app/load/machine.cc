@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "app/load/suggest.h"
+#include "app/load/text.h"
 
 namespace concsim::load {
 namespace {
@@ -52,7 +53,7 @@ std::vector<std::string> known_names() {
 std::optional<std::string> resolve(const std::string& name_or_path, std::string* error) {
   if (is_path(name_or_path)) return name_or_path;
   if (!is_name(name_or_path)) {
-    *error = "a machine profile name has only letters, digits, '-', '_' and '.', got \"" + name_or_path + "\"";
+    *error = "a machine profile name has only letters, digits, '-', '_' and '.', got " + quote(name_or_path);
     return std::nullopt;
   }
   for (const std::string& candidate : machine_search_path(name_or_path)) {
@@ -60,7 +61,7 @@ std::optional<std::string> resolve(const std::string& name_or_path, std::string*
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
   }
   const std::vector<std::string> names = known_names();
-  *error = "unknown machine profile \"" + name_or_path + "\"";
+  *error = "unknown machine profile " + quote(name_or_path);
   const std::string close = suggest(name_or_path, names);
   if (!close.empty()) {
     *error += "; did you mean \"" + close + "\"?";
@@ -77,8 +78,9 @@ class ProfileReader {
 
   MachineProfile read(const Document& doc) {
     const Node root = doc.root();
-    root.expect_keys(
-        {"name", "description", "extends", "hardware", "costs", "scheduler", "cache", "memory", "limits"});
+    root.expect_document(
+        {"name", "description", "extends", "hardware", "costs", "scheduler", "cache", "memory", "limits"},
+        "machine profile");
     if (auto e = root.get("extends")) p_ = extend(*e);
     const std::string stem = std::filesystem::path(doc.name()).stem().string();
     p_.name = stem;
@@ -284,6 +286,18 @@ std::vector<std::string> machine_search_path(const std::string& name) {
   out.push_back(std::string(CONCSIM_SOURCE_DIR) + "/" + kMachinesDir + name + ".yaml");
 #endif
   return out;
+}
+
+std::optional<std::string> machine_file_error(const std::string& name_or_path) {
+  std::string error;
+  const std::optional<std::string> path = resolve(name_or_path, &error);
+  if (!path) return error;
+  // A path that names nothing is the workload's mistake, not the profile's.
+  std::error_code ec;
+  if (!std::filesystem::exists(*path, ec)) {
+    return "no machine profile at " + quote(*path) + ": the file does not exist";
+  }
+  return std::nullopt;
 }
 
 models::MachineProfile load_machine(const std::string& name_or_path) {

@@ -293,8 +293,9 @@ class Loader {
 
   Workload run(bool compile) {
     const Node root = doc_.root();
-    root.expect_keys({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
-                      "functions", "main", "server", "limits", "loop", "threads", "sweep", "python"});
+    root.expect_document({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
+                          "functions", "main", "server", "limits", "loop", "threads", "sweep", "python"},
+                         "workload");
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
     if (auto n = root.get("name")) w.name = non_empty_string(*n);
@@ -306,7 +307,12 @@ class Loader {
       w.model = std::string(n->as_enum<std::string_view>(
           {{"async", "async"}, {"threads", "threads"}, {"async+executor", "async+executor"}, {"pool", "pool"}}));
     }
-    if (auto n = root.get("machine")) w.machine = non_empty_string(*n);
+    if (auto n = root.get("machine")) {
+      w.machine = non_empty_string(*n);
+      // An unknown name is reported here, at the key, not later as if the
+      // name were a file of its own.
+      if (const std::optional<std::string> error = machine_file_error(w.machine)) n->fail(*error);
+    }
     if (auto n = root.get("limits")) {
       n->expect_keys({"horizon", "max_events"});
       if (auto h = n->get("horizon")) w.horizon = h->as_duration(1, sim::kTimeMax);

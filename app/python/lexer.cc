@@ -48,16 +48,60 @@ constexpr Keyword kKeywords[] = {
     {"with", Tok::kWith}, {"yield", Tok::kYield},
 };
 
-// Keywords are 2 to 8 characters and start with a lowercase letter or F,
-// N, T: most names are ruled out before any comparison.
+// Keywords by their first character: a name is compared only with the few
+// keywords that start as it does (a performance trick; the list above is
+// the definition).
 Tok keyword_or_name(std::string_view word) {
   if (word.size() < 2 || word.size() > 8) return Tok::kName;
-  const char c = word[0];
-  if (!((c >= 'a' && c <= 'y') || c == 'F' || c == 'N' || c == 'T')) return Tok::kName;
-  for (const Keyword& k : kKeywords) {
-    if (k.word[0] == c && k.word == word) return k.kind;
+  const auto is = [&](std::string_view k, Tok t) { return word == k ? t : Tok::kName; };
+  Tok t = Tok::kName;
+  switch (word[0]) {
+    case 'F': return is("False", Tok::kFalse);
+    case 'N': return is("None", Tok::kNone);
+    case 'T': return is("True", Tok::kTrue);
+    case 'a':
+      if ((t = is("and", Tok::kAnd)) != Tok::kName) return t;
+      if ((t = is("as", Tok::kAs)) != Tok::kName) return t;
+      if ((t = is("assert", Tok::kAssert)) != Tok::kName) return t;
+      if ((t = is("async", Tok::kAsync)) != Tok::kName) return t;
+      return is("await", Tok::kAwait);
+    case 'b': return is("break", Tok::kBreak);
+    case 'c':
+      if ((t = is("class", Tok::kClass)) != Tok::kName) return t;
+      return is("continue", Tok::kContinue);
+    case 'd':
+      if ((t = is("def", Tok::kDef)) != Tok::kName) return t;
+      return is("del", Tok::kDel);
+    case 'e':
+      if ((t = is("elif", Tok::kElif)) != Tok::kName) return t;
+      if ((t = is("else", Tok::kElse)) != Tok::kName) return t;
+      return is("except", Tok::kExcept);
+    case 'f':
+      if ((t = is("finally", Tok::kFinally)) != Tok::kName) return t;
+      if ((t = is("for", Tok::kFor)) != Tok::kName) return t;
+      return is("from", Tok::kFrom);
+    case 'g': return is("global", Tok::kGlobal);
+    case 'i':
+      if ((t = is("if", Tok::kIf)) != Tok::kName) return t;
+      if ((t = is("import", Tok::kImport)) != Tok::kName) return t;
+      if ((t = is("in", Tok::kIn)) != Tok::kName) return t;
+      return is("is", Tok::kIs);
+    case 'l': return is("lambda", Tok::kLambda);
+    case 'n':
+      if ((t = is("nonlocal", Tok::kNonlocal)) != Tok::kName) return t;
+      return is("not", Tok::kNot);
+    case 'o': return is("or", Tok::kOr);
+    case 'p': return is("pass", Tok::kPass);
+    case 'r':
+      if ((t = is("raise", Tok::kRaise)) != Tok::kName) return t;
+      return is("return", Tok::kReturn);
+    case 't': return is("try", Tok::kTry);
+    case 'w':
+      if ((t = is("while", Tok::kWhile)) != Tok::kName) return t;
+      return is("with", Tok::kWith);
+    case 'y': return is("yield", Tok::kYield);
+    default: return Tok::kName;
   }
-  return Tok::kName;
 }
 
 // Grammar/Tokens: the operators of one, two and three characters.
@@ -178,6 +222,9 @@ class Lexer {
       return kEof;
     }
     line_start_ = inp_;
+    // tok->buf moves to the new line only between tokens: a string or a
+    // backslash continuation keeps it on the line where they began.
+    if (!in_token_) buf_ = line_start_;
     const std::size_t nl = text_.find('\n', line_start_);
     inp_ = nl == std::string_view::npos ? text_.size() : nl + 1;
     ++lineno_;
@@ -268,9 +315,10 @@ class Lexer {
   int continuation_line() {
     int c = next();
     if (c != '\n') {
-      // E_LINECONT: pegen places it at tok->cur - tok->buf - 1, plus one.
+      // E_LINECONT: pegen places it at tok->cur - tok->buf - 1, plus one,
+      // converted to characters on the current line.
       flag("SyntaxError", "unexpected character after line continuation character",
-           static_cast<int>(cur_ - line_start_));
+           static_cast<int>(cur_ - buf_));
     }
     c = next();
     if (c == kEof) flag_eof();
@@ -296,6 +344,8 @@ class Lexer {
   std::size_t cur_ = 0;         // tok->cur
   std::size_t inp_ = 0;         // tok->inp: end of the line read
   std::size_t line_start_ = 0;  // tok->line_start
+  std::size_t buf_ = 0;         // tok->buf
+  bool in_token_ = false;       // tok->start is set (between tokens it is not)
   int lineno_ = 0;              // tok->lineno, counted in this text
   bool done_ = false;
   std::size_t start_ = 0;  // tok->start
@@ -374,6 +424,7 @@ bool Lexer::get() {
   constexpr std::size_t kNoPos = std::string_view::npos;
   for (;;) {  // nextline:
     blankline_ = false;
+    in_token_ = false;
     if (atbol_) indentation();
     start_ = cur_;
     if (pendin_ != 0) {
@@ -441,6 +492,7 @@ bool Lexer::get() {
         return true;
       }
       if (c == '\\') {
+        in_token_ = true;
         continuation_line();
         continue;  // goto again
       }
@@ -751,6 +803,7 @@ void Lexer::fraction_and_exponent(int c, bool after_dot) {
 }
 
 void Lexer::string(int quote) {
+  in_token_ = true;
   int quote_size = 1;
   int end_quote_size = 0;
   first_lineno_ = lineno_;

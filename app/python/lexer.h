@@ -73,9 +73,9 @@ struct Lexed {
   std::vector<int> read_col;
 };
 
-// Tokenizes `text`, which must be what normalize_source() returns: valid
-// UTF-8 with '\n' line ends and a final '\n' (or empty). The tokens' text
-// points into `text`, which must outlive them.
+// Tokenizes `text`, which must be what normalize_source() (source.h)
+// returns: valid UTF-8 with '\n' line ends and a final '\n' (or empty). The
+// tokens' text points into `text`, which must outlive them.
 Lexed lex(std::string_view text, LexPlacement placement = {});
 
 }  // namespace concsim::python

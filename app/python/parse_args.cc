@@ -67,7 +67,11 @@ std::unique_ptr<ast::Arguments> Parser::parameters(bool lambda) {
     } else if (k == Tok::kSlash) {
       const Token& sl = peek();
       if (positional.empty() && !slash && !star) {
-        if (peek_kind(1) == Tok::kComma) {
+        // invalid_parameters: a="/" ',' (looked at by the second pass only)
+        if (lookahead([&] {
+              advance();
+              expect(Tok::kComma);
+            })) {
           fail_token(ErrorClass::kSecondPass, sl, "at least one argument must precede /");
         }
         fail_generic();
@@ -83,13 +87,18 @@ std::unique_ptr<ast::Arguments> Parser::parameters(bool lambda) {
       }
       separator();
     } else if (k == Tok::kStar) {
-      const Token& st = advance();
       if (star) {
-        if (at(Tok::kComma) || at(Tok::kName)) {
-          fail_token(ErrorClass::kSecondPass, st, "* argument may appear only once");
+        // invalid_star_etc: ... a='*' (param_no_default | ',')
+        const Token& again = peek();
+        if (lookahead([&] {
+              advance();
+              if (!at(Tok::kComma) && !at(Tok::kName)) fail_generic();
+            })) {
+          fail_token(ErrorClass::kSecondPass, again, "* argument may appear only once");
         }
         fail_generic();
       }
+      const Token& st = advance();
       const bool bare_end =
           at(closer) ||
           (at(Tok::kComma) && (peek_kind(1) == closer || peek_kind(1) == Tok::kDoubleStar));
@@ -118,9 +127,9 @@ std::unique_ptr<ast::Arguments> Parser::parameters(bool lambda) {
       if (accept(Tok::kComma)) {
         const Tok after = peek_kind();
         if (after == Tok::kName) {
-          const Mark m = mark();
-          const ast::Arg extra = param(false);
-          reset(m);
+          // invalid_kwds: '**' param ',' a=param
+          ast::Arg extra;
+          lookahead([&] { extra = param(false); });
           fail_at(ErrorClass::kSecondPass, extra.loc, "arguments cannot follow var-keyword argument");
         }
         if (after == Tok::kStar || after == Tok::kDoubleStar || after == Tok::kSlash) {
@@ -160,20 +169,42 @@ std::unique_ptr<ast::Arguments> Parser::parameters(bool lambda) {
 // invalid_kwarg. Called after the '('; consumes the ')'.
 void Parser::call_arguments(Expr* call, int open) {
   const int args_start = pos_;
+  // `arguments` is a memoized rule: once read without the invalid_* rules
+  // (as expression_without_invalid reads it), CPython's second pass reuses
+  // that reading at the same place, and so the invalid rules never run there.
+  if (plain_arguments_.empty()) plain_arguments_.resize(lexed_.tokens.size());
+  std::uint8_t& plain = plain_arguments_[static_cast<std::size_t>(args_start)];
+  if (!invalid_ && pass2_) plain = 1;
+  const bool saved_invalid = invalid_;
+  if (plain && pass2_) invalid_ = false;
+  call_arguments_body(call, open, args_start);
+  invalid_ = saved_invalid;
+}
+
+void Parser::call_arguments_body(Expr* call, int open, int args_start) {
   bool saw_keyword = false;
   bool saw_unpacking = false;  // a **mapping among the keywords
   if (accept(Tok::kRPar)) return;
   for (;;) {
     const int a_start = pos_;
     if (at(Tok::kStar)) {
-      advance();
-      ExprP v = expression();
-      auto e = make_expr(ExprKind::kStarred, loc_from(a_start));
-      e->a = std::move(v);
+      // invalid_arguments: a=args ',' '*', where args stopped before the
+      // '*': after a **mapping, or when what follows does not parse.
       if (saw_unpacking) {
         fail_token(ErrorClass::kSecondPass, tok(args_start),
                    "iterable argument unpacking follows keyword argument unpacking");
       }
+      advance();
+      ExprP v;
+      if (!speculate([&] { v = expression(); })) {
+        if (a_start > args_start) {
+          fail_token(ErrorClass::kSecondPass, tok(args_start),
+                     "iterable argument unpacking follows keyword argument unpacking");
+        }
+        fail_generic();
+      }
+      auto e = make_expr(ExprKind::kStarred, loc_from(a_start));
+      e->a = std::move(v);
       call->items.push_back(std::move(e));
     } else if (at(Tok::kDoubleStar)) {
       advance();
@@ -207,6 +238,40 @@ void Parser::call_arguments(Expr* call, int open) {
       const Token& t = peek();
       fail_token(ErrorClass::kSecondPass, t, "cannot assign to " + std::string(t.text));
     } else {
+      if (saw_keyword || saw_unpacking) {
+        // Positional arguments cannot follow keywords: the first pass stops
+        // here. The second pass's invalid_arguments reads on:
+        //   args ',' a=expression b=for_if_clauses  (a generator expression)
+        //   a=args ',' args                          (reported where it stops)
+        ExprP e;
+        bool genexp = false;
+        const bool more = lookahead([&] {
+          e = expression();
+          if (at_comprehension()) {
+            genexp = lookahead([&] { for_if_clauses(); });
+            return;
+          }
+          while (accept(Tok::kComma)) {
+            if (at(Tok::kStar) || at(Tok::kDoubleStar)) advance();
+            if (at(Tok::kName) && peek_kind(1) == Tok::kEqual) {
+              advance();
+              advance();
+            }
+            if (!starts_expression()) break;
+            expression();
+          }
+          peek();
+        });
+        if (genexp) {
+          fail_at(ErrorClass::kSecondPass, e->loc, "Generator expression must be parenthesized");
+        }
+        if (more) {
+          fail_last(ErrorClass::kSecondPass,
+                    saw_unpacking ? "positional argument follows keyword argument unpacking"
+                                  : "positional argument follows keyword argument");
+        }
+        fail_generic();
+      }
       // (assignment_expression | expression !':=') !'='
       ExprP e = (at(Tok::kName) && peek_kind(1) == Tok::kColonEqual) ? named_expression()
                                                                       : expression();
@@ -239,24 +304,6 @@ void Parser::call_arguments(Expr* call, int open) {
         }
         fail_generic();
       }
-      if (saw_keyword || saw_unpacking) {
-        // invalid_arguments: a=args ',' args, reported (without a location)
-        // after the second args has been read as far as it goes.
-        lookahead([&] {
-          while (accept(Tok::kComma)) {
-            if (at(Tok::kStar) || at(Tok::kDoubleStar)) advance();
-            if (at(Tok::kName) && peek_kind(1) == Tok::kEqual) {
-              advance();
-              advance();
-            }
-            expression();
-          }
-          peek();
-        });
-        fail_last(ErrorClass::kSecondPass,
-                  saw_unpacking ? "positional argument follows keyword argument unpacking"
-                                : "positional argument follows keyword argument");
-      }
       call->items.push_back(std::move(e));
     }
     if (accept(Tok::kComma)) {
@@ -269,6 +316,15 @@ void Parser::call_arguments(Expr* call, int open) {
 }
 
 // ---------------------------------------------------------------- displays
+
+// invalid_comprehension: ('[' | '(' | '{') a=starred_expression for_if_clauses
+void Parser::starred_comprehension(const Expr* starred) {
+  if (lookahead([&] { for_if_clauses(); })) {
+    fail_at(ErrorClass::kSecondPass, starred->loc,
+            "iterable unpacking cannot be used in comprehension");
+  }
+  fail_generic();
+}
 
 // '(' : the empty tuple, a group (yield_expr | named_expression), a tuple,
 // or a generator expression.
@@ -296,10 +352,7 @@ ExprP Parser::paren_display(int start) {
     fail_at(ErrorClass::kSecondPass, first->loc, "cannot use starred expression here");
   }
   if (at_comprehension()) {
-    if (first->kind == ExprKind::kStarred) {
-      fail_at(ErrorClass::kSecondPass, first->loc,
-              "iterable unpacking cannot be used in comprehension");
-    }
+    if (first->kind == ExprKind::kStarred) starred_comprehension(first.get());
     auto g = make_expr(ExprKind::kGeneratorExp, {});
     g->a = std::move(first);
     g->generators = for_if_clauses();
@@ -327,10 +380,7 @@ ExprP Parser::list_display(int start) {
   if (accept(Tok::kRSqb)) return make_expr(ExprKind::kList, loc_from(start));
   ExprP first = star_named_expression();
   if (at_comprehension()) {
-    if (first->kind == ExprKind::kStarred) {
-      fail_at(ErrorClass::kSecondPass, first->loc,
-              "iterable unpacking cannot be used in comprehension");
-    }
+    if (first->kind == ExprKind::kStarred) starred_comprehension(first.get());
     auto c = make_expr(ExprKind::kListComp, {});
     c->a = std::move(first);
     c->generators = for_if_clauses();
@@ -373,10 +423,7 @@ ExprP Parser::dict_or_set(int start) {
     if (!at(Tok::kColon)) {
       // A set.
       if (at_comprehension()) {
-        if (first->kind == ExprKind::kStarred) {
-          fail_at(ErrorClass::kSecondPass, first->loc,
-                  "iterable unpacking cannot be used in comprehension");
-        }
+        if (first->kind == ExprKind::kStarred) starred_comprehension(first.get());
         auto c = make_expr(ExprKind::kSetComp, {});
         c->a = std::move(first);
         c->generators = for_if_clauses();
@@ -455,8 +502,10 @@ ExprP Parser::dict_or_set(int start) {
       if (first) {
         key = std::move(first);
       } else {
+        // CPython's second pass gives these keys invalid_kvpair's message,
+        // never invalid_expression's "Perhaps you forgot a comma?".
         first_start = pos_;
-        key = expression();
+        key = expression(pairs == 0);
       }
       if (!at(Tok::kColon)) {
         if (pairs > 0) {

@@ -134,14 +134,33 @@ bool Parser::infix(InfixFn fn, ExprP& left, int start) {
 
 bool Parser::starts_expression(int ahead) { return rule(peek_kind(ahead)).prefix != nullptr; }
 
+bool Parser::starts_primary() {
+  const ParseRule& r = rule(peek_kind());
+  return r.prefix != nullptr && r.prefix_limit >= Prec::kPrimary;
+}
+
 // expression: the full expression (conditional, lambda), with the second
 // pass's checks of what follows it: invalid_expression ("Perhaps you forgot
 // a comma?") and invalid_legacy_expression (print without parentheses).
-ExprP Parser::expression() {
+ExprP Parser::expression(bool juxtaposition) {
   const int start = pos_;
   note_legacy_print();
+  if (second_pass_ && at(Tok::kName) && peek_kind(1) != Tok::kLPar) {
+    // invalid_legacy_expression: a=NAME !'(' b=star_expressions. The second
+    // pass reads b after any name; an error inside it is reported.
+    const Token& name = peek();
+    const bool b = lookahead([&] {
+      advance();
+      star_expressions();
+    });
+    if (b && (name.text == "print" || name.text == "exec")) {
+      const std::string n(name.text);
+      fail_token(ErrorClass::kSecondPass, name,
+                 "Missing parentheses in call to '" + n + "'. Did you mean " + n + "(...)?");
+    }
+  }
   ExprP e = parse_precedence(Prec::kTernary);
-  if (invalid_) check_juxtaposition(e, start);
+  if (invalid_ && juxtaposition) check_juxtaposition(e, start);
   return e;
 }
 
@@ -605,31 +624,8 @@ std::vector<ast::Comprehension> Parser::for_if_clauses() {
     c.is_async = accept(Tok::kAsync);
     advance();  // 'for'
     const int t_start = pos_;
-    std::vector<ExprP> elts;
-    bool comma = false;
-    for (;;) {
-      const int el = pos_;
-      if (at(Tok::kStar)) {
-        advance();
-        ExprP v = bitwise_or();
-        auto st = make_expr(ExprKind::kStarred, loc_from(el));
-        st->a = std::move(v);
-        elts.push_back(std::move(st));
-      } else {
-        elts.push_back(bitwise_or());
-      }
-      if (!at(Tok::kComma)) break;
-      advance();
-      comma = true;
-      if (!starts_expression() && !at(Tok::kStar)) break;
-    }
-    if (comma) {
-      c.target = make_expr(ExprKind::kTuple, loc_from(t_start));
-      c.target->items = std::move(elts);
-    } else {
-      c.target = std::move(elts.front());
-    }
-    if (!at(Tok::kIn) || invalid_target(c.target.get(), TargetsType::kFor)) {
+    if (!speculate([&] { c.target = star_targets(); }) || !at(Tok::kIn) ||
+        invalid_target(c.target.get(), TargetsType::kFor)) {
       fail_for_target(t_start);
     }
     advance();

@@ -151,6 +151,8 @@ int Parser::error_offset(int line, int byte_col) const {
 
 void Parser::fail(ErrorClass cls, const std::string& message, int line, int byte_col,
                   const char* kind) {
+  // With the invalid_* rules off, what they would report is a plain failure.
+  if (cls == ErrorClass::kSecondPass && !invalid_) cls = ErrorClass::kGeneric;
   problem_.kind = kind;
   problem_.message = fstring_ ? "f-string: " + message : message;
   problem_.line = line;
@@ -180,6 +182,7 @@ int Parser::offset_at_unknown_column(const Token& t, int fetched) const {
 }
 
 void Parser::fail_last(ErrorClass cls, const std::string& message, const char* kind) {
+  if (cls == ErrorClass::kSecondPass && !invalid_) cls = ErrorClass::kGeneric;
   const Token& t = tok(max_fetched_any_);
   if (t.col != 0) fail(cls, message, t.line, t.col, kind);
   problem_.kind = kind;
@@ -234,6 +237,7 @@ void Parser::finish_problem() {
   if ((problem_.cls == ErrorClass::kSecondPass || problem_.cls == ErrorClass::kGeneric) &&
       early_second_pass_) {
     problem_ = *early_second_pass_;
+    if (fstring_) problem_.message = "f-string: " + problem_.message;
     if (problem_.col < 0) {
       // Placed at the last token fetched (RAISE_SYNTAX_ERROR), which is the
       // first pass's last: the second pass meets this construct before it
@@ -281,7 +285,12 @@ bool Parser::parse_file(ast::Body* out) {
 
 bool Parser::parse_fstring_field(ExprP* out) {
   try {
-    *out = star_expressions();
+    try {
+      *out = star_expressions();
+    } catch (const Failure&) {
+      second_pass([&] { star_expressions(); }, 0);
+      throw;
+    }
     return true;
   } catch (const Failure&) {
     finish_problem();
@@ -292,11 +301,47 @@ bool Parser::parse_fstring_field(ExprP* out) {
 // ---------------------------------------------------------------- statements
 
 void Parser::statement(ast::Body* out) {
-  if (StmtP s = compound_stmt()) {
-    out->push_back(std::move(s));
-    return;
+  const int start = pos_;
+  try {
+    if (StmtP s = compound_stmt()) {
+      out->push_back(std::move(s));
+      return;
+    }
+    simple_stmts(out);
+  } catch (const Failure&) {
+    second_pass([&] {
+      ast::Body ignored;
+      if (!compound_stmt()) simple_stmts(&ignored);
+    }, start);
+    throw;
   }
-  simple_stmts(out);
+}
+
+// The first pass failed plainly in the construct that starts at token
+// `start`: read it again as CPython's second pass would, with the checks
+// that only that pass makes (invalid_legacy_expression's look-ahead after
+// every name). An error found that way is thrown; otherwise the first
+// pass's failure stands.
+template <typename F>
+void Parser::second_pass(F&& reparse, int start) {
+  if (problem_.cls != ErrorClass::kGeneric || second_pass_ || pass2_ || !invalid_) return;
+  if (reran_) return;
+  reran_ = true;
+  const Problem first = problem_;
+  const Mark m = mark();
+  pos_ = start;
+  pass2_ = true;
+  second_pass_ = true;
+  failed_ = false;
+  try {
+    reparse();
+  } catch (const Failure&) {
+    if (problem_.cls != ErrorClass::kGeneric) throw;
+  }
+  second_pass_ = false;
+  reset(m);
+  problem_ = first;
+  failed_ = true;
 }
 
 // statements: statement+, inside a block up to its DEDENT.
@@ -361,6 +406,15 @@ StmtP Parser::compound_stmt() {
   }
 }
 
+// The ':' of if, elif, while, for, with, class and except, which the grammar
+// does not force: a NEWLINE in its place is the second pass's
+// "expected ':'" (the invalid_*_stmt rules), anything else a plain failure.
+void Parser::expect_colon() {
+  if (accept(Tok::kColon)) return;
+  if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
+  fail_generic();
+}
+
 // block: NEWLINE INDENT statements DEDENT | simple_stmts. `what` completes
 // "expected an indented block after ..." (the invalid_*_stmt rules).
 ast::Body Parser::block(const std::string& what) {
@@ -384,11 +438,7 @@ StmtP Parser::if_stmt(bool is_elif) {
   const Token& kw = advance();
   const int cond_start = pos_;
   ExprP test = named_expression();
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   // invalid_if_stmt names the line of the condition (it rebinds `a`),
   // invalid_elif_stmt the line of the keyword.
   const int line = is_elif ? kw.line : tok(cond_start).line;
@@ -415,11 +465,7 @@ StmtP Parser::while_stmt() {
   const int start = pos_;
   const Token& kw = advance();
   ExprP test = named_expression();
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   auto s = make_stmt(StmtKind::kWhile, {});
   s->a = std::move(test);
   s->body = block("'while' statement on line " + line_of(kw.line));
@@ -432,45 +478,14 @@ StmtP Parser::for_stmt(int start, bool is_async) {
   const Token& kw = advance();  // 'for'
   const int target_start = pos_;
   ExprP target;
-  {
-    // star_targets, parsed as expressions at the level of bitwise_or so
-    // that 'in' ends them, then checked (invalid_for_target).
-    std::vector<ExprP> elts;
-    bool comma = false;
-    for (;;) {
-      const int el = pos_;
-      if (at(Tok::kStar)) {
-        advance();
-        ExprP v = bitwise_or();
-        auto st = make_expr(ExprKind::kStarred, loc_from(el));
-        st->a = std::move(v);
-        elts.push_back(std::move(st));
-      } else {
-        elts.push_back(bitwise_or());
-      }
-      if (!at(Tok::kComma)) break;
-      advance();
-      comma = true;
-      if (!starts_expression() && !at(Tok::kStar)) break;
-    }
-    if (comma) {
-      target = make_expr(ExprKind::kTuple, loc_from(target_start));
-      target->items = std::move(elts);
-    } else {
-      target = std::move(elts.front());
-    }
-  }
-  if (!at(Tok::kIn) || invalid_target(target.get(), TargetsType::kFor)) {
+  if (!speculate([&] { target = star_targets(); }) || !at(Tok::kIn) ||
+      invalid_target(target.get(), TargetsType::kFor)) {
     fail_for_target(target_start);
   }
   advance();
   to_store(target.get());
   ExprP iter = star_expressions();
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   auto s = make_stmt(StmtKind::kFor, {});
   s->is_async = is_async;
   s->a = std::move(target);
@@ -492,21 +507,27 @@ StmtP Parser::with_stmt(int start, bool is_async) {
       advance();
       const int t_start = pos_;
       ExprP target;
-      if (at(Tok::kStar)) {
-        advance();
-        ExprP v = bitwise_or();
-        target = make_expr(ExprKind::kStarred, loc_from(t_start));
-        target->a = std::move(v);
-      } else {
-        target = expression();
-      }
-      const Tok next = peek_kind();
-      // invalid_with_stmt: [ASYNC] 'with' ','.(expression ['as' star_target])+ NEWLINE
-      if (next == Tok::kNewline) fail_last(ErrorClass::kSecondPass, "expected ':'");
-      if (next != Tok::kComma && next != Tok::kRPar && next != Tok::kColon) fail_generic();
-      if (const Expr* bad = invalid_target(target.get(), TargetsType::kStar)) {
-        fail_at(ErrorClass::kSecondPass, bad->loc,
-                std::string("cannot assign to ") + expr_name(bad));
+      const bool parsed = speculate([&] { target = star_target(); }) &&
+                          !invalid_target(target.get(), TargetsType::kStar);
+      const Tok next = parsed ? peek_kind() : Tok::kError;
+      if (next != Tok::kComma && next != Tok::kRPar && next != Tok::kColon) {
+        // invalid_with_item: expression 'as' a=expression &(',' | ')' | ':')
+        ExprP a;
+        const bool fits = lookahead([&] {
+          pos_ = t_start;
+          a = expression();
+          const Tok n = peek_kind();
+          if (n != Tok::kComma && n != Tok::kRPar && n != Tok::kColon) fail_generic();
+        });
+        if (fits) {
+          if (const Expr* bad = invalid_target(a.get(), TargetsType::kStar)) {
+            fail_at(ErrorClass::kSecondPass, bad->loc,
+                    std::string("cannot assign to ") + expr_name(bad));
+          }
+        }
+        // invalid_with_stmt: [ASYNC] 'with' ','.(expression ['as' star_target])+ NEWLINE
+        if (next == Tok::kNewline) fail_last(ErrorClass::kSecondPass, "expected ':'");
+        fail_generic();
       }
       to_store(target.get());
       item.optional_vars = std::move(target);
@@ -534,11 +555,7 @@ StmtP Parser::with_stmt(int start, bool is_async) {
     items.push_back(with_item());
     while (accept(Tok::kComma)) items.push_back(with_item());
   }
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   auto s = make_stmt(StmtKind::kWith, {});
   s->is_async = is_async;
   s->with_items = std::move(items);
@@ -615,11 +632,7 @@ StmtP Parser::try_stmt() {
       }
       if (accept(Tok::kAs)) h.name = std::string(expect(Tok::kName).text);
     }
-    if (!at(Tok::kColon)) {
-      if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-      fail_generic();
-    }
-    advance();
+    expect_colon();
     h.body = block(std::string(is_star ? "'except*'" : "'except'") + " statement on line " +
                            line_of(ex.line));
     h.loc = loc_from(h_start);
@@ -663,7 +676,11 @@ StmtP Parser::function_def(int start, std::vector<ExprP> decorators, bool is_asy
   s->name = std::string(name.text);
   s->args = at(Tok::kRPar) ? std::make_unique<ast::Arguments>() : parameters(false);
   expect(Tok::kRPar);
-  if (accept(Tok::kRArrow)) expression();  // the return annotation, dropped
+  // ['->' expression]: the return annotation, parsed and dropped. When it
+  // does not parse, the forced ':' below names the '->'.
+  speculate([&] {
+    if (accept(Tok::kRArrow)) expression();
+  });
   expect_forced(Tok::kColon, ":");
   s->body = block("function definition on line " + line_of(kw.line));
   s->decorators = std::move(decorators);
@@ -684,11 +701,7 @@ StmtP Parser::class_def(int start, std::vector<ExprP> decorators) {
     s->items = std::move(call.items);
     s->keywords = std::move(call.keywords);
   }
-  if (!at(Tok::kColon)) {
-    if (at(Tok::kNewline)) fail_last(ErrorClass::kSecondPass, "expected ':'");
-    fail_generic();
-  }
-  advance();
+  expect_colon();
   s->body = block("class definition on line " + line_of(kw.line));
   s->decorators = std::move(decorators);
   s->loc = loc_from(start);
@@ -705,6 +718,7 @@ bool Parser::match_statement() {
   const int start = pos_;
   bool subject_then_newline = false;
   bool is_match = false;
+  int block_start = 0;
   probe([&] {
     advance();
     // subject_expr: star_named_expression ',' star_named_expressions? | named_expression
@@ -717,7 +731,9 @@ bool Parser::match_statement() {
       subject_then_newline = true;
       return;
     }
-    if (!accept(Tok::kColon)) fail_generic();
+    expect(Tok::kColon);
+    expect(Tok::kNewline);  // `match x: pass` is no match statement
+    block_start = pos_;
     is_match = true;
   });
   if (subject_then_newline && !early_second_pass_) {
@@ -728,12 +744,9 @@ bool Parser::match_statement() {
     early_second_pass_ = p;
   }
   if (!is_match) return false;
-  // It is a match statement: skip to the end of its block.
+  // A match statement: skip its block, whose cases are not parsed.
   const Token& kw = tok(start);
-  while (!at(Tok::kColon)) advance();
-  advance();
-  if (!at(Tok::kNewline)) return false;  // `match x: pass` is not a match statement
-  advance();
+  pos_ = block_start;
   if (!at(Tok::kIndent)) {
     fail_last(ErrorClass::kSecondPass,
               "expected an indented block after 'match' statement on line " + line_of(kw.line),
@@ -788,6 +801,7 @@ StmtP Parser::simple_stmt() {
 // checked once the '=', augmented operator or ':' after it is seen.
 StmtP Parser::expression_statement() {
   const int start = pos_;
+  if (second_pass_) invalid_assignment_elements();
   bool first_bare = false;
   ExprP first = star_expressions(&first_bare);
   const Tok next = peek_kind();
@@ -839,24 +853,27 @@ StmtP Parser::expression_statement() {
     targets.push_back(std::move(first));
     starts.push_back(start);
     ExprP value;
+    // Each target is checked when its '=' is reached: CPython's first pass
+    // stops there (star_targets fails), so what follows is never read.
+    const auto bad_target = [](const Expr* t) {
+      return t->kind == ExprKind::kYield || t->kind == ExprKind::kYieldFrom ||
+             invalid_target(t, TargetsType::kStar);
+    };
     while (at(Tok::kEqual)) {
       eqs.push_back(pos_);
+      if (bad_target(targets.back().get())) fail_assignment(targets, starts, eqs, first_bare);
       advance();
       const int v_start = pos_;
-      ExprP v = at(Tok::kYield) ? yield_expr() : star_expressions();
+      ExprP v;
+      if (!speculate([&] { v = at(Tok::kYield) ? yield_expr() : star_expressions(); })) {
+        fail_assignment(targets, starts, eqs, first_bare);
+      }
       if (at(Tok::kEqual)) {
         targets.push_back(std::move(v));
         starts.push_back(v_start);
         continue;
       }
       value = std::move(v);
-    }
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-      const Expr* t = targets[i].get();
-      if (t->kind == ExprKind::kYield || t->kind == ExprKind::kYieldFrom ||
-          invalid_target(t, TargetsType::kStar)) {
-        fail_assignment(targets, starts, eqs, first_bare);
-      }
     }
     for (ExprP& t : targets) to_store(t.get());
     auto s = make_stmt(StmtKind::kAssign, {});
@@ -897,6 +914,43 @@ StmtP Parser::expression_statement() {
   auto s = make_stmt(StmtKind::kExpr, loc_from(start));
   s->a = std::move(first);
   return s;
+}
+
+// invalid_assignment's second alternative,
+//   a=star_named_expression ',' star_named_expressions* ':' expression,
+// reads comma lists one after another, so that in `a, b c = d` the name c
+// meets invalid_named_expression ("Maybe you meant '==' ...?"). The second
+// pass comes to it only when the statement is no assignment
+// (assignment's third alternative fails).
+void Parser::invalid_assignment_elements() {
+  const auto target = [&] {
+    const ExprP t = star_targets();
+    if (invalid_target(t.get(), TargetsType::kStar)) fail_generic();
+    expect(Tok::kEqual);
+  };
+  const bool assignment = probe([&] {
+    target();
+    while (speculate(target)) {
+    }
+    if (at(Tok::kYield)) {
+      yield_expr();
+    } else {
+      star_expressions();
+    }
+    if (at(Tok::kEqual)) fail_generic();
+  });
+  if (assignment) return;
+  lookahead([&] {
+    star_named_expression();
+    expect(Tok::kComma);
+    while (starts_expression() || at(Tok::kStar)) {
+      star_named_expression();
+      while (accept(Tok::kComma)) {
+        if (!starts_expression() && !at(Tok::kStar)) break;
+        star_named_expression();
+      }
+    }
+  });
 }
 
 StmtP Parser::return_stmt() {

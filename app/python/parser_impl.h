@@ -93,8 +93,8 @@ using InfixFn = ExprP (Parser::*)(ExprP& left, int start);
 // One row of the precedence table per token kind (clox's ParseRule): how
 // the token begins an expression, how it continues one, how tightly it
 // binds as an infix operator, and the weakest context in which it may begin
-// an expression (a unary '-' cannot begin the right operand of '**'? it
-// can: that operand is a factor; `not` cannot begin a comparison operand).
+// one: `not` may begin an inversion but not a comparison's operand, a unary
+// '-' a factor (so also the right operand of '**') but not a primary.
 struct ParseRule {
   PrefixFn prefix;
   InfixFn infix;
@@ -212,14 +212,19 @@ class Parser {
   template <typename F>
   bool lookahead_plain(F&& f) { return attempt(f, true, false, false); } // ... without invalid_*
 
+  template <typename F>
+  void second_pass(F&& reparse, int start);
+
   // --- statements (parser.cc) ---
   ast::Body statements_until(Tok end);
   void statement(ast::Body* out);
   void simple_stmts(ast::Body* out);
   StmtP simple_stmt();
   StmtP expression_statement();
+  void invalid_assignment_elements();
   StmtP compound_stmt();
   ast::Body block(const std::string& what);
+  void expect_colon();
   StmtP if_stmt(bool is_elif);
   StmtP while_stmt();
   StmtP for_stmt(int start, bool is_async);
@@ -241,8 +246,9 @@ class Parser {
   // --- expressions (parse_expr.cc) ---
   ExprP parse_precedence(Prec prec);
   bool infix(InfixFn fn, ExprP& left, int start);
-  ExprP expression();           // expression
-  ExprP expression_checked();   // expression, with the second pass's juxtaposition checks
+  // expression; `juxtaposition`: whether invalid_expression's check of what
+  // follows is made (dict keys after the first are read without it).
+  ExprP expression(bool juxtaposition = true);
   ExprP disjunction() { return parse_precedence(Prec::kOr); }
   ExprP bitwise_or() { return parse_precedence(Prec::kBitOr); }
   ExprP named_expression();
@@ -254,23 +260,27 @@ class Parser {
   ExprP slice();
   std::vector<ast::Comprehension> for_if_clauses();
   bool starts_expression(int ahead = 0);
+  bool starts_primary();  // an atom: what may begin a primary
   void check_juxtaposition(const ExprP& a, int a_start);
   void note_legacy_print();
 
   // --- parameters, arguments, displays (parse_args.cc) ---
   std::unique_ptr<ast::Arguments> parameters(bool lambda);
   void call_arguments(Expr* call, int open_paren);
+  void call_arguments_body(Expr* call, int open, int args_start);
   ExprP dict_or_set(int start);
   ExprP list_display(int start);
   ExprP paren_display(int start);
-  ast::Keyword keyword_argument();
+  [[noreturn]] void starred_comprehension(const Expr* starred);
 
   // --- targets (targets.cc) ---
   enum class TargetsType { kStar, kDel, kFor };
   [[noreturn]] void fail_for_target(int target_start);
+  ExprP star_targets();
+  ExprP star_target();
   void to_store(Expr* e);
   void to_del(Expr* e);
-  const Expr* invalid_target(const Expr* e, TargetsType type) const;
+  static const Expr* invalid_target(const Expr* e, TargetsType type);
   void fail_invalid_target(TargetsType type, const Expr* e);
   [[noreturn]] void fail_assignment(const std::vector<ExprP>& targets,
                                     const std::vector<int>& starts, const std::vector<int>& eqs,
@@ -311,10 +321,14 @@ class Parser {
   int max_fetched_any_ = 0;  // ... counting the second pass's look-ahead too
   bool pass2_ = false;   // fetching for the second pass (see attempt())
   bool invalid_ = true;  // the second pass's checks are on
+  bool second_pass_ = false;  // re-reading a failed statement as the second pass does
+  bool reran_ = false;
   // Infix operators whose right side failed to parse, by token index and
   // mode (bit 1 << (pass2 * 2 + invalid)), so that no loop tries one twice:
   // without it an error deep in nested brackets is re-parsed once per level.
   std::vector<std::uint8_t> infix_failed_;
+  // Where `arguments` was read without the invalid_* rules (call_arguments).
+  std::vector<std::uint8_t> plain_arguments_;
   int depth_ = 0;            // recursion depth, bounded
   Problem problem_;
   bool failed_ = false;

@@ -230,20 +230,23 @@ ExprP Parser::concatenate_strings(int first, int last) {
   for (int i = first; i <= last; ++i) {
     const Token& t = tok(i);
     const Literal l = split(t.text);
+    const std::string_view body = t.text.substr(l.body_begin, l.body_end - l.body_begin);
+    // _PyPegen_parsestr reads the literal before the mix is checked.
+    if (l.bytes) {
+      for (const char c : body) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          fail_last(ErrorClass::kImmediate, "bytes can only contain ASCII literal characters");
+        }
+      }
+    }
     if (i != first && bytesmode != l.bytes) {
       fail_last(ErrorClass::kImmediate, "cannot mix bytes and nonbytes literals");
     }
     bytesmode = l.bytes;
-    const std::string_view body = t.text.substr(l.body_begin, l.body_end - l.body_begin);
     if (l.fmode) {
       std::size_t at = l.body_begin;
       fstring_concat(&st, t.text, &at, l.body_end, l.raw, 0, whole, t);
     } else if (l.bytes) {
-      for (std::size_t k = 0; k < body.size(); ++k) {
-        if (static_cast<unsigned char>(body[k]) >= 0x80) {
-          fail_last(ErrorClass::kImmediate, "bytes can only contain ASCII literal characters");
-        }
-      }
       for (std::size_t k = 0; !l.raw && k < body.size(); ++k) {
         if (body[k] != '\\') continue;
         if (k + 1 < body.size() && body[k + 1] == 'x' &&

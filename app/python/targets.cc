@@ -57,7 +57,7 @@ bool bitwise_or_level(const Expr* e) {
 void Parser::to_store(Expr* e) { set_context(e, ast::Ctx::kStore); }
 void Parser::to_del(Expr* e) { set_context(e, ast::Ctx::kDel); }
 
-const Expr* Parser::invalid_target(const Expr* e, TargetsType type) const {
+const Expr* Parser::invalid_target(const Expr* e, TargetsType type) {
   if (e == nullptr) return nullptr;
   switch (e->kind) {
     case ExprKind::kList:
@@ -168,6 +168,12 @@ bool Parser::starts_with_display(const Expr* e, int e_start) const {
 //   !(list|tuple|genexp|'True'|'None'|'False') a=bitwise_or b='=' bitwise_or !('='|':=')
 void Parser::named_expression_error(const Expr* e, int e_start, int eq) {
   if (!invalid_) return;
+  const bool name = tok(e_start).kind == Tok::kName && e_start + 1 == eq;
+  // The second form: e must be all of a bitwise_or, and not begin with a
+  // display or True/None/False. Neither form reads past the '=' otherwise.
+  const bool other = !starts_with_display(e, e_start) &&
+                     (grouped(e, tok(e_start)) || bitwise_or_level(e));
+  if (!name && !other) return;
   const Mark m = mark();
   pos_ = eq + 1;
   bool rhs = false;
@@ -177,15 +183,44 @@ void Parser::named_expression_error(const Expr* e, int e_start, int eq) {
   });
   reset(m);
   if (!rhs) return;
-  if (tok(e_start).kind == Tok::kName && e_start + 1 == eq) {
+  if (name) {
     fail_at(ErrorClass::kSecondPass, e->loc,
             "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
   }
-  if (starts_with_display(e, e_start)) return;
-  if (!grouped(e, tok(e_start)) && !bitwise_or_level(e)) return;
   fail_at(ErrorClass::kSecondPass, e->loc,
           std::string("cannot assign to ") + expr_name(e) +
               " here. Maybe you meant '==' instead of '='?");
+}
+
+// star_target: '*' (!'*' star_target) | target_with_star_atom, which the
+// first pass reads as a primary (a name, attribute, subscript, or bracketed
+// targets); what it is not is found by invalid_target() afterwards.
+ExprP Parser::star_target() {
+  const int start = pos_;
+  if (at(Tok::kStar)) {
+    advance();
+    if (at(Tok::kStar)) fail_generic();
+    ExprP v = star_target();
+    auto e = make_expr(ExprKind::kStarred, loc_from(start));
+    e->a = std::move(v);
+    return e;
+  }
+  return parse_precedence(Prec::kPrimary);
+}
+
+// star_targets: star_target !',' | star_target (',' star_target)* [','].
+ExprP Parser::star_targets() {
+  const int start = pos_;
+  ExprP first = star_target();
+  if (!at(Tok::kComma)) return first;
+  auto t = make_expr(ExprKind::kTuple, {});
+  t->items.push_back(std::move(first));
+  while (accept(Tok::kComma)) {
+    if (!at(Tok::kStar) && !(starts_expression() && starts_primary())) break;
+    t->items.push_back(star_target());
+  }
+  t->loc = loc_from(start);
+  return t;
 }
 
 // invalid_for_target: ASYNC? 'for' a=star_expressions, read by the second

@@ -1,5 +1,6 @@
 #include "app/sweep/grid.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -72,10 +73,20 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, const std::vector<std::pair<s
 }
 
 std::vector<Point> expand(const Definition& d) {
+  std::size_t size = d.models.size();
+  std::string factors;
   for (const Vary& v : d.vary) {
     if (v.values.empty()) throw InputError("--vary " + v.key + ": no values");
+    size = v.values.size() > kMaxPoints ? kMaxPoints + 1 : std::min(size * v.values.size(), kMaxPoints + 1);
+    factors += std::to_string(v.values.size()) + " values x ";
+  }
+  factors += std::to_string(d.models.size()) + " models";
+  if (size > kMaxPoints) {
+    throw InputError("the grid (" + factors + ") has more than " + std::to_string(kMaxPoints) +
+                     " points; split it into several sweeps");
   }
   std::vector<Point> points;
+  points.reserve(size);
   std::vector<std::size_t> at(d.vary.size(), 0);
   std::set<std::string> names;
   std::set<std::string> files;

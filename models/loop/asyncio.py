@@ -422,7 +422,7 @@ class Lock(_ContextManagerMixin):
         extra = 'locked' if self._locked else 'unlocked'
         if self._waiters:
             extra = f'{extra}, waiters:{len(self._waiters)}'
-        return f'<asyncio.locks.Lock object [{extra}]>'
+        return f'<asyncio.locks.Lock object at {id(self):#x} [{extra}]>'
 
     def locked(self):
         return self._locked
@@ -473,7 +473,7 @@ class Event:
         extra = 'set' if self._value else 'unset'
         if self._waiters:
             extra = f'{extra}, waiters:{len(self._waiters)}'
-        return f'<asyncio.locks.Event object [{extra}]>'
+        return f'<asyncio.locks.Event object at {id(self):#x} [{extra}]>'
 
     def is_set(self):
         return self._value
@@ -514,7 +514,7 @@ class Condition(_ContextManagerMixin):
         extra = 'locked' if self.locked() else 'unlocked'
         if self._waiters:
             extra = f'{extra}, waiters:{len(self._waiters)}'
-        return f'<asyncio.locks.Condition object [{extra}]>'
+        return f'<asyncio.locks.Condition object at {id(self):#x} [{extra}]>'
 
     async def wait(self):
         if not self.locked():
@@ -572,7 +572,7 @@ class Semaphore(_ContextManagerMixin):
         extra = 'locked' if self.locked() else f'unlocked, value:{self._value}'
         if self._waiters:
             extra = f'{extra}, waiters:{len(self._waiters)}'
-        return f'<asyncio.locks.{type(self).__name__} object [{extra}]>'
+        return f'<asyncio.locks.{type(self).__name__} object at {id(self):#x} [{extra}]>'
 
     def locked(self):
         return self._value == 0 or (
@@ -644,7 +644,7 @@ class Barrier:
         extra = f'{self._state}'
         if not self.broken:
             extra += f', waiters:{self.n_waiting}/{self.parties}'
-        return f'<asyncio.locks.Barrier object [{extra}]>'
+        return f'<asyncio.locks.Barrier object at {id(self):#x} [{extra}]>'
 
     async def __aenter__(self):
         return await self.wait()
@@ -746,7 +746,7 @@ class Queue:
                 break
 
     def __repr__(self):
-        return f'<{type(self).__name__} {self._format()}>'
+        return f'<{type(self).__name__} at {id(self):#x} {self._format()}>'
 
     def __str__(self):
         return f'<{type(self).__name__} {self._format()}>'

@@ -132,11 +132,16 @@ Value Loop::submit(std::uint32_t executor, Value fn, std::vector<Value> args, st
 }
 
 Value Loop::run_in_executor(Value fn, std::vector<Value> args) {
-  return run_in_pool(0, std::move(fn), std::move(args));
+  return run_in_pool(kDefaultExecutor, std::move(fn), std::move(args));
 }
 
 Value Loop::run_in_pool(std::uint32_t executor, Value fn, std::vector<Value> args) {
-  if (executor == 0 && executors_.empty()) new_executor(max_workers_, "asyncio");
+  if (executor == kDefaultExecutor) {
+    // The loop's default executor, made at its first use (a pool the
+    // program made before it takes another index).
+    if (default_executor_ < 0) default_executor_ = static_cast<std::int64_t>(new_executor(max_workers_, "asyncio"));
+    executor = static_cast<std::uint32_t>(default_executor_);
+  }
   Value cf = submit(executor, std::move(fn), std::move(args), {});
   if (cf.is_error()) return cf;
   // futures.wrap_future: the asyncio future follows the concurrent one; the
@@ -296,11 +301,11 @@ Value Loop::shutdown_default_executor() {
   // through call_soon_threadsafe) once every job of the default executor
   // has finished; done at once when there is none.
   Value f = new_future();
-  if (executors_.empty()) {
+  if (default_executor_ < 0) {
     future_set_result(f.as<FutureObj>(), Value::none());
     return f;
   }
-  Executor& e = *executors_[0];
+  Executor& e = *executors_[static_cast<std::size_t>(default_executor_)];
   e.shutdown = true;
   if (e.running == 0 && e.queue.empty()) {
     call_soon(set_result_unless_cancelled_, {f, Value::none()});
@@ -340,7 +345,10 @@ Value Loop::wait_concurrent(Value cfuture) {
     f->waiters.push_back([this, index] { sim_.schedule_in(0, *this, tag(Tag::kWorker, index)); });
     return Value::suspend();  // the worker resumes with None, then asks again
   }
-  f->waiters.push_back([this] { unblock(); });
+  f->waiters.push_back([this, cfuture] {
+    busy_cfuture_ = cfuture;  // busy_done returns its outcome
+    unblock();
+  });
   return block_until_woken();
 }
 
@@ -462,7 +470,7 @@ Value Loop::build_concurrent_futures() {
 std::string Loop::next_pool_name() { return "ThreadPoolExecutor-" + std::to_string(pools_unnamed_++); }
 
 std::uint32_t Loop::executor_of(const Value& v) const {
-  if (v.is_none()) return 0;
+  if (v.is_none()) return kDefaultExecutor;
   if (v.is(Kind::kNative) && v.as<vm::NativeObj>()->cls.same(executor_class_)) return v.as<ExecutorObj>()->index;
   return static_cast<std::uint32_t>(-1);
 }

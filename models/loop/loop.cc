@@ -7,6 +7,7 @@
 #include <cmath>
 #include <utility>
 
+#include "models/loop/natives.h"
 #include "models/vm/ops.h"
 #include "sim/check.h"
 
@@ -41,7 +42,12 @@ Loop::~Loop() {
   // The VM's objects go before the VM.
   vm_.discard(module_fiber_);
   vm_.discard(callback_fiber_);
-  for (Value& t : tasks_) vm_.discard(t.as<TaskObj>()->fiber);
+  asyncgens_.clear();
+  // The tasks still alive forget the loop first, then lose their fibers.
+  std::vector<Value> alive = all_tasks();
+  for (Value& t : alive) t.as<TaskObj>()->registered = false;
+  for (Value& t : alive) vm_.discard(t.as<TaskObj>()->fiber);
+  alive.clear();
   ready_.clear();
   io_ready_.clear();
   scheduled_.clear();
@@ -51,7 +57,11 @@ Loop::~Loop() {
   workers_.clear();
   executors_.clear();
   cfuture_class_ = executor_class_ = concurrent_futures_ = Value();
-  tasks_.clear();
+  task_records_.clear();
+  exception_handler_ = Value();
+  current_handle_ = Value();
+  busy_cfuture_ = Value();
+  busy_task_ = Value();
   until_ = Value();
   main_task_ = Value();
   asyncio_ = Value();
@@ -292,6 +302,9 @@ void Loop::run_ready() {
     --ntodo_;
     if (h.as<HandleObj>()->cancelled) continue;
     run_handle(std::move(h));
+    // The handle is gone: what it held last may die now (a finished task
+    // whose exception nobody retrieved logs it here, outside any task).
+    if (vm_.has_finalizers()) vm_.run_finalizers();
   }
   if (busy_) return;
   end_iteration();
@@ -318,18 +331,15 @@ void Loop::run_handle(Value h) {
                       (cb.is(Kind::kMethod) && cb.as<vm::MethodObj>()->func.is(Kind::kFunction));
   if (!python) {
     Value r = vm_.call(cb, args);
-    if (r.is_error()) {
-      Value exc = vm_.take_error();
-      call_exception_handler("Exception in callback " + handle->repr(vm_), exc, Value());
-    }
+    if (r.is_error()) callback_failed(h, vm_.take_error());
     return;
   }
   // A Python callback runs on the callback fiber; it may block the loop.
   if (!vm_.start_call(callback_fiber_, cb, std::move(args))) {
-    Value exc = vm_.take_error();
-    call_exception_handler("Exception in callback " + handle->repr(vm_), exc, Value());
+    callback_failed(h, vm_.take_error());
     return;
   }
+  current_handle_ = h;
   runner_ = Runner::kCallback;
   vm::RunResult r = vm_.run(callback_fiber_, Value::none());
   if (r.status == RunStatus::kSuspended && busy_) return;
@@ -337,16 +347,25 @@ void Loop::run_handle(Value h) {
   callback_after_run(std::move(r));
 }
 
+void Loop::callback_failed(const Value& h, const Value& exc) {
+  // Handle._run: "Exception in callback <callback source>", with the handle.
+  const auto* handle = h.as<HandleObj>();
+  call_exception_handler(exception_context(
+      "Exception in callback " + format_callback_source(vm_, handle->callback, handle->args), exc, {{"handle", h}}));
+}
+
 void Loop::callback_after_run(vm::RunResult r) {
+  Value h = std::move(current_handle_);
+  current_handle_ = Value();
   switch (r.status) {
     case RunStatus::kReturned:
       return;
     case RunStatus::kRaised:
-      call_exception_handler("Exception in callback", r.value, Value());
+      callback_failed(h, r.value);
       return;
     case RunStatus::kSuspended:
       vm_.discard(callback_fiber_);
-      call_exception_handler("concsim: a callback waited outside a task", Value(), Value());
+      call_exception_handler(exception_context("concsim: a callback waited outside a task", Value()));
       return;
     case RunStatus::kRunaway:
       vm_.discard(callback_fiber_);
@@ -411,15 +430,31 @@ void Loop::busy_done() {
     release_core();
   }
   busy_ = false;
+  // What the blocked call returns: None, or a concurrent future's outcome
+  // when the loop thread waited on its result().
+  Value in = Value::none();
+  bool raise = false;
+  if (!busy_cfuture_.is_none()) {
+    Value cf = std::move(busy_cfuture_);
+    busy_cfuture_ = Value::none();
+    in = wait_concurrent(cf);
+    if (in.is_error()) {
+      in = vm_.take_error();
+      raise = true;
+    }
+  }
   switch (runner_) {
     case Runner::kModule:
-      run_module(Value::none(), false);
+      run_module(std::move(in), raise);
       break;
-    case Runner::kTask:
-      task_run(running_task_, Value::none(), false);
+    case Runner::kTask: {
+      Value keep = std::move(busy_task_);
+      busy_task_ = Value();
+      task_run(running_task_, std::move(in), raise);
       break;
+    }
     case Runner::kCallback: {
-      vm::RunResult r = vm_.run(callback_fiber_, Value::none());
+      vm::RunResult r = vm_.run(callback_fiber_, std::move(in), raise);
       if (r.status == RunStatus::kSuspended && busy_) return;
       runner_ = Runner::kNone;
       callback_after_run(std::move(r));
@@ -537,7 +572,7 @@ void Loop::on_event(std::uint64_t t) {
 void Loop::describe_waiting(std::vector<sim::WaitingTask>& out) const {
   if (finished_) return;
   if (module_waiting_loop_ || running_) {
-    for (const Value& v : tasks_) {
+    for (const Value& v : all_tasks()) {
       const auto* t = v.as<TaskObj>();
       if (t->done()) continue;
       std::string what = "waiting";
@@ -590,28 +625,6 @@ void Loop::trace_text(std::string what) {
   if (recorder_.accepting_lines()) recorder_.line(sim_.now(), Recorder::kNoTask, std::move(what));
 }
 
-void Loop::call_exception_handler(const std::string& message, const Value& exc, const Value& where) {
-  // BaseEventLoop.default_exception_handler: the message and the context's
-  // other keys, to stderr through the logger; the traceback follows there.
-  std::string text = message.empty() ? "Unhandled exception in event loop" : message;
-  if (!where.is_none() && !where.is_unset()) {
-    std::string r;
-    if (vm::repr_string(vm_, where, &r)) {
-      text += "\n" + std::string(where.is(Kind::kNative) && where.as<FutureObj>()->is_task ? "task" : "future") + ": " + r;
-    } else {
-      vm_.take_error();
-    }
-  }
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t nl = text.find('\n', start);
-    output_.push_back(OutputLine{sim_.now(), current_name(), 2, text.substr(start, nl - start)});
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  (void)exc;
-}
-
 // ------------------------------------------------------------- results ----
 
 std::string Loop::main_state() const {
@@ -640,28 +653,26 @@ std::string Loop::main_result() {
 
 std::vector<TaskSummary> Loop::task_summaries() {
   std::vector<TaskSummary> out;
-  out.reserve(tasks_.size());
-  for (const Value& v : tasks_) {
-    auto* t = v.as<TaskObj>();
-    if (t->internal) continue;
+  out.reserve(task_records_.size());
+  for (std::size_t i = 0; i < task_records_.size(); ++i) {
+    const TaskRecord t = task_record(i);
+    if (t.internal) continue;
     TaskSummary s;
-    s.id = t->id;
-    s.name = vm::str_of(t->name);
-    s.start = t->start;
-    s.end = t->end;
-    switch (t->state) {
-      case FutState::kPending: s.state = t->started ? "running" : "pending"; break;
+    s.id = static_cast<std::uint32_t>(i);
+    s.name = t.name;
+    s.start = t.start;
+    s.end = t.end;
+    const bool failed = t.state == FutState::kFinished && t.outcome.is(Kind::kException);
+    switch (t.state) {
+      case FutState::kPending: s.state = t.started ? "running" : "pending"; break;
       case FutState::kCancelled: s.state = "cancelled"; break;
-      case FutState::kFinished: s.state = t->exception.is_none() ? "done" : "failed"; break;
+      case FutState::kFinished: s.state = failed ? "failed" : "done"; break;
     }
-    if (t->state != FutState::kPending) {
-      const Value& v2 = t->state == FutState::kFinished && !t->exception.is_none() ? t->exception : t->result;
-      if (t->state == FutState::kCancelled) {
-        s.result = "CancelledError()";
-      } else if (!vm::repr_string(vm_, v2, &s.result)) {
-        vm_.take_error();
-        s.result = "?";
-      }
+    if (t.state == FutState::kCancelled) {
+      s.result = "CancelledError()";
+    } else if (t.state == FutState::kFinished && !vm::repr_string(vm_, t.outcome, &s.result)) {
+      vm_.take_error();
+      s.result = "?";
     }
     out.push_back(std::move(s));
   }
@@ -709,13 +720,13 @@ Metrics Loop::metrics() {
   const sim::Time end = finished_ ? finish_time_ : sim_.now();
   out.end_ns = end;
   sim::LatencyRecorder latencies;
-  for (const Value& v : tasks_) {
-    const auto* t = v.as<TaskObj>();
-    if (t->is_main || t->internal) continue;
-    if (t->state == FutState::kFinished && t->exception.is_none()) {
+  for (std::size_t i = 0; i < task_records_.size(); ++i) {
+    const TaskRecord t = task_record(i);
+    if (t.is_main || t.internal) continue;
+    if (t.state == FutState::kFinished && !t.outcome.is(Kind::kException)) {
       ++out.completed;
-      if (t->end >= 0) latencies.record(t->end - t->created);
-    } else if (t->state != FutState::kPending || killed_) {
+      if (t.end >= 0) latencies.record(t.end - t.created);
+    } else if (t.state != FutState::kPending || killed_) {
       ++out.failed;
     }
   }

@@ -40,6 +40,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/loop/objects.h"
@@ -188,7 +189,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   void task_step(TaskObj* t, vm::Value exc);  // Task.__step
   void task_wakeup(TaskObj* t, FutureObj* fut);  // Task.__wakeup
   [[nodiscard]] TaskObj* current_task() const { return current_task_; }
-  [[nodiscard]] const std::vector<vm::Value>& all_tasks() const { return tasks_; }
+  // The tasks whose objects live, in creation order (asyncio's WeakSet).
+  [[nodiscard]] std::vector<vm::Value> all_tasks() const;
   // call_soon / call_later / call_at: a Handle.
   vm::Value call_soon(vm::Value fn, std::vector<vm::Value> args);
   vm::Value call_at(double when, std::int64_t when_ns, std::uint64_t seq, vm::Value fn, std::vector<vm::Value> args);
@@ -221,7 +223,23 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   [[nodiscard]] bool running() const { return running_; }
   [[nodiscard]] bool closed() const { return closed_; }
   void set_closed(bool c) { closed_ = c; }
-  void call_exception_handler(const std::string& message, const vm::Value& exc, const vm::Value& where);
+  // The loop's exception handler (exception_handler.cc): the program's,
+  // set by set_exception_handler, or the default one, which logs.
+  void call_exception_handler(const vm::Value& context);
+  void default_exception_handler(const vm::Value& context);
+  vm::Value exception_context(const std::string& message, const vm::Value& exc,
+                              std::vector<std::pair<const char*, vm::Value>> more = {});
+  void set_exception_handler(vm::Value h) { exception_handler_ = std::move(h); }
+  [[nodiscard]] const vm::Value& exception_handler() const { return exception_handler_; }
+  // "Task exception was never retrieved": a future with an unretrieved
+  // exception is being destroyed (FutureObj::finalize).
+  void log_never_retrieved(const vm::Value& fut);
+  // A task object is destroyed: the loop keeps what its reports need.
+  void task_died(TaskObj* t);
+  // A task's __step and __wakeup as callables (made per use, as CPython's
+  // bound methods: the task does not hold them, so it can die).
+  vm::Value task_step_callable(TaskObj* t);
+  vm::Value task_wakeup_callable(TaskObj* t);
   // Executor (executor.cc).
   vm::Value run_in_executor(vm::Value fn, std::vector<vm::Value> args);
   vm::Value shutdown_default_executor();
@@ -255,6 +273,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   void task_run(TaskObj* t, vm::Value in, bool raise);
   void task_after_run(TaskObj* t, vm::RunResult r);
   void callback_after_run(vm::RunResult r);
+  void callback_failed(const vm::Value& handle, const vm::Value& exc);
+  vm::Value current_handle_;  // the handle whose Python callback runs
   void account_wait(sim::Time from, sim::Time to, bool blocked);
   void stop_run_until_complete();
   void memory_changed();
@@ -285,7 +305,9 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value build_concsim();
   vm::Value build_os();
   std::string runaway_task_;
-  std::vector<vm::Value> asyncgens_;  // iterated in the loop, not yet finalized
+  // The async generators iterated in the loop and not yet finalized: a weak
+  // set, as asyncio's (the finalizer hook removes a generator as it dies).
+  std::vector<vm::GenObj*> asyncgens_;
   std::uint32_t worker_busy_ = 0;     // 1 + the worker whose fiber runs now, or 0
 
 
@@ -314,6 +336,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Fiber callback_fiber_;
   bool busy_ = false;                 // in occupy(): waiting for kBusyDone
   bool busy_blocking_ = false;
+  vm::Value busy_cfuture_;            // the concurrent future the loop thread waits on
+  vm::Value busy_task_;               // the task whose step is held up
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
   std::string busy_name_;
@@ -327,8 +351,28 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   void use_core(const CoreUser& u);
   void release_core();
 
-  // Tasks, in creation order.
-  std::vector<vm::Value> tasks_;
+  // What the loop knows of each task it made, in creation order (the index
+  // is TaskObj::id): the task while its object lives (not a reference: the
+  // loop does not keep tasks alive, so that a task dies when CPython's
+  // would) and, once it is gone, what the reports need.
+  struct TaskRecord {
+    TaskObj* task = nullptr;
+    std::string name;
+    sim::Time created = 0;
+    sim::Time start = -1;
+    sim::Time end = -1;
+    FutState state = FutState::kPending;
+    bool started = false;
+    bool is_main = false;
+    bool internal = false;
+    vm::Value outcome;  // the result or the exception
+    void take(const TaskObj& t);  // what the record keeps of the task
+  };
+  std::vector<TaskRecord> task_records_;
+  // A record as it stands now (read from the task while it lives).
+  [[nodiscard]] TaskRecord task_record(std::size_t i) const;
+  vm::Value exception_handler_;
+  void write_log(const std::string& text);
   TaskObj* current_task_ = nullptr;
   std::uint64_t task_name_counter_ = 0;
   std::int64_t live_tasks_ = 0;
@@ -365,7 +409,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
     std::vector<std::function<void()>> on_idle;  // waiters of shutdown(wait=True)
   };
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::unique_ptr<Executor>> executors_;  // [0]: the loop's default, made lazily
+  std::vector<std::unique_ptr<Executor>> executors_;
+  std::int64_t default_executor_ = -1;  // the loop's default, made at its first use
   int max_workers_ = 1;
   std::uint64_t pools_unnamed_ = 0;  // ThreadPoolExecutor-N numbering
   sim::Duration worker_cpu_ = 0;
@@ -381,7 +426,10 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value shutdown_executor(std::uint32_t executor, bool wait);
   vm::Value wait_concurrent(vm::Value cfuture);  // Future.result(): the thread waits
   vm::Value run_in_pool(std::uint32_t executor, vm::Value fn, std::vector<vm::Value> args);
-  [[nodiscard]] std::uint32_t executor_of(const vm::Value& v) const;  // -1: not an executor
+  // The executor a run_in_executor argument names: None is the loop's
+  // default (kDefaultExecutor); -1: not an executor.
+  static constexpr std::uint32_t kDefaultExecutor = 0xFFFFFFFEU;
+  [[nodiscard]] std::uint32_t executor_of(const vm::Value& v) const;
   std::string next_pool_name();
   [[nodiscard]] int machine_cores() const { return options_.machine.cores; }
   vm::Value concurrent_future_class() const { return cfuture_class_; }

@@ -7,6 +7,7 @@
 #include "models/loop/loop.h"
 #include "models/loop/natives.h"
 #include "models/vm/ops.h"
+#include "models/vm/random.h"
 
 namespace concsim::models::loop {
 
@@ -157,7 +158,7 @@ Value Loop::await_native_coro(TaskObj* t, NativeCoro* c) {
     // sleep(0): a bare yield; the task's next step is queued behind what is
     // ready, and the await returns the result.
     t->resume_value = c->result;
-    call_soon(t->step_fn, {});
+    call_soon(task_step_callable(t), {});
     return Value::suspend();
   }
   Value f = new_future();
@@ -411,17 +412,6 @@ Value l_run_in_executor(vm::Vm& vm, vm::CallArgs& a) {
   return loop_of(vm).run_in_pool(ex, a.args[1], args.rest(2));
 }
 Value l_shutdown_default_executor(vm::Vm& vm, vm::CallArgs&) { return loop_of(vm).shutdown_default_executor(); }
-Value l_call_exception_handler(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 1 || !a.args[0].is(Kind::kDict)) return vm.raise(vm.b().TypeError, "call_exception_handler() takes a dict");
-  const Value& ctx = a.args[0];
-  Value msg = vm::dict_get_str(ctx, vm.intern("message"));
-  Value exc = vm::dict_get_str(ctx, vm.intern("exception"));
-  Value task = vm::dict_get_str(ctx, vm.intern("task"));
-  if (task.is_unset()) task = vm::dict_get_str(ctx, vm.intern("future"));
-  loop_of(vm).call_exception_handler(msg.is(Kind::kStr) ? vm::str_of(msg) : std::string(), exc.is_unset() ? Value() : exc,
-                                     task.is_unset() ? Value() : task);
-  return Value::none();
-}
 Value l_repr(vm::Vm& vm, vm::CallArgs& a) { return vm::make_str(a.self.as<vm::NativeObj>()->repr(vm)); }
 
 // ---- time ----
@@ -479,11 +469,14 @@ void Loop::record_run_result(const Value& v) {
   run_result_ = std::move(r);
 }
 
-void Loop::asyncgen_first_iter(const Value& agen) { asyncgens_.push_back(agen); }
+void Loop::asyncgen_first_iter(const Value& agen) { asyncgens_.push_back(agen.as<vm::GenObj>()); }
 
 void Loop::asyncgen_finalize(const Value& agen) {
-  // The loop's finalizer: the generator is closed by a task of its own.
-  std::erase_if(asyncgens_, [&](const Value& g) { return g.same(agen); });
+  // The loop's finalizer: the generator is closed by a task of its own. It
+  // hears of finished generators too, to forget them (asyncgens_ is weak).
+  auto* g = agen.as<vm::GenObj>();
+  std::erase(asyncgens_, g);
+  if (g->frame == nullptr || g->state != vm::GenState::kSuspended) return;
   Value aclose = vm_.call_method(agen, "aclose", {});
   if (aclose.is_error()) {
     vm_.take_error();
@@ -497,8 +490,8 @@ void Loop::asyncgen_finalize(const Value& agen) {
 
 Value Loop::asyncgens_to_close() {
   std::vector<Value> open;
-  for (const Value& g : asyncgens_) {
-    if (g.as<vm::GenObj>()->state != vm::GenState::kClosed) open.push_back(g);
+  for (vm::GenObj* g : asyncgens_) {
+    if (g->state != vm::GenState::kClosed) open.push_back(Value::borrow(g));
   }
   asyncgens_.clear();
   return vm::make_list(std::move(open));
@@ -548,9 +541,9 @@ Value Loop::build_asyncio() {
                       {"set_debug", l_none},
                       {"run_in_executor", l_run_in_executor},
                       {"_shutdown_executor", l_shutdown_default_executor},
-                      {"call_exception_handler", l_call_exception_handler},
                       {"__repr__", l_repr}};
   for (const auto& lm : loop_methods) method(vm, loop_class_, lm.name, lm.fn);
+  install_exception_handler_methods(vm, loop_class_);
   loop_object_ = vm::make<LoopObj>(loop_class_, this);
   set_result_unless_cancelled_ = vm.make_builtin("_set_result_unless_cancelled", a_set_result_unless_cancelled);
   vm.set_module_attr(m, "Future", future_class_);
@@ -641,6 +634,8 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
   }
   if (name == "os") return build_os();
   if (name == "concsim") return build_concsim();
+  // random: seeded from the run's seed when the program does not seed it.
+  if (name == "random") return vm::make_random_module(vm, sim_.seed());
   return Value::unset();
 }
 

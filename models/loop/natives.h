@@ -41,6 +41,12 @@ Loop* running_loop(vm::Vm& vm);
 std::string format_callbacks(vm::Vm& vm, const std::vector<vm::Value>& cbs);
 // The name a callable shows in reprs (_format_callback_source's short form).
 std::string callable_name(vm::Vm& vm, const vm::Value& fn);
+// format_helpers._format_callback_source: "name(args) at file:line"
+// (exception_handler.cc).
+std::string format_callback_source(vm::Vm& vm, const vm::Value& fn, const std::vector<vm::Value>& args);
+// File paths in a log message reduced to their basenames.
+std::string basename_paths(const std::string& text);
+void install_exception_handler_methods(vm::Vm& vm, const vm::Value& loop_class);
 
 void install_future_methods(vm::Vm& vm, const vm::Value& cls);
 void install_task_methods(vm::Vm& vm, const vm::Value& cls);

@@ -39,6 +39,10 @@ struct FutureObj : vm::NativeObj {
 
   [[nodiscard]] bool done() const { return state != FutState::kPending; }
   std::string repr(vm::Vm& vm) override;
+  // Future.__del__: an exception nobody retrieved is logged when the
+  // future dies (exception_handler.cc).
+  bool wants_finalize() const override { return log_traceback && loop != nullptr; }
+  void finalize(vm::Vm& vm) override;
   // _cancel_message, _cancel_requested, _log_destroy_pending, _state
   vm::Value get_attr(vm::Vm& vm, const std::string& name) override;
   bool set_attr(vm::Vm& vm, const std::string& name, const vm::Value& v) override;
@@ -58,8 +62,6 @@ struct TaskObj : FutureObj {
   vm::Value coro;        // the coroutine, for get_coro() and repr
   vm::Value name;        // str
   vm::Value fut_waiter;  // the future the task waits on, or None
-  vm::Value wakeup;      // this task's __wakeup, a bound builtin (made once)
-  vm::Value step_fn;     // this task's __step
   bool must_cancel = false;
   std::int64_t num_cancels_requested = 0;
   std::uint32_t id = 0;  // creation order: all_tasks() order and reports
@@ -67,6 +69,7 @@ struct TaskObj : FutureObj {
   bool finished_fiber = false;  // the coroutine has ended
   bool is_main = false;
   bool internal = false;  // asyncio.run's own shutdown tasks
+  bool registered = false;  // in the loop's records (task_died when destroyed)
   std::string coro_defined_at;   // "prog.py:12", for repr once the coroutine ended
   vm::Value pending_timer;       // asyncio.sleep's timer, cancelled when the task resumes
   vm::Value resume_value;        // what the coroutine's await returns when it resumes
@@ -77,7 +80,7 @@ struct TaskObj : FutureObj {
   std::string repr(vm::Vm& vm) override;
   void clear() override {
     FutureObj::clear();
-    coro = name = fut_waiter = wakeup = step_fn = pending_timer = resume_value = vm::Value();
+    coro = name = fut_waiter = pending_timer = resume_value = vm::Value();
   }
 };
 

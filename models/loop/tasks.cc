@@ -14,7 +14,9 @@ using vm::Kind;
 using vm::RunStatus;
 using vm::Value;
 
-TaskObj::~TaskObj() = default;
+TaskObj::~TaskObj() {
+  if (registered) loop->task_died(this);
+}
 
 namespace {
 
@@ -91,7 +93,11 @@ Value task_wakeup_native(vm::Vm&, vm::CallArgs& a) {
 }  // namespace
 
 Value Loop::create_task(const Value& coro, Value name) {
-  const bool native = coro.is(Kind::kNative) && coro.as<vm::NativeObj>()->cls.same(native_coro_class_);
+  // The loop's own coroutines (asyncio.sleep), and an async generator's
+  // asend/athrow/aclose awaitables, which CPython's Task accepts as
+  // coroutines (the loop's finalizer hook makes a task of aclose()).
+  const bool native = (coro.is(Kind::kNative) && coro.as<vm::NativeObj>()->cls.same(native_coro_class_)) ||
+                      (coro.is(Kind::kIterator) && coro.as<vm::IterObj>()->sub == vm::IterKind::kAsyncGenAwaitable);
   if (!coro.is(Kind::kCoroutine) && !native) {
     std::string r;
     if (!vm::repr_string(vm_, coro, &r)) return Value::error();
@@ -99,7 +105,7 @@ Value Loop::create_task(const Value& coro, Value name) {
   }
   Value tv = vm::make<TaskObj>(task_class_, this);
   auto* t = tv.as<TaskObj>();
-  t->id = static_cast<std::uint32_t>(tasks_.size());
+  t->id = static_cast<std::uint32_t>(task_records_.size());
   t->coro = coro;
   t->fut_waiter = Value::none();
   t->cancel_message = Value::none();
@@ -132,19 +138,61 @@ Value Loop::create_task(const Value& coro, Value name) {
     t->coro_defined_at = native_coro_defined_at_;
   }
   t->fiber.owner = nullptr;
-  t->step_fn = vm_.make_builtin("task_step", task_step_native);
-  t->step_fn.as<vm::BuiltinObj>()->self = tv;
-  t->wakeup = vm_.make_builtin("task_wakeup", task_wakeup_native);
-  t->wakeup.as<vm::BuiltinObj>()->self = tv;
   t->created = sim_.now();
-  tasks_.push_back(tv);
+  TaskRecord& rec = task_records_.emplace_back();
+  rec.task = t;
+  rec.created = t->created;
+  t->registered = true;
   ++live_tasks_;
   peak_tasks_ = std::max(peak_tasks_, live_tasks_ - 1);
   memory_changed();
   recorder_.state(sim_.now(), t->id, SpanKind::kReady);
   if (recorder_.accepting_lines()) recorder_.line(sim_.now(), t->id, vm::str_of(t->name) + ": created");
-  call_soon(t->step_fn, {});
+  call_soon(task_step_callable(t), {});
   return tv;
+}
+
+Value Loop::task_step_callable(TaskObj* t) {
+  Value fn = vm_.make_builtin("task_step", task_step_native);
+  fn.as<vm::BuiltinObj>()->self = Value::borrow(t);
+  return fn;
+}
+
+Value Loop::task_wakeup_callable(TaskObj* t) {
+  Value fn = vm_.make_builtin("task_wakeup", task_wakeup_native);
+  fn.as<vm::BuiltinObj>()->self = Value::borrow(t);
+  return fn;
+}
+
+void Loop::TaskRecord::take(const TaskObj& t) {
+  name = vm::str_of(t.name);
+  start = t.start;
+  end = t.end;
+  state = t.state;
+  started = t.started;
+  is_main = t.is_main;
+  internal = t.internal;
+  if (t.state == FutState::kFinished) outcome = t.exception.is_none() ? t.result : t.exception;
+}
+
+void Loop::task_died(TaskObj* t) {
+  TaskRecord& r = task_records_[t->id];
+  r.task = nullptr;
+  r.take(*t);
+}
+
+Loop::TaskRecord Loop::task_record(std::size_t i) const {
+  TaskRecord r = task_records_[i];
+  if (r.task != nullptr) r.take(*r.task);
+  return r;
+}
+
+std::vector<Value> Loop::all_tasks() const {
+  std::vector<Value> out;
+  for (const TaskRecord& r : task_records_) {
+    if (r.task != nullptr) out.push_back(Value::borrow(r.task));
+  }
+  return out;
 }
 
 bool Loop::task_cancel(TaskObj* t, Value msg) {
@@ -205,7 +253,12 @@ void Loop::task_run(TaskObj* t, Value in, bool raise) {
   current_task_ = t;
   recorder_.state(sim_.now(), t->id, SpanKind::kRunning);
   vm::RunResult r = vm_.run(t->fiber, std::move(in), raise);
-  if (r.status == RunStatus::kSuspended && busy_) return;  // busy_done resumes it
+  if (r.status == RunStatus::kSuspended && busy_) {
+    // busy_done resumes it; the running task stays alive meanwhile, as the
+    // stack of Task.__step keeps it in CPython.
+    busy_task_ = std::move(keep);
+    return;
+  }
   current_task_ = nullptr;
   running_task_ = nullptr;
   runner_ = Runner::kNone;
@@ -213,7 +266,8 @@ void Loop::task_run(TaskObj* t, Value in, bool raise) {
 }
 
 void Loop::task_after_run(TaskObj* t, vm::RunResult r) {
-  t->resume_value = Value::none();
+  // (resume_value is not cleared here: a suspension may have just set it,
+  // as sleep(0, result) does; task_step moves it out.)
   switch (r.status) {
     case RunStatus::kSuspended:
       recorder_.state(sim_.now(), t->id, SpanKind::kWaiting);
@@ -281,11 +335,11 @@ Value Loop::await_future(TaskObj* t, FutureObj* f) {
   if (f == t) {
     // The task is resumed with the error in the next iteration.
     vm_.raise(vm_.b().RuntimeError, "Task cannot await on itself: " + t->repr(vm_));
-    call_soon(t->step_fn, {vm_.take_error()});
+    call_soon(task_step_callable(t), {vm_.take_error()});
     return Value::suspend();
   }
   f->blocking = false;
-  add_done_callback(f, t->wakeup);
+  add_done_callback(f, task_wakeup_callable(t));
   t->fut_waiter = Value::borrow(f);
   if (t->must_cancel) {
     Value r = vm_.call_method(t->fut_waiter, "cancel", std::vector<Value>{t->cancel_message});

@@ -33,7 +33,7 @@ std::string HandleObj::repr(vm::Vm& vm) {
     std::string w = vm::float_repr(when);
     out += " when=" + w;
   }
-  if (!callback.is_none() && !callback.is_unset()) out += " " + callable_name(vm, callback) + "()";
+  if (!callback.is_none() && !callback.is_unset()) out += " " + format_callback_source(vm, callback, args);
   return out + ">";
 }
 

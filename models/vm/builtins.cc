@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/vm/interp.h"
@@ -45,7 +46,7 @@ Value bi_print(Vm& vm, CallArgs& a) {
     } else if (n == "flush") {
       flush = v;
     } else {
-      return type_error(vm, "'" + n + "' is an invalid keyword argument for print()");
+      return type_error(vm, quoted(n) + " is an invalid keyword argument for print()");
     }
   }
   if (!sep.is_none() && !sep.is(Kind::kStr)) {
@@ -92,6 +93,12 @@ Value bi_input(Vm& vm, CallArgs&) {
 }
 
 Value bi_open(Vm& vm, CallArgs&) { return not_supported(vm, "open() (a simulated program does no file I/O)"); }
+
+// Builtins outside concsim's subset: calling one says so (a NameError
+// would suggest a typo).
+Value bi_unsupported(Vm& vm, CallArgs& a) {
+  return not_supported(vm, std::string(static_cast<const char*>(a.data)));
+}
 
 // ------------------------------------------------------------ objects ----
 
@@ -150,39 +157,34 @@ Value bi_callable(Vm& vm, CallArgs& a) {
   }
 }
 
-// isinstance / issubclass: a class, or a tuple of them (nested).
-bool class_info_ok(const Value& info) {
-  if (info.is(Kind::kClass)) return true;
-  if (!info.is(Kind::kTuple)) return false;
+// isinstance / issubclass: a class, or a tuple of them (nested), checked
+// from the left: a bad entry after a match is never looked at (as CPython).
+// 1 true, 0 false, -1 a bad class info.
+int subclass_of(Vm& vm, const Value& cls, const Value& info) {
+  if (info.is(Kind::kClass)) return vm.is_subclass(cls, info) ? 1 : 0;
+  if (!info.is(Kind::kTuple)) return -1;
   for (const Value& c : info.as<TupleObj>()->items) {
-    if (!class_info_ok(c)) return false;
+    const int r = subclass_of(vm, cls, c);
+    if (r != 0) return r;
   }
-  return true;
-}
-
-bool subclass_of(Vm& vm, const Value& cls, const Value& info) {
-  if (info.is(Kind::kClass)) return vm.is_subclass(cls, info);
-  for (const Value& c : info.as<TupleObj>()->items) {
-    if (subclass_of(vm, cls, c)) return true;
-  }
-  return false;
+  return 0;
 }
 
 Value bi_isinstance(Vm& vm, CallArgs& a) {
   Value x[2];
   if (!bind_args(vm, a, {"isinstance", nullptr, ArgStyle::kFastcall, 2, 2, {}}, x)) return Value::error();
-  if (!class_info_ok(x[1])) return type_error(vm, "isinstance() arg 2 must be a type, a tuple of types, or a union");
-  return Value::boolean(subclass_of(vm, vm.type_of(x[0]), x[1]));
+  const int r = subclass_of(vm, vm.type_of(x[0]), x[1]);
+  if (r < 0) return type_error(vm, "isinstance() arg 2 must be a type, a tuple of types, or a union");
+  return Value::boolean(r == 1);
 }
 
 Value bi_issubclass(Vm& vm, CallArgs& a) {
   Value x[2];
   if (!bind_args(vm, a, {"issubclass", nullptr, ArgStyle::kFastcall, 2, 2, {}}, x)) return Value::error();
   if (!x[0].is(Kind::kClass)) return type_error(vm, "issubclass() arg 1 must be a class");
-  if (!class_info_ok(x[1])) {
-    return type_error(vm, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
-  }
-  return Value::boolean(subclass_of(vm, x[0], x[1]));
+  const int r = subclass_of(vm, x[0], x[1]);
+  if (r < 0) return type_error(vm, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+  return Value::boolean(r == 1);
 }
 
 bool attr_name(Vm& vm, const Value& name) {
@@ -400,7 +402,7 @@ Value min_max(Vm& vm, CallArgs& a, bool is_max) {
     } else if (n == "default") {
       dflt = a.args[npos + k];
     } else {
-      return type_error(vm, "'" + n + "' is an invalid keyword argument for " + name + "()");
+      return type_error(vm, quoted(n) + " is an invalid keyword argument for " + name + "()");
     }
   }
   if (npos == 0) return type_error(vm, std::string(name) + " expected at least 1 argument, got 0");
@@ -532,7 +534,7 @@ Value bi_next(Vm& vm, CallArgs& a) {
   const bool iterator = it.is(Kind::kGenerator) ||
                         (it.is(Kind::kIterator) && it.as<IterObj>()->sub != IterKind::kDictView) ||
                         (is_user(it) && !vm.lookup_special(it, "__next__").is_unset());
-  if (!iterator) return type_error(vm, "'" + type_name(vm, it) + "' object is not an iterator");
+  if (!iterator) return type_error(vm, quoted(type_name(vm, it)) + " object is not an iterator");
   Value r;
   Value ret = Value::none();
   if (it.is(Kind::kGenerator)) {
@@ -600,7 +602,7 @@ Value bi_reversed(Vm& vm, CallArgs& a) {
       return make_iter(IterKind::kReversed, seq, n - 1);
     }
   }
-  return type_error(vm, "'" + type_name(vm, seq) + "' object is not reversible");
+  return type_error(vm, quoted(type_name(vm, seq)) + " object is not reversible");
 }
 
 Value bi_enumerate(Vm& vm, CallArgs& a) {
@@ -622,7 +624,7 @@ Value bi_zip(Vm& vm, CallArgs& a) {
   if (a.nkw > 1) return type_error(vm, "zip() takes at most 1 keyword argument (" + std::to_string(a.nkw) + " given)");
   if (a.nkw == 1) {
     if (str_of(a.kwnames[0]) != "strict") {
-      return type_error(vm, "'" + str_of(a.kwnames[0]) + "' is an invalid keyword argument for zip()");
+      return type_error(vm, quoted(str_of(a.kwnames[0])) + " is an invalid keyword argument for zip()");
     }
     const int t = truthy(vm, a.args[npos]);
     if (t < 0) return Value::error();
@@ -813,6 +815,19 @@ Value new_wrapper(Vm& vm, CallArgs& a, PropertyKind kind, const char* name) {
 Value new_staticmethod(Vm& vm, CallArgs& a) { return new_wrapper(vm, a, PropertyKind::kStaticMethod, "staticmethod"); }
 Value new_classmethod(Vm& vm, CallArgs& a) { return new_wrapper(vm, a, PropertyKind::kClassMethod, "classmethod"); }
 
+// anext(aiterator): its __anext__() awaitable. (With a default CPython
+// wraps that awaitable in one of its own; concsim has no such wrapper.)
+Value bi_anext(Vm& vm, CallArgs& a) {
+  if (a.nkw != 0 || a.nargs < 1 || a.nargs > 2) {
+    return type_error(vm, "anext expected 1 or 2 arguments, got " + std::to_string(a.nargs));
+  }
+  if (a.nargs == 2) return type_error(vm, "not supported by concsim: anext() with a default (see the README)");
+  if (vm.lookup_special(a.args[0], "__anext__").is_unset()) {
+    return type_error(vm, "'" + type_name(vm, a.args[0]) + "' object is not an async iterator");
+  }
+  return vm.call_method(a.args[0], "__anext__", {});
+}
+
 }  // namespace
 
 void install_builtins(Vm& vm) {
@@ -833,10 +848,27 @@ void install_builtins(Vm& vm) {
       {"format", bi_format},     {"min", bi_min},             {"max", bi_max},
       {"sum", bi_sum},           {"any", bi_any},             {"all", bi_all},
       {"sorted", bi_sorted},     {"iter", bi_iter},           {"next", bi_next},
+      {"anext", bi_anext},
       {"reversed", bi_reversed}, {"enumerate", bi_enumerate}, {"zip", bi_zip},
       {"map", bi_map},           {"filter", bi_filter},
   };
   for (const F& f : kFunctions) vm.set_module_attr(B(vm).builtins_module, f.name, vm.make_builtin(f.name, f.fn));
+  static constexpr std::pair<const char*, const char*> kUnsupported[] = {
+      {"eval", "eval() (programs are compiled before they run)"},
+      {"exec", "exec() (programs are compiled before they run)"},
+      {"compile", "compile() (programs are compiled before they run)"},
+      {"__import__", "__import__() (use the import statement)"},
+      {"breakpoint", "breakpoint() (there is no debugger in a simulated run)"},
+      {"help", "help()"},
+      {"bytes", "bytes (concsim has no bytes type)"},
+      {"bytearray", "bytearray (concsim has no bytes type)"},
+      {"memoryview", "memoryview (concsim has no bytes type)"},
+      {"complex", "complex numbers"},
+  };
+  for (const auto& [name, what] : kUnsupported) {
+    vm.set_module_attr(B(vm).builtins_module, name,
+                       vm.make_builtin(name, bi_unsupported, const_cast<char*>(what)));
+  }
   struct C {
     const Value* cls;
     NativeFn fn;

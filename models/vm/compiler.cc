@@ -36,7 +36,10 @@ struct Failure {
 
 enum class FBlockKind : std::uint8_t {
   kWhile, kFor, kAsyncFor, kTryExcept, kFinallyTry, kFinallyEnd, kWith, kAsyncWith, kHandlerCleanup, kPopValue,
+  kExceptStar,  // the clauses of a try/except*: nothing may jump out of them
 };
+
+constexpr const char* kExceptStarExit = "'break', 'continue' and 'return' cannot appear in an except* block";
 
 struct FBlock {
   FBlockKind kind;
@@ -473,6 +476,7 @@ class Compiler {
     switch (b.kind) {
       case FBlockKind::kWhile:
       case FBlockKind::kTryExcept:
+      case FBlockKind::kExceptStar:
         break;
       case FBlockKind::kFor:
       case FBlockKind::kAsyncFor:
@@ -537,6 +541,7 @@ class Compiler {
     auto& fb = u().fblocks;
     for (std::size_t i = fb.size(); i > 0; --i) {
       const FBlock b = fb[i - 1];
+      if (b.kind == FBlockKind::kExceptStar) fail(loc, kExceptStarExit);
       if (b.kind == FBlockKind::kWhile || b.kind == FBlockKind::kFor || b.kind == FBlockKind::kAsyncFor) {
         if (is_break) {
           // Leaving the loop itself: its iterator goes too.
@@ -551,7 +556,6 @@ class Compiler {
       unwind(b, false);
       fb.insert(fb.end(), saved.begin(), saved.end());
     }
-    (void)loc;
     return nullptr;
   }
 
@@ -609,7 +613,13 @@ class Compiler {
           try_except(s);
         }
         return;
-      case K::kTryStar: unsupported(s.loc, "except* (exception groups come with the rest of asyncio)"); return;
+      case K::kTryStar:
+        if (!s.finalbody.empty()) {
+          try_finally(s);
+        } else {
+          try_star(s);
+        }
+        return;
       case K::kAssert: {
         const int end = new_label();
         jump_if(*s.a, true, end);
@@ -688,6 +698,9 @@ class Compiler {
     }
     // Every enclosing block is left, innermost first.
     auto& fb = u().fblocks;
+    for (const FBlock& b : fb) {
+      if (b.kind == FBlockKind::kExceptStar) fail(s.loc, kExceptStarExit);
+    }
     for (std::size_t i = fb.size(); i > 0; --i) {
       const FBlock b = fb[i - 1];
       std::vector<FBlock> saved(fb.begin() + static_cast<std::ptrdiff_t>(i - 1), fb.end());
@@ -840,6 +853,100 @@ class Compiler {
     place(end);
   }
 
+  // try/except* (CPython 3.11's compiler_try_star_except): each clause
+  // takes the part of the exception group its type matches (CHECK_EG_MATCH)
+  // and leaves the rest to the next clause; what the clauses raise or
+  // re-raise, and the unmatched rest, are collected in a list, from which
+  // PREP_RERAISE_STAR makes the exception that leaves the statement.
+  void try_star(const ast::Stmt& s) {
+    const int handler = new_label();
+    const int cleanup = new_label();
+    const int reraise_star = new_label();
+    const int reraise = new_label();
+    const int end = new_label();
+    push_handler(handler);
+    push_fblock(FBlockKind::kTryExcept, s.loc);
+    body(s.body);
+    pop_fblock();
+    pop_handler();
+    body(s.orelse);
+    jump(Op::kJump, end);
+
+    place(handler);  // [.., exc]
+    push_handler(cleanup);
+    set_loc(s.loc);
+    emit(Op::kPushExcInfo);  // [.., prev, exc]
+    push_fblock(FBlockKind::kExceptStar, s.loc);
+    for (std::size_t i = 0; i < s.handlers.size(); ++i) {
+      const ast::ExceptHandler& h = s.handlers[i];
+      set_loc(h.loc);
+      if (!h.type) fail(h.loc, "expected one or more exception types");
+      const int handled = new_label();
+      const int with_error = new_label();
+      const int no_match = new_label();
+      const int name_cleanup = new_label();
+      if (i == 0) {
+        emit(Op::kCopy, 1);       // [.., prev, orig, exc]
+        emit(Op::kBuildList, 0);  // [.., prev, orig, exc, []]
+        emit(Op::kSwap, 2);       // [.., prev, orig, [], exc]
+      }
+      expr(*h.type);
+      emit(Op::kCheckEgMatch);  // [.., rest, match] or [.., exc, None]
+      emit(Op::kCopy, 1);
+      jump(Op::kPopJumpIfNone, no_match);
+      if (!h.name.empty()) {
+        name_op(h.name, ast::Ctx::kStore, h.loc);
+      } else {
+        emit(Op::kPopTop);
+      }
+      // [.., prev, orig, [], rest]: what the clause raises goes in the list.
+      push_handler(name_cleanup);
+      body(h.body);
+      pop_handler();
+      if (!h.name.empty()) {
+        load_const_none();
+        name_op(h.name, ast::Ctx::kStore, h.loc);
+        name_op(h.name, ast::Ctx::kDel, h.loc);
+      }
+      jump(Op::kJump, handled);
+      place(name_cleanup);  // [.., prev, orig, [], rest, raised]
+      if (!h.name.empty()) {
+        load_const_none();
+        name_op(h.name, ast::Ctx::kStore, h.loc);
+        name_op(h.name, ast::Ctx::kDel, h.loc);
+      }
+      emit(Op::kListAppend, 2);
+      jump(Op::kJump, with_error);
+      place(handled);
+      jump(Op::kJump, with_error);
+      place(no_match);  // [.., exc, None]
+      emit(Op::kPopTop);
+      place(with_error);
+      if (i + 1 == s.handlers.size()) {
+        emit(Op::kListAppend, 1);  // the unmatched rest (or None)
+        jump(Op::kJump, reraise_star);
+      }
+    }
+    pop_fblock();
+    place(reraise_star);  // [.., prev, orig, list]
+    emit(Op::kPrepReraiseStar);  // [.., prev, exc or None]
+    emit(Op::kCopy, 1);
+    jump(Op::kPopJumpIfNotNone, reraise);
+    pop_handler();
+    emit(Op::kPopTop);
+    emit(Op::kPopExcept);
+    jump(Op::kJump, end);
+    place(reraise);  // [.., prev, exc]
+    emit(Op::kSwap, 2);
+    emit(Op::kPopExcept);
+    emit(Op::kReraise);
+    place(cleanup);  // [.., prev, exc]
+    emit(Op::kSwap, 2);
+    emit(Op::kPopExcept);
+    emit(Op::kReraise);
+    place(end);
+  }
+
   void try_finally(const ast::Stmt& s) {
     const int final = new_label();
     const int cleanup = new_label();
@@ -847,7 +954,9 @@ class Compiler {
     push_handler(final);
     push_fblock(FBlockKind::kFinallyTry, s.loc);
     u().fblocks.back().finalbody = &s.finalbody;
-    if (!s.handlers.empty()) {
+    if (s.kind == ast::StmtKind::kTryStar) {
+      try_star(s);
+    } else if (!s.handlers.empty()) {
       try_except(s);
     } else {
       body(s.body);

@@ -201,6 +201,58 @@ Value group_derive(Vm& vm, CallArgs& a) {
   return group_new(vm, b);
 }
 
+// ---- except* (Python/ceval.c CHECK_EG_MATCH, Objects/exceptions.c
+// _PyExc_PrepReraiseStar) ----
+
+bool is_group(const Value& v) {
+  if (!v.is(Kind::kException)) return false;
+  const Value& g = v.as<ExceptionObj>()->group_exceptions;
+  return !g.is_none() && !g.is_unset();
+}
+
+// The leaves of a group (or the exception itself), by identity.
+void collect_leaves(const Value& exc, std::vector<const Obj*>* out) {
+  if (!is_group(exc)) {
+    out->push_back(exc.obj());
+    return;
+  }
+  for (const Value& sub : exc.as<ExceptionObj>()->group_exceptions.as<TupleObj>()->items) collect_leaves(sub, out);
+}
+
+bool has_leaf(const std::vector<const Obj*>& leaves, const Value& v) {
+  for (const Obj* o : leaves) {
+    if (o == v.obj()) return true;
+  }
+  return false;
+}
+
+// The part of `exc` whose leaves are in `keep`, keeping its nesting
+// (exception_group_projection); None when there is none.
+Value project(Vm& vm, const Value& exc, const std::vector<const Obj*>& keep) {
+  if (!is_group(exc)) return has_leaf(keep, exc) ? exc : Value::none();
+  std::vector<Value> parts;
+  for (const Value& sub : exc.as<ExceptionObj>()->group_exceptions.as<TupleObj>()->items) {
+    Value p = project(vm, sub, keep);
+    if (p.is_error()) return p;
+    if (!p.is_none()) parts.push_back(std::move(p));
+  }
+  if (parts.empty()) return Value::none();
+  return derive(vm, exc, std::move(parts));
+}
+
+// A clause re-raised (part of) the original when the exception carries the
+// original's metadata: split() copies cause, context, traceback and notes
+// (is_same_exception_metadata compares them by identity; the traceback is
+// compared by its entries here).
+bool same_metadata(const ExceptionObj* a, const ExceptionObj* b) {
+  if (!a->cause.same(b->cause) || !a->context.same(b->context) || !a->notes.same(b->notes)) return false;
+  if (a->traceback.size() != b->traceback.size()) return false;
+  for (std::size_t i = 0; i < a->traceback.size(); ++i) {
+    if (a->traceback[i].code != b->traceback[i].code || a->traceback[i].line != b->traceback[i].line) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Value Interp::exception_str(Vm& vm, ExceptionObj* e) {
@@ -358,6 +410,85 @@ std::string Vm::where(const Fiber& fiber) const {
   while (f != nullptr && f->code->is(kHidden) && f->back != nullptr) f = f->back;
   if (f == nullptr) return "?";
   return f->code->file + ":" + std::to_string(f->code->line_at(lasti(f))) + " in " + f->code->name;
+}
+
+}  // namespace concsim::vm
+
+namespace concsim::vm {
+
+bool Interp::check_eg_match(Vm& vm, const Value& exc, const Value& type, Value* match, Value* rest) {
+  const Builtins& B = vm.b();
+  // check_except_star_type_valid: classes derived from BaseException, not
+  // from BaseExceptionGroup.
+  std::vector<Value> types;
+  if (type.is(Kind::kTuple)) {
+    types = type.as<TupleObj>()->items;
+  } else {
+    types.push_back(type);
+  }
+  for (const Value& t : types) {
+    if (!vm.is_subclass(t, B.BaseException)) {
+      vm.raise(B.TypeError, "catching classes that do not inherit from BaseException is not allowed");
+      return false;
+    }
+    if (vm.is_subclass(t, B.BaseExceptionGroup)) {
+      vm.raise(B.TypeError, "catching ExceptionGroup with except* is not allowed. Use except instead.");
+      return false;
+    }
+  }
+  *match = Value::none();
+  *rest = Value::none();
+  if (exc.is_none()) return true;
+  bool full = false;
+  for (const Value& t : types) full = full || vm.isinstance(exc, t);
+  if (full) {
+    if (is_group(exc)) {
+      *match = exc;
+    } else {
+      // A naked exception is wrapped: ExceptionGroup('', (exc,)).
+      CallArgs b;
+      b.self = B.BaseExceptionGroup;
+      const Value args[2] = {vm.intern(""), make_tuple({exc})};
+      b.args = args;
+      b.nargs = 2;
+      *match = group_new(vm, b);
+      if (match->is_error()) return false;
+    }
+    return true;
+  }
+  if (is_group(exc)) return split(vm, exc, type, match, rest);
+  return true;
+}
+
+Value Interp::prep_reraise_star(Vm& vm, const Value& orig, const Value& excs) {
+  const std::vector<Value>& items = excs.as<ListObj>()->items;
+  if (items.empty()) return Value::none();
+  if (!is_group(orig)) {
+    // A naked exception was caught and wrapped: one clause ran at most.
+    return items[0];
+  }
+  std::vector<Value> raised;
+  std::vector<const Obj*> reraised_leaves;
+  const auto* o = orig.as<ExceptionObj>();
+  for (const Value& e : items) {
+    if (e.is_none()) continue;
+    if (e.is(Kind::kException) && same_metadata(e.as<ExceptionObj>(), o)) {
+      collect_leaves(e, &reraised_leaves);
+    } else {
+      raised.push_back(e);
+    }
+  }
+  Value reraised = project(vm, orig, reraised_leaves);
+  if (reraised.is_error()) return reraised;
+  if (raised.empty()) return reraised;
+  if (!reraised.is_none()) raised.push_back(reraised);
+  if (raised.size() == 1) return raised[0];
+  CallArgs b;
+  b.self = vm.b().BaseExceptionGroup;
+  const Value args[2] = {vm.intern(""), make_list(std::move(raised))};
+  b.args = args;
+  b.nargs = 2;
+  return group_new(vm, b);
 }
 
 }  // namespace concsim::vm

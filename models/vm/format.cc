@@ -296,8 +296,10 @@ std::string layout_number(const FormatSpec& f, char sign_char, std::string_view 
       break;
   }
   const std::int64_t n_sign = sign != 0 ? 1 : 0;
-  const std::int64_t n_non_digit = n_sign + static_cast<std::int64_t>(prefix.size()) + (has_decimal ? 1 : 0) +
-                                   static_cast<std::int64_t>(remainder.size());
+  std::int64_t n_remainder = 0;  // code points ('c' formats one character)
+  for (unsigned char c : remainder) n_remainder += (c & 0xC0) != 0x80 ? 1 : 0;
+  const std::int64_t n_non_digit =
+      n_sign + static_cast<std::int64_t>(prefix.size()) + (has_decimal ? 1 : 0) + n_remainder;
   const std::int64_t min_width = (f.fill == U'0' && f.align == '=') ? f.width - n_non_digit : 0;
   std::string grouped;
   if (!digits.empty()) grouped = group_digits(digits, min_width, sep, group);

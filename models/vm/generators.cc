@@ -217,6 +217,8 @@ Value awaitable_await(Vm&, CallArgs& a) { return a.self; }
 
 }  // namespace
 
+Value Interp::agen_anext_awaitable(Vm& vm, const Value& agen) { return agen_awaitable(vm, agen, 0, Value::unset()); }
+
 void Interp::install_generator_methods(Vm& vm) {
   const Builtins& B = vm.b();
   auto m = [&](const Value& cls, const char* name, NativeFn fn) {
@@ -248,13 +250,26 @@ void Interp::install_generator_methods(Vm& vm) {
 // the difference.
 bool vm_finalize(GenObj* g) {
   Vm* vm = current_vm();
-  if (vm == nullptr || g->frame == nullptr) return false;
-  if (g->state != GenState::kSuspended) return false;
+  if (vm == nullptr) return false;
   const bool agen = g->kind == Kind::kAsyncGenerator;
-  if (!agen && g->kind != Kind::kGenerator) return false;
-  if (agen && (g->finalizer.is_none() || g->finalizer.is_unset())) return false;
+  // An async generator the loop's firstiter hook saw: the finalizer hook
+  // hears of its end even when it finished (the loop keeps its generators
+  // as a weak set, which must forget it); it closes only suspended ones.
+  const bool hooked = agen && !g->finalizer.is_none() && !g->finalizer.is_unset();
+  if (!hooked) {
+    if (g->frame == nullptr || g->state != GenState::kSuspended) return false;
+    if (g->kind != Kind::kGenerator) return false;
+  }
   g->refcount = 1;
   vm->queue_finalize(Value::adopt(g));
+  return true;
+}
+
+bool vm_finalize_native(NativeObj* o) {
+  Vm* vm = current_vm();
+  if (vm == nullptr) return false;
+  o->refcount = 1;
+  vm->queue_finalize(Value::adopt(o));
   return true;
 }
 
@@ -264,8 +279,13 @@ void Vm::run_finalizers() {
   while (!finalize_.empty()) {
     Value g = std::move(finalize_.back());
     finalize_.pop_back();
-    auto* gen = g.as<GenObj>();
     Value saved = std::move(error_);
+    if (g.is(Kind::kNative)) {
+      g.as<NativeObj>()->finalize(*this);
+      error_ = std::move(saved);
+      continue;
+    }
+    auto* gen = g.as<GenObj>();
     if (gen->kind == Kind::kAsyncGenerator) {
       Value fin = std::move(gen->finalizer);
       gen->finalizer = Value::none();

@@ -1083,9 +1083,9 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           SYNC();
           const Value& it = TOP();
           if (it.is(Kind::kAsyncGenerator)) {
-            Value aw = make<IterObj>(IterKind::kAsyncGenAwaitable);
-            aw.as<IterObj>()->seq = it;
-            aw.as<IterObj>()->extra = Value::unset();
+            // async_gen_anext: the loop's hooks see the generator's first iteration.
+            Value aw = agen_anext_awaitable(vm, it);
+            if (aw.is_error()) goto error;
             PUSH(std::move(aw));
             break;
           }
@@ -1136,14 +1136,29 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           break;
         }
         case Op::kCheckEgMatch: {
+          // [exc, type] -> [exc, None] or [rest, match]; the match becomes
+          // the exception being handled (PyErr_SetExcInfo).
+          Value type = POP();
           SYNC();
-          vm.raise(B.RuntimeError, "not supported by concsim yet: except*");
-          goto error;
+          Value match, rest;
+          if (!check_eg_match(vm, TOP(), type, &match, &rest)) goto error;
+          if (!match.is_none()) {
+            TOP() = std::move(rest);
+            Value* item = f->gen != nullptr ? &f->exc_slot : f->exc_item;
+            *item = match;
+          }
+          PUSH(std::move(match));
+          break;
         }
         case Op::kPrepReraiseStar: {
+          // [orig, list of raised and re-raised] -> [exception to raise or None]
+          Value excs = POP();
+          Value orig = POP();
           SYNC();
-          vm.raise(B.RuntimeError, "not supported by concsim yet: except*");
-          goto error;
+          Value v = prep_reraise_star(vm, orig, excs);
+          if (v.is_error()) goto error;
+          PUSH(std::move(v));
+          break;
         }
         case Op::kReraise: {
           vm.error_ = POP();

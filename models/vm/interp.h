@@ -62,6 +62,9 @@ struct Interp {
   // return value), or error.
   static Value gen_resume(Vm& vm, GenObj* g, Value in, bool raise, Value* ret);
   static void install_generator_methods(Vm& vm);
+  // An async generator's __anext__() awaitable (GET_ANEXT), after the
+  // loop's firstiter hook on its first iteration.
+  static Value agen_anext_awaitable(Vm& vm, const Value& agen);
 
   // ---- exceptions ----
   static void install_exceptions(Vm& vm);
@@ -69,6 +72,11 @@ struct Interp {
   // Adds the traceback entry for frame f at its current instruction.
   static void add_traceback(const Value& exc, const Frame* f);
   static std::string type_name(const Vm& vm, const Value& v);
+  // except*: CHECK_EG_MATCH's split of `exc` by `type` (*match None when
+  // nothing matches), and PREP_RERAISE_STAR's exception to raise after the
+  // clauses (None when there is none).
+  static bool check_eg_match(Vm& vm, const Value& exc, const Value& type, Value* match, Value* rest);
+  static Value prep_reraise_star(Vm& vm, const Value& orig, const Value& excs);
 
   // ---- the VM's own modules (sys, math, typing) ----
   static Value import(Vm& vm, std::string_view name);

@@ -25,6 +25,9 @@ __extension__ typedef unsigned __int128 UInt128;
 // class's __name__, with the names CPython gives its iterator types.
 std::string type_name(Vm& vm, const Value& v);
 Value type_error(Vm& vm, std::string message);
+// "'name'". Spelled with append: GCC 12 reports a false -Wrestrict on
+// operator+ of a one-character literal and a temporary string.
+std::string quoted(std::string_view name);
 Value value_error(Vm& vm, std::string message);
 Value index_error(Vm& vm, std::string message);
 // OverflowError "concsim: integer overflow: <op> result does not fit in 64 bits".
@@ -213,8 +216,8 @@ Value dict_compare(Vm& vm, ast::CmpOp op, const Value& a, const Value& b);
 Value set_binary(Vm& vm, ast::BinOp op, const Value& a, const Value& b, bool inplace);
 Value dict_binary(Vm& vm, ast::BinOp op, const Value& a, const Value& b, bool inplace);
 bool dict_update(Vm& vm, const Value& dict, const Value& other);
-// repr() of the containers into out.
-bool container_repr(Vm& vm, const Value& v, std::string* out);
+// repr() of the containers into out: 1 done, 0 not a container, -1 after raise.
+int container_repr(Vm& vm, const Value& v, std::string* out);
 bool range_contains(Vm& vm, const RangeObj* r, const Value& item, int* result);
 std::int64_t range_length(const RangeObj* r);
 // Iterators.

@@ -8,6 +8,7 @@
 
 #include "models/vm/interp.h"
 #include "models/vm/ops.h"
+#include "models/vm/random.h"
 
 namespace concsim::vm {
 
@@ -280,6 +281,7 @@ Value Interp::builtin_module(Vm& vm, std::string_view name) {
   if (name == "sys") return make_sys(vm);
   if (name == "math") return make_math(vm);
   if (name == "typing") return make_typing(vm);
+  if (name == "random") return make_random_module(vm, 0);  // a host with a run seed provides its own
   if (name == "builtins") return vm.b().builtins_module;
   return Value::unset();
 }

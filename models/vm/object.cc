@@ -94,6 +94,7 @@ void heap_account(std::int64_t delta) { t_heap_bytes += delta; }
 // finalizer, as CPython's tp_finalize does. Returns true when the Vm took
 // the object over (it is alive again and will be dropped later).
 bool vm_finalize(GenObj* g);
+bool vm_finalize_native(NativeObj* o);
 
 void track(Obj* o) {
   o->gc_next = t_objects;
@@ -200,6 +201,10 @@ void clear_all_objects() {
 void destroy(Obj* o) {
   if (!t_clearing && (o->kind == Kind::kGenerator || o->kind == Kind::kAsyncGenerator || o->kind == Kind::kCoroutine) &&
       vm_finalize(static_cast<GenObj*>(o))) {
+    return;
+  }
+  if (!t_clearing && o->kind == Kind::kNative && static_cast<NativeObj*>(o)->wants_finalize() &&
+      vm_finalize_native(static_cast<NativeObj*>(o))) {
     return;
   }
   if (t_pending != nullptr) {

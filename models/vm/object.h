@@ -290,6 +290,14 @@ struct NativeObj : Obj {
   virtual bool set_attr(Vm& vm, const std::string& name, const Value& v);  // false: not settable
   // repr() when the class has no __repr__ of its own.
   virtual std::string repr(Vm& vm);
+  // Finalization (CPython's tp_finalize, PEP 442): when the last reference
+  // goes and wants_finalize() is true, the object is kept alive and
+  // finalize() runs at the interpreter's next safe point (or when a model
+  // calls Vm::run_finalizers); the object is freed when that reference goes,
+  // finalize() having made wants_finalize() false. Not called for the
+  // objects freed at the end of a run.
+  virtual bool wants_finalize() const { return false; }
+  virtual void finalize(Vm& vm) { (void)vm; }
   // Drops every Value this object holds (clear_all_objects).
   virtual void clear() {
     cls = Value();

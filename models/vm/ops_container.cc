@@ -115,10 +115,11 @@ Value seq_getitem(Vm& vm, const Value& seq, const Value& key) {
     if (key.is(Kind::kSlice)) {
       std::int64_t start, stop, step, count;
       if (!slice_indices(vm, key.as<SliceObj>(), n, &start, &stop, &step, &count)) return Value::error();
-      // range(r[start], r[start] + count * step * r.step, step * r.step)
+      // compute_slice of rangeobject.c: the bounds mapped through the range.
+      (void)count;
       const Int128 new_step = static_cast<Int128>(step) * r->step;
       const Int128 new_start = r->start + static_cast<Int128>(start) * r->step;
-      const Int128 new_stop = new_start + static_cast<Int128>(count) * new_step;
+      const Int128 new_stop = r->start + static_cast<Int128>(stop) * r->step;
       if (new_step > INT64_MAX || new_step < INT64_MIN || new_stop > INT64_MAX || new_stop < INT64_MIN) {
         return overflow(vm, "range slice");
       }
@@ -560,25 +561,47 @@ Value dict_binary(Vm& vm, BinOp op, const Value& a, const Value& b, bool inplace
 // -------------------------------------------------------------- hashes ----
 
 bool tuple_hash(Vm& vm, const TupleObj* t, std::uint64_t* out) {
-  // tuplehash of Objects/tupleobject.c (xxHash's mixing).
+  // tuplehash of Objects/tupleobject.c (xxHash's mixing). Nested tuples are
+  // hashed with an explicit stack: CPython hashes a tuple nested 100,000
+  // deep without a RecursionError, and so must concsim, without recursing.
   constexpr std::uint64_t kPrime1 = 11400714785074694791ULL;
   constexpr std::uint64_t kPrime2 = 14029467366897019727ULL;
   constexpr std::uint64_t kPrime5 = 2870177450012600261ULL;
-  DepthGuard guard(vm, "");
-  if (!guard.ok()) return false;
-  std::uint64_t acc = kPrime5;
-  const std::vector<Value> items = t->items;
-  for (const Value& item : items) {
-    std::uint64_t lane = 0;
-    if (!hash(vm, item, &lane)) return false;
+  auto mix = [](std::uint64_t acc, std::uint64_t lane) {
     acc += lane * kPrime2;
     acc = (acc << 31) | (acc >> 33);
-    acc *= kPrime1;
+    return acc * kPrime1;
+  };
+  struct Level {
+    const TupleObj* t;
+    std::size_t i;
+    std::uint64_t acc;
+  };
+  std::vector<Level> stack{{t, 0, kPrime5}};
+  for (;;) {
+    Level& top = stack.back();
+    if (top.i < top.t->items.size()) {
+      const Value& item = top.t->items[top.i];
+      if (item.is(Kind::kTuple)) {
+        stack.push_back({item.as<TupleObj>(), 0, kPrime5});
+        continue;
+      }
+      std::uint64_t lane = 0;
+      if (!hash(vm, item, &lane)) return false;
+      top.acc = mix(top.acc, lane);
+      ++top.i;
+      continue;
+    }
+    std::uint64_t h = top.acc + (top.t->items.size() ^ (kPrime5 ^ 3527539ULL));
+    if (h == static_cast<std::uint64_t>(-1)) h = 1546275796;
+    stack.pop_back();
+    if (stack.empty()) {
+      *out = h;
+      return true;
+    }
+    stack.back().acc = mix(stack.back().acc, h);
+    ++stack.back().i;
   }
-  acc += items.size() ^ (kPrime5 ^ 3527539ULL);
-  if (acc == static_cast<std::uint64_t>(-1)) acc = 1546275796;
-  *out = acc;
-  return true;
 }
 
 bool frozenset_hash(Vm& vm, const SetObj* s, std::uint64_t* out) {
@@ -639,7 +662,7 @@ bool view_repr(Vm& vm, const IterObj* view, std::string* out) {
 
 }  // namespace
 
-bool container_repr(Vm& vm, const Value& v, std::string* out) {
+int container_repr(Vm& vm, const Value& v, std::string* out) {
   switch (v.kind()) {
     case Kind::kList:
     case Kind::kTuple: {
@@ -647,28 +670,28 @@ bool container_repr(Vm& vm, const Value& v, std::string* out) {
       ReprGuard rg(v.obj());
       if (!rg.entered()) {
         *out += list ? "[...]" : "(...)";
-        return true;
+        return 1;
       }
       DepthGuard guard(vm, " while getting the repr of an object");
-      if (!guard.ok()) return false;
+      if (!guard.ok()) return -1;
       const std::vector<Value> items = items_of(v);
       *out += list ? '[' : '(';
       for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) *out += ", ";
-        if (!append_repr(vm, items[i], out)) return false;
+        if (!append_repr(vm, items[i], out)) return -1;
       }
       if (!list && items.size() == 1) *out += ',';
       *out += list ? ']' : ')';
-      return true;
+      return 1;
     }
     case Kind::kDict: {
       ReprGuard rg(v.obj());
       if (!rg.entered()) {
         *out += "{...}";
-        return true;
+        return 1;
       }
       DepthGuard guard(vm, " while getting the repr of an object");
-      if (!guard.ok()) return false;
+      if (!guard.ok()) return -1;
       std::vector<HashEntry> entries;
       for (const HashEntry& e : v.as<DictObj>()->table.entries) {
         if (!e.key.is_unset()) entries.push_back(e);
@@ -676,54 +699,54 @@ bool container_repr(Vm& vm, const Value& v, std::string* out) {
       *out += '{';
       for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i > 0) *out += ", ";
-        if (!append_repr(vm, entries[i].key, out)) return false;
+        if (!append_repr(vm, entries[i].key, out)) return -1;
         *out += ": ";
-        if (!append_repr(vm, entries[i].value, out)) return false;
+        if (!append_repr(vm, entries[i].value, out)) return -1;
       }
       *out += '}';
-      return true;
+      return 1;
     }
     case Kind::kSet: {
       const bool frozen = v.as<SetObj>()->frozen;
       const std::vector<HashEntry> entries = live_entries(v);
       if (entries.empty()) {
         *out += frozen ? "frozenset()" : "set()";
-        return true;
+        return 1;
       }
       ReprGuard rg(v.obj());
       if (!rg.entered()) {
         *out += frozen ? "frozenset(...)" : "set(...)";
-        return true;
+        return 1;
       }
       DepthGuard guard(vm, " while getting the repr of an object");
-      if (!guard.ok()) return false;
+      if (!guard.ok()) return -1;
       if (frozen) *out += "frozenset(";
       *out += '{';
       for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i > 0) *out += ", ";
-        if (!append_repr(vm, entries[i].key, out)) return false;
+        if (!append_repr(vm, entries[i].key, out)) return -1;
       }
       *out += '}';
       if (frozen) *out += ')';
-      return true;
+      return 1;
     }
     case Kind::kRange: {
       const auto* r = v.as<RangeObj>();
       *out += "range(" + std::to_string(r->start) + ", " + std::to_string(r->stop);
       if (r->step != 1) *out += ", " + std::to_string(r->step);
       *out += ')';
-      return true;
+      return 1;
     }
     case Kind::kSlice: {
       const auto* s = v.as<SliceObj>();
       *out += "slice(";
-      if (!append_repr(vm, s->start, out)) return false;
+      if (!append_repr(vm, s->start, out)) return -1;
       *out += ", ";
-      if (!append_repr(vm, s->stop, out)) return false;
+      if (!append_repr(vm, s->stop, out)) return -1;
       *out += ", ";
-      if (!append_repr(vm, s->step, out)) return false;
+      if (!append_repr(vm, s->step, out)) return -1;
       *out += ')';
-      return true;
+      return 1;
     }
     case Kind::kIterator: {
       const auto* it = v.as<IterObj>();
@@ -731,13 +754,13 @@ bool container_repr(Vm& vm, const Value& v, std::string* out) {
         ReprGuard rg(v.obj());
         if (!rg.entered()) {
           *out += "...";
-          return true;
+          return 1;
         }
-        return view_repr(vm, it, out);
+        return view_repr(vm, it, out) ? 1 : -1;
       }
-      return false;
+      return 0;
     }
-    default: return false;
+    default: return 0;
   }
 }
 
@@ -938,7 +961,7 @@ Value builtin_iter_next(Vm& vm, IterObj* it) {
       if (eq > 0) return exhausted(it);
       return x;
     }
-    default: return type_error(vm, "'" + type_name(vm, Value::borrow(it)) + "' object is not an iterator");
+    default: return type_error(vm, quoted(type_name(vm, Value::borrow(it))) + " object is not an iterator");
   }
 }
 

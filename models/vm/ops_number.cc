@@ -573,16 +573,21 @@ double float_round_digits(double x, std::int64_t ndigits) {
   std::snprintf(buf, sizeof buf, "%.0f", whole);
   std::string digits(buf);
   const auto k = static_cast<std::size_t>(-ndigits);
-  std::string result;
+  std::string result(1, '0');
   if (digits.size() < k) {
     // Below half of 10^k unless it is more than half (compare with 5 0..0).
-    const std::string half = "5" + std::string(k - 1, '0');
+    std::string half(k, '0');  // 5 followed by zeros: half of 10^k
+    half[0] = '5';
     const bool above = digits.size() == k && (digits > half || (digits == half && has_fraction));
-    result = above ? "1" + std::string(k, '0') : "0";
+    if (above) {
+      result.assign(k + 1, '0');
+      result[0] = '1';
+    }
   } else {
     std::string head = digits.substr(0, digits.size() - k);
     const std::string tail = digits.substr(digits.size() - k);
-    const std::string half = "5" + std::string(k - 1, '0');
+    std::string half(k, '0');
+    half[0] = '5';
     bool up = tail > half || (tail == half && has_fraction);
     if (tail == half && !has_fraction) up = (head.back() - '0') % 2 == 1;
     if (up) {

@@ -53,6 +53,15 @@ std::string type_name(Vm& vm, const Value& v) {
 }
 
 Value type_error(Vm& vm, std::string message) { return vm.raise(vm.b().TypeError, std::move(message)); }
+
+std::string quoted(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out += '\'';
+  out += name;
+  out += '\'';
+  return out;
+}
 Value value_error(Vm& vm, std::string message) { return vm.raise(vm.b().ValueError, std::move(message)); }
 Value index_error(Vm& vm, std::string message) { return vm.raise(vm.b().IndexError, std::move(message)); }
 
@@ -141,16 +150,16 @@ bool no_keywords(Vm& vm, const CallArgs& a, const char* name) {
 bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
   const std::int64_t npos = a.npos();
   const std::int64_t nkw = a.nkw;
-  const std::string qual = spec.qualname != nullptr ? spec.qualname : spec.name;
+  const char* const qual_name = spec.qualname != nullptr ? spec.qualname : spec.name;
   const int nparams = spec.style == ArgStyle::kKeywords ? static_cast<int>(spec.params.size()) : spec.max_positional;
   for (int i = 0; i < nparams; ++i) out[i] = Value::unset();
   switch (spec.style) {
     case ArgStyle::kNoArgs:
     case ArgStyle::kOneArg: {
-      if (nkw > 0) return no_keywords(vm, a, qual.c_str());
+      if (nkw > 0) return no_keywords(vm, a, qual_name);
       const bool one = spec.style == ArgStyle::kOneArg;
       if (npos != (one ? 1 : 0)) {
-        type_error(vm, qual + (one ? "() takes exactly one argument (" : "() takes no arguments (") +
+        type_error(vm, qual_name + std::string(one ? "() takes exactly one argument (" : "() takes no arguments (") +
                            std::to_string(npos) + " given)");
         return false;
       }
@@ -159,7 +168,7 @@ bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
     }
     case ArgStyle::kVarargs:
     case ArgStyle::kFastcall: {
-      if (nkw > 0) return no_keywords(vm, a, qual.c_str());
+      if (nkw > 0) return no_keywords(vm, a, qual_name);
       const int min = spec.required;
       const int max = spec.max_positional;
       if (npos < min || npos > max) {
@@ -182,7 +191,12 @@ bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
       return true;
     }
     case ArgStyle::kKeywords: {
-      // _PyArg_UnpackKeywords.
+      // _PyArg_UnpackKeywords. The common case first: positional only, in range.
+      const auto nall = static_cast<std::int64_t>(spec.params.size());
+      if (nkw == 0 && npos >= spec.required && npos <= spec.max_positional && npos <= nall) {
+        for (std::int64_t i = 0; i < npos; ++i) out[i] = a.args[i];
+        return true;
+      }
       const std::string fname = std::string(spec.name) + "()";
       const auto maxargs = static_cast<std::int64_t>(spec.params.size());
       const std::int64_t maxpos = spec.max_positional;
@@ -245,7 +259,7 @@ bool bind_args(Vm& vm, const CallArgs& a, const ArgSpec& spec, Value* out) {
         }
         for (std::int64_t k = 0; k < nkw; ++k) {
           if (!used[static_cast<std::size_t>(k)]) {
-            type_error(vm, "'" + str_of(a.kwnames[k]) + "' is an invalid keyword argument for " + fname);
+            type_error(vm, quoted(str_of(a.kwnames[k])) + " is an invalid keyword argument for " + fname);
             return false;
           }
         }
@@ -366,6 +380,30 @@ bool is_set_view(const Value& v) {
   return v.is(Kind::kIterator) && v.as<IterObj>()->sub == IterKind::kDictView && v.as<IterObj>()->a != 1;
 }
 
+// The set operators of dict views (dictviews_or and friends of
+// dictobject.c): a set from the left operand, updated with the right; for
+// &, the items of the other operand that the view contains.
+Value view_binary(Vm& vm, BinOp op, const Value& a, const Value& b) {
+  if (op == BinOp::kBitAnd) {
+    const Value& view = is_set_view(a) ? a : b;
+    const Value& other = is_set_view(a) ? b : a;
+    Value result = make_set();
+    Value it = get_iter(vm, other);
+    if (it.is_error()) return it;
+    for (;;) {
+      Value x = iter_next(vm, it);
+      if (x.is_error()) return x;
+      if (x.is_unset()) return result;
+      const int in = contains(vm, view, x);
+      if (in < 0) return Value::error();
+      if (in > 0 && !set_add(vm, result, x)) return Value::error();
+    }
+  }
+  Value left, right;
+  if (!view_as_set(vm, a, &left) || !view_as_set(vm, b, &right)) return Value::error();
+  return set_binary(vm, op, left, right, true);
+}
+
 // The operators of the builtin types: NotImplemented when they do not
 // apply (the caller then tries the other operand and the fallbacks).
 Value native_binary(Vm& vm, BinOp op, const Value& a, const Value& b, bool inplace) {
@@ -393,13 +431,8 @@ Value native_binary(Vm& vm, BinOp op, const Value& a, const Value& b, bool inpla
     case BinOp::kSub:
     case BinOp::kBitXor: {
       if (a.is(Kind::kSet) && b.is(Kind::kSet)) return set_binary(vm, op, a, b, inplace);
-      if (a.is(Kind::kDict)) return dict_binary(vm, op, a, b, inplace);
-      if (is_set_view(a) || is_set_view(b)) {
-        // dictviews_or and friends: a set from the view, any iterable other.
-        Value sa, sb;
-        if (!view_as_set(vm, a, &sa) || !view_as_set(vm, b, &sb)) return Value::error();
-        return set_binary(vm, op, sa, sb, false);
-      }
+      if (a.is(Kind::kDict) && (b.is(Kind::kDict) || inplace)) return dict_binary(vm, op, a, b, inplace);
+      if (is_set_view(a) || is_set_view(b)) return view_binary(vm, op, a, b);
       if (op == BinOp::kBitOr && (a.is(Kind::kClass) || b.is(Kind::kClass)) && (a.is(Kind::kClass) || a.is_none()) &&
           (b.is(Kind::kClass) || b.is_none())) {
         // `int | None` (types.UnionType): concsim makes the tuple of the
@@ -506,6 +539,12 @@ Value binary_op(Vm& vm, BinOp op, const Value& a, const Value& b, bool inplace) 
         return binop_error(vm, op, a, b, inplace);
       }
     }
+  }
+  if (inplace && a.is(Kind::kList) && (op == BinOp::kAdd || op == BinOp::kMult) && !is_user(b)) {
+    // list has no number slots: += and *= are its sq_inplace_concat and
+    // sq_inplace_repeat, on the list itself.
+    if (op == BinOp::kAdd) return list_inplace_concat(vm, a, b);
+    return sequence_repeat(vm, a, b, true);
   }
   if (inplace) {
     // binary_iop1: the in-place method first.
@@ -619,7 +658,13 @@ Value native_compare(Vm& vm, CmpOp op, const Value& a, const Value& b) {
     case Kind::kList:
     case Kind::kTuple:
     case Kind::kRange: return seq_compare(vm, op, a, b);
-    case Kind::kSet: return set_compare(vm, op, a, b);
+    case Kind::kSet:
+      if (is_set_view(b)) {
+        Value sb;
+        if (!view_as_set(vm, b, &sb)) return Value::error();
+        return set_compare(vm, op, a, sb);
+      }
+      return set_compare(vm, op, a, b);
     case Kind::kDict: return dict_compare(vm, op, a, b);
     case Kind::kSlice: {
       if (!b.is(Kind::kSlice)) break;
@@ -675,7 +720,7 @@ Value native_compare_op(Vm& vm, CmpOp op, const Value& a, const Value& b) { retu
 }  // namespace lib
 
 Value rich_compare(Vm& vm, CmpOp op, const Value& a, const Value& b) {
-  if (a.is(Kind::kInt) && b.is(Kind::kInt)) {
+  if (a.is(Kind::kInt) && b.is(Kind::kInt) && op <= CmpOp::kGtE) {
     const std::int64_t x = a.as_int();
     const std::int64_t y = b.as_int();
     return Value::boolean(cmp_holds(x < y ? -1 : (x > y ? 1 : 0), op));
@@ -757,6 +802,14 @@ int contains(Vm& vm, const Value& container, const Value& item) {
     }
     case Kind::kSet: {
       std::uint64_t h;
+      if (item.is(Kind::kSet) && !item.as<SetObj>()->frozen) {
+        // A set looked up in a set is looked up as a frozenset (set_contains).
+        Value frozen = make_set(true);
+        for (const HashEntry& e : item.as<SetObj>()->table.entries) {
+          if (!e.key.is_unset() && !set_add(vm, frozen, e.key)) return -1;
+        }
+        return contains(vm, container, frozen);
+      }
       if (!hash(vm, item, &h)) return -1;
       const std::int64_t ix = table_lookup(vm, container.as<SetObj>()->table, item, h);
       if (ix == -2) return -1;
@@ -886,7 +939,9 @@ bool hash_value(Vm& vm, const Value& v, std::uint64_t* out, bool* by_identity) {
     case Kind::kSlice:
       break;
     case Kind::kIterator:
-      if (v.as<IterObj>()->sub == IterKind::kDictView) break;
+      // keys and items views compare as sets: unhashable; values views
+      // and iterators hash by identity.
+      if (v.as<IterObj>()->sub == IterKind::kDictView && v.as<IterObj>()->a != 1) break;
       *by_identity = true;
       return true;
     case Kind::kInstance:
@@ -1040,10 +1095,14 @@ bool default_repr(Vm& vm, const Value& v, std::string* out) {
     default: break;
   }
   out->clear();
-  if (container_repr(vm, v, out)) return true;
-  if (vm.error().is_error() || !out->empty()) return !vm.error().is_error();
+  const int r = container_repr(vm, v, out);
+  if (r != 0) return r > 0;
   const Value type = vm.type_of(v);
-  *out = "<" + class_path(vm, type) + " object at " + address_of(vm, v) + ">";
+  *out = '<';
+  *out += class_path(vm, type);
+  *out += " object at ";
+  *out += address_of(vm, v);
+  *out += '>';
   return true;
 }
 
@@ -1115,7 +1174,7 @@ Value str(Vm& vm, const Value& v) {
 namespace {
 
 Value not_subscriptable(Vm& vm, const Value& v) {
-  return type_error(vm, "'" + type_name(vm, v) + "' object is not subscriptable");
+  return type_error(vm, quoted(type_name(vm, v)) + " object is not subscriptable");
 }
 
 }  // namespace
@@ -1190,7 +1249,7 @@ Value setitem(Vm& vm, const Value& container, const Value& key, const Value& v) 
     Value r = call_special(vm, container, "__setitem__", {key, v}, &found);
     if (found) return r.is_error() ? r : Value::none();
   }
-  return type_error(vm, "'" + type_name(vm, container) + "' object does not support item assignment");
+  return type_error(vm, quoted(type_name(vm, container)) + " object does not support item assignment");
 }
 
 Value delitem(Vm& vm, const Value& container, const Value& key) {
@@ -1209,7 +1268,7 @@ Value delitem(Vm& vm, const Value& container, const Value& key) {
     Value r = call_special(vm, container, "__delitem__", {key}, &found);
     if (found) return r.is_error() ? r : Value::none();
   }
-  return type_error(vm, "'" + type_name(vm, container) + "' object doesn't support item deletion");
+  return type_error(vm, quoted(type_name(vm, container)) + " object doesn't support item deletion");
 }
 
 std::int64_t length(Vm& vm, const Value& v) {
@@ -1281,7 +1340,7 @@ Value get_iter(Vm& vm, const Value& v) {
     }
     if (!vm.lookup_special(v, "__getitem__").is_unset()) return make_iter(IterKind::kSeq, v);
   }
-  return type_error(vm, "'" + type_name(vm, v) + "' object is not iterable");
+  return type_error(vm, quoted(type_name(vm, v)) + " object is not iterable");
 }
 
 Value iter_next(Vm& vm, const Value& it) {
@@ -1304,7 +1363,7 @@ Value iter_next(Vm& vm, const Value& it) {
       return r;
     }
   }
-  return type_error(vm, "'" + type_name(vm, it) + "' object is not an iterator");
+  return type_error(vm, quoted(type_name(vm, it)) + " object is not an iterator");
 }
 
 // ---------------------------------------------------------- conversions ----
@@ -1396,7 +1455,7 @@ bool index_of(Vm& vm, const Value& v, std::int64_t* out) {
       return true;
     }
   }
-  type_error(vm, "'" + type_name(vm, v) + "' object cannot be interpreted as an integer");
+  type_error(vm, quoted(type_name(vm, v)) + " object cannot be interpreted as an integer");
   return false;
 }
 

@@ -3,15 +3,13 @@
 // their messages. Searching works on the UTF-8 bytes (a code point sequence
 // matches exactly where its bytes do); positions are converted to and from
 // code points at the edges, which is free for ASCII text.
-#include <clocale>
 #include <cstdio>
 #include <cstring>
-#include <cwctype>
-#include <locale.h>
 #include <string>
 #include <vector>
 
 #include "models/vm/library.h"
+#include "models/vm/unicode_db.h"
 
 namespace concsim::vm::lib {
 
@@ -86,158 +84,139 @@ std::int64_t cp_count(std::string_view s, std::size_t from, std::size_t to) {
 
 namespace {
 
-// Non-ASCII characters are classified by the C library's Unicode tables
-// (the C.UTF-8 locale, opened once, without touching the process locale).
-locale_t utf8_locale() {
-  static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  return loc;
+using unicode::kPropertyRuns;
+
+std::uint16_t props(char32_t c) {
+  // The last run starting at or before c.
+  int lo = 0;
+  int hi = unicode::kPropertyRunCount - 1;
+  if (c < kPropertyRuns[0].first) return 0;
+  while (lo < hi) {
+    const int mid = (lo + hi + 1) / 2;
+    if (kPropertyRuns[mid].first <= c) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return kPropertyRuns[lo].flags;
 }
 
-bool wide(char32_t c, int (*fn)(wint_t, locale_t)) {
-  const locale_t loc = utf8_locale();
-  return loc != nullptr && fn(static_cast<wint_t>(c), loc) != 0;
+bool has(char32_t c, std::uint16_t flag) { return (props(c) & flag) != 0; }
+
+// The case mapping `which` (0 upper, 1 lower, 2 title, 3 casefold) of a
+// non-ASCII character, appended.
+void append_mapping(std::u32string* out, char32_t c, int which) {
+  int lo = 0;
+  int hi = unicode::kSpecialCaseCount - 1;
+  while (lo <= hi) {
+    const int mid = (lo + hi) / 2;
+    const unicode::SpecialCase& sc = unicode::kSpecialCases[mid];
+    if (sc.cp == c) {
+      *out += sc.map[which];
+      return;
+    }
+    if (sc.cp < c) {
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  lo = 0;
+  hi = unicode::kCaseRunCount - 1;
+  while (lo <= hi) {
+    const int mid = (lo + hi) / 2;
+    const unicode::CaseRun& r = unicode::kCaseRuns[mid];
+    if (c < r.first) {
+      hi = mid - 1;
+    } else if (c > r.last) {
+      lo = mid + 1;
+    } else {
+      if ((c - r.first) % static_cast<char32_t>(r.stride) == 0) {
+        *out += static_cast<char32_t>(static_cast<std::int32_t>(c) + r.delta[which]);
+        return;
+      }
+      break;
+    }
+  }
+  *out += c;
 }
 
 }  // namespace
 
 bool uc_isspace(char32_t c) {
   if (c < 128) return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
-  switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
-  }
+  return has(c, unicode::kSpace);
 }
 
 int uc_decimal_value(char32_t c) {
   if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
-  if (c < 128) return -1;
-  // The decimal digit blocks of Unicode 14 (category Nd): each starts at a
-  // zero and runs to nine.
-  static constexpr char32_t kZeros[] = {
-      0x660,   0x6F0,   0x7C0,   0x966,   0x9E6,   0xA66,   0xAE6,   0xB66,   0xBE6,   0xC66,   0xCE6,
-      0xD66,   0xDE6,   0xE50,   0xED0,   0xF20,   0x1040,  0x1090,  0x17E0,  0x1810,  0x1946,  0x19D0,
-      0x1A80,  0x1A90,  0x1B50,  0x1BB0,  0x1C40,  0x1C50,  0xA620,  0xA8D0,  0xA900,  0xA9D0,  0xA9F0,
-      0xAA50,  0xABF0,  0xFF10,  0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450,
-      0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0,
-      0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0};
-  for (char32_t z : kZeros) {
-    if (c >= z && c <= z + 9) return static_cast<int>(c - z);
-  }
-  return -1;
+  if (c < 128 || !has(c, unicode::kDecimal)) return -1;
+  // The block's zero: the last zero at or before c.
+  int best = -1;
+  for (int i = 0; i < unicode::kDecimalZeroCount && unicode::kDecimalZeros[i] <= c; ++i) best = i;
+  return best < 0 ? -1 : static_cast<int>(c - unicode::kDecimalZeros[best]);
 }
 
-bool uc_isdecimal(char32_t c) { return uc_decimal_value(c) >= 0; }
-
-bool uc_isdigit(char32_t c) {
-  if (uc_isdecimal(c)) return true;
-  // Superscripts, subscripts and circled digits (category No with a digit value).
-  return c == 0xB2 || c == 0xB3 || c == 0xB9 || c == 0x2070 || (c >= 0x2074 && c <= 0x2079) ||
-         (c >= 0x2080 && c <= 0x2089) || (c >= 0x2460 && c <= 0x2468) || (c >= 0x2474 && c <= 0x247C) ||
-         (c >= 0x2488 && c <= 0x2490) || c == 0x24EA || (c >= 0x24F5 && c <= 0x24FD) || c == 0x24FF ||
-         (c >= 0x2776 && c <= 0x277E) || (c >= 0x2780 && c <= 0x2788) || (c >= 0x278A && c <= 0x2792);
-}
-
-bool uc_isnumeric(char32_t c) {
-  if (uc_isdigit(c)) return true;
-  // Vulgar fractions, Roman numerals and the common CJK numerals.
-  return (c >= 0xBC && c <= 0xBE) || (c >= 0x2150 && c <= 0x2182) || (c >= 0x2185 && c <= 0x2189) ||
-         c == 0x3007 || (c >= 0x3021 && c <= 0x3029) || c == 0x4E00 || c == 0x4E8C || c == 0x4E09 ||
-         c == 0x56DB || c == 0x4E94 || c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D ||
-         c == 0x5341 || c == 0x767E || c == 0x5343 || c == 0x4E07;
-}
-
+bool uc_isdecimal(char32_t c) { return c < 128 ? (c >= '0' && c <= '9') : has(c, unicode::kDecimal); }
+bool uc_isdigit(char32_t c) { return c < 128 ? (c >= '0' && c <= '9') : has(c, unicode::kDigit); }
+bool uc_isnumeric(char32_t c) { return c < 128 ? (c >= '0' && c <= '9') : has(c, unicode::kNumeric); }
 bool uc_isalpha(char32_t c) {
   if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  if (uc_isdecimal(c) || uc_isnumeric(c)) return false;
-  return wide(c, iswalpha_l);
+  return has(c, unicode::kAlpha);
 }
-
-bool uc_isupper(char32_t c) {
-  if (c < 128) return c >= 'A' && c <= 'Z';
-  return wide(c, iswupper_l);
-}
-
-bool uc_islower(char32_t c) {
-  if (c < 128) return c >= 'a' && c <= 'z';
-  return wide(c, iswlower_l);
-}
-
-bool uc_isprintable(char32_t c) {
-  if (c < 128) return c >= 0x20 && c < 0x7F;
-  if (c < 0xA0 || c == 0xAD) return false;                        // C1 controls, soft hyphen (Cf)
-  if (uc_isspace(c)) return false;                                // Zs, Zl, Zp
-  if ((c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
-      c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) || c == 0x61C || (c >= 0x600 && c <= 0x605) ||
-      c == 0x6DD || c == 0x70F || c == 0x180E || (c >= 0xE0001 && c <= 0xE007F)) {
-    return false;                                                 // Cf
-  }
-  if (c >= 0xD800 && c <= 0xDFFF) return false;                   // Cs
-  if ((c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000) return false;  // Co
-  return wide(c, iswprint_l);
-}
+bool uc_isupper(char32_t c) { return c < 128 ? (c >= 'A' && c <= 'Z') : has(c, unicode::kUpper); }
+bool uc_islower(char32_t c) { return c < 128 ? (c >= 'a' && c <= 'z') : has(c, unicode::kLower); }
+bool uc_isprintable(char32_t c) { return c < 128 ? (c >= 0x20 && c < 0x7F) : has(c, unicode::kPrintable); }
 
 char32_t uc_toupper(char32_t c) {
   if (c < 128) return (c >= 'a' && c <= 'z') ? c - 32 : c;
-  const locale_t loc = utf8_locale();
-  return loc != nullptr ? static_cast<char32_t>(towupper_l(static_cast<wint_t>(c), loc)) : c;
+  std::u32string m;
+  append_mapping(&m, c, 0);
+  return m.size() == 1 ? m[0] : c;
 }
 
 char32_t uc_tolower(char32_t c) {
   if (c < 128) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-  const locale_t loc = utf8_locale();
-  return loc != nullptr ? static_cast<char32_t>(towlower_l(static_cast<wint_t>(c), loc)) : c;
+  std::u32string m;
+  append_mapping(&m, c, 1);
+  return m.size() == 1 ? m[0] : c;
 }
 
 namespace {
 
-bool uc_iscased(char32_t c) { return uc_isupper(c) || uc_islower(c) || uc_toupper(c) != uc_tolower(c); }
+bool uc_istitle(char32_t c) { return c >= 128 && has(c, unicode::kTitle); }
+bool uc_iscased(char32_t c) {
+  if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return has(c, unicode::kCased);
+}
+bool case_ignorable(char32_t c) {
+  if (c < 128) return c == '\'' || c == '.' || c == ':' || c == '^' || c == '`';
+  return has(c, unicode::kCaseIgnorable);
+}
 bool uc_isalnum(char32_t c) { return uc_isalpha(c) || uc_isdecimal(c) || uc_isdigit(c) || uc_isnumeric(c); }
 
-// Full case mappings: the few characters whose upper or lower case is more
-// than one character (SpecialCasing.txt's unconditional entries).
-void append_upper(std::u32string* out, char32_t c) {
-  switch (c) {
-    case 0xDF: *out += U"SS"; return;
-    case 0xFB00: *out += U"FF"; return;
-    case 0xFB01: *out += U"FI"; return;
-    case 0xFB02: *out += U"FL"; return;
-    case 0xFB03: *out += U"FFI"; return;
-    case 0xFB04: *out += U"FFL"; return;
-    case 0xFB05: case 0xFB06: *out += U"ST"; return;
-    case 0x149: *out += U"\u02BCN"; return;
-    default: *out += uc_toupper(c); return;
+// Full case mappings (_PyUnicode_ToUpperFull and friends): 0 upper,
+// 2 title, 3 casefold (lower is append_lower, for the final sigma).
+void append_case(std::u32string* out, char32_t c, int which) {
+  if (c < 128) {
+    *out += which == 3 ? uc_tolower(c) : uc_toupper(c);
+  } else {
+    append_mapping(out, c, which);
   }
 }
-char32_t title_of(char32_t c) {
-  // The titlecase digraphs: DŽ Dž dž -> Dž, and so on.
-  switch (c) {
-    case 0x1C4: case 0x1C5: case 0x1C6: return 0x1C5;
-    case 0x1C7: case 0x1C8: case 0x1C9: return 0x1C8;
-    case 0x1CA: case 0x1CB: case 0x1CC: return 0x1CB;
-    case 0x1F1: case 0x1F2: case 0x1F3: return 0x1F2;
-    default: return uc_toupper(c);
-  }
-}
-void append_title(std::u32string* out, char32_t c) {
-  switch (c) {
-    case 0xDF: *out += U"Ss"; return;
-    case 0xFB01: *out += U"Fi"; return;
-    case 0xFB02: *out += U"Fl"; return;
-    default: *out += title_of(c); return;
-  }
-}
-
-bool case_ignorable(char32_t c) {
-  return c == '\'' || c == '.' || c == ':' || c == '^' || c == '`' || c == 0xB7 || c == 0x2019 || c == 0xAD ||
-         (c >= 0x300 && c <= 0x36F);
-}
+void append_upper(std::u32string* out, char32_t c) { append_case(out, c, 0); }
+void append_title(std::u32string* out, char32_t c) { append_case(out, c, 2); }
+void append_fold(std::u32string* out, char32_t c) { append_case(out, c, 3); }
 
 // lower() of s[i]: a capital sigma at the end of a word is a final sigma
 // (CPython's handle_capital_sigma).
 void append_lower(std::u32string* out, const std::u32string& s, std::size_t i) {
   const char32_t c = s[i];
+  if (c < 128) {
+    *out += uc_tolower(c);
+    return;
+  }
   if (c == 0x3A3) {
     std::size_t j = i;
     bool before = false;
@@ -256,16 +235,29 @@ void append_lower(std::u32string* out, const std::u32string& s, std::size_t i) {
     *out += (before && !after) ? char32_t{0x3C2} : char32_t{0x3C3};
     return;
   }
-  if (c == 0x130) {
-    *out += U"i\u0307";
-    return;
-  }
-  *out += uc_tolower(c);
+  append_mapping(out, c, 1);
 }
 
 }  // namespace
 
 // ------------------------------------------------------------- repr ----
+
+namespace {
+
+// \xNN, \uNNNN or \UNNNNNNNN: how repr() and ascii() escape a character.
+void append_escape(std::string* out, char32_t c) {
+  char buf[16];
+  if (c <= 0xFF) {
+    std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+  } else if (c <= 0xFFFF) {
+    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+  } else {
+    std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+  }
+  *out += buf;
+}
+
+}  // namespace
 
 std::string str_repr(std::string_view s, bool ascii_only) {
   bool has_single = false;
@@ -276,7 +268,6 @@ std::string str_repr(std::string_view s, bool ascii_only) {
   }
   const char quote = (has_single && !has_double) ? '"' : '\'';
   std::string out(1, quote);
-  char buf[16];
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = utf8_next(s, &i);
     if (c == static_cast<char32_t>(quote) || c == '\\') {
@@ -289,21 +280,13 @@ std::string str_repr(std::string_view s, bool ascii_only) {
     } else if (c == '\r') {
       out += "\\r";
     } else if (c < ' ' || c == 0x7F) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      out += buf;
+      append_escape(&out, c);
     } else if (c < 0x7F) {
       out += static_cast<char>(c);
     } else if (!ascii_only && uc_isprintable(c)) {
       utf8_append(&out, c);
-    } else if (c <= 0xFF) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      out += buf;
-    } else if (c <= 0xFFFF) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
     } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      out += buf;
+      append_escape(&out, c);
     }
   }
   out += quote;
@@ -312,20 +295,12 @@ std::string str_repr(std::string_view s, bool ascii_only) {
 
 std::string ascii_escape(std::string_view s) {
   std::string out;
-  char buf[16];
   for (std::size_t i = 0; i < s.size();) {
     const char32_t c = utf8_next(s, &i);
     if (c < 0x80) {
       out += static_cast<char>(c);
-    } else if (c <= 0xFF) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-      out += buf;
-    } else if (c <= 0xFFFF) {
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
     } else {
-      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-      out += buf;
+      append_escape(&out, c);
     }
   }
   return out;
@@ -802,15 +777,7 @@ Value str_casefold(Vm& vm, CallArgs& a) {
   STR_SELF("casefold");
   if (!bind_args(vm, a, {"casefold", "str.casefold", ArgStyle::kNoArgs, 0, 0, {}}, nullptr)) return Value::error();
   std::u32string out;
-  for (char32_t c : to_u32(s)) {
-    if (c == 0xDF) {
-      out += U"ss";
-    } else if (c == 0x3C2) {
-      out += char32_t{0x3C3};
-    } else {
-      out += uc_tolower(c);
-    }
-  }
+  for (char32_t c : to_u32(s)) append_fold(&out, c);
   return make_str(from_u32(out));
 }
 
@@ -890,11 +857,6 @@ Value str_isprintable(Vm& vm, CallArgs& a) {
 }
 Value str_isascii(Vm& vm, CallArgs& a) { return all_chars<is_ascii_char>(vm, a, "isascii", "str.isascii", true); }
 
-bool uc_istitle(char32_t c) {
-  return c == 0x1C5 || c == 0x1C8 || c == 0x1CB || c == 0x1F2 || (c >= 0x1F88 && c <= 0x1F8F) ||
-         (c >= 0x1F98 && c <= 0x1F9F) || (c >= 0x1FA8 && c <= 0x1FAF) || c == 0x1FBC || c == 0x1FCC || c == 0x1FFC;
-}
-
 // isupper / islower: no character of the other case (or title case), and
 // at least one of this case.
 Value case_predicate(Vm& vm, CallArgs& a, const char* name, const char* qual, bool upper) {
@@ -942,10 +904,12 @@ Value str_isidentifier(Vm& vm, CallArgs& a) {
   if (s.empty()) return Value::boolean(false);
   std::size_t i = 0;
   const char32_t first = utf8_next(s, &i);
-  if (!(first == '_' || uc_isalpha(first))) return Value::boolean(false);
+  const bool start = first < 128 ? (first == '_' || uc_isalpha(first)) : has(first, unicode::kIdStart);
+  if (!start) return Value::boolean(false);
   while (i < s.size()) {
     const char32_t c = utf8_next(s, &i);
-    if (!(c == '_' || uc_isalpha(c) || uc_isdecimal(c) || (c >= 0x300 && c <= 0x36F))) return Value::boolean(false);
+    const bool cont = c < 128 ? (c == '_' || uc_isalpha(c) || uc_isdecimal(c)) : has(c, unicode::kIdContinue);
+    if (!cont) return Value::boolean(false);
   }
   return Value::boolean(true);
 }

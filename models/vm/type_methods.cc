@@ -475,6 +475,7 @@ Value range_index(Vm& vm, CallArgs& a) {
       if (eq > 0) return Value::integer(i);
     }
   }
+  if (!is_intlike(x[0])) return value_error(vm, "sequence.index(x): x not in sequence");
   std::string rep;
   if (!repr_string(vm, x[0], &rep)) return Value::error();
   return value_error(vm, rep + " is not in range");
@@ -604,7 +605,7 @@ Value iterator_iter(Vm& vm, CallArgs& a) {
 
 Value iterator_next(Vm& vm, CallArgs& a) {
   if (!a.self.is(Kind::kIterator) || a.self.as<IterObj>()->sub == IterKind::kDictView) {
-    return type_error(vm, "'" + type_name(vm, a.self) + "' object is not an iterator");
+    return type_error(vm, quoted(type_name(vm, a.self)) + " object is not an iterator");
   }
   Value r = iter_next(vm, a.self);
   if (r.is_unset()) return vm.raise(vm.b().StopIteration, "");
@@ -643,7 +644,12 @@ Value object_repr(Vm& vm, CallArgs& a) {
     const std::string& qual = str_of(c->qualname.is(Kind::kStr) ? c->qualname : c->name);
     std::string path = qual;
     if (c->module.is(Kind::kStr) && str_of(c->module) != "builtins") path = str_of(c->module) + "." + qual;
-    return make_str("<" + path + " object at " + address_of(vm, a.self) + ">");
+    std::string out = "<";
+    out += path;
+    out += " object at ";
+    out += address_of(vm, a.self);
+    out += '>';
+    return make_str(std::move(out));
   }
   return repr(vm, a.self);
 }

@@ -142,6 +142,10 @@ const Vm::Tables& Vm::tables_for(const Program* p) {
 }
 
 Vm::~Vm() {
+  // What is freed while this Vm goes is not finalized: no Vm is current
+  // (a finalizer queued while finalize_ is cleared would resurrect its
+  // object into the vector being cleared, or into another Vm's queue).
+  t_vm = nullptr;
   // Modules hold the program's globals, which hold everything else.
   modules_.clear();
   interned_.clear();

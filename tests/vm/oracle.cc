@@ -1,10 +1,12 @@
 #include "tests/vm/oracle.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -86,9 +88,17 @@ std::string python_path() {
 // ops: a recursive-descent parser that computes as it goes. Test-only.
 class ExprEvaluator {
  public:
-  ExprEvaluator(Vm& vm, std::string_view s) : vm_(vm), s_(s) {}
+  ExprEvaluator(Vm& vm, std::string_view s, const std::map<std::string, Value>& vars)
+      : vm_(vm), s_(s), vars_(vars) {}
   Value run() {
     Value v = test();
+    skip();
+    if (pos_ != s_.size()) fail("trailing text");
+    return v;
+  }
+  // What is between the brackets of a subscript: an index or a slice.
+  Value run_subscript() {
+    Value v = subscript();
     skip();
     if (pos_ != s_.size()) fail("trailing text");
     return v;
@@ -261,7 +271,8 @@ class ExprEvaluator {
     Value parts[3] = {Value::none(), Value::none(), Value::none()};
     bool is_slice = false;
     for (int i = 0; i < 3; ++i) {
-      if (!peek(":") && !peek("]")) parts[i] = test();
+      skip();
+      if (pos_ < s_.size() && !peek(":") && !peek("]")) parts[i] = test();
       if (i < 2 && accept(":")) {
         is_slice = true;
         continue;
@@ -382,6 +393,7 @@ class ExprEvaluator {
     if (name == "True") return Value::boolean(true);
     if (name == "False") return Value::boolean(false);
     if (name == "NotImplemented") return Value::not_implemented();
+    if (auto it = vars_.find(name); it != vars_.end()) return it->second;
     Value v = dict_get_str(vm_.b().builtins_module.as<ModuleObj>()->dict, vm_.intern(name));
     if (v.is_unset()) fail("unknown name " + name);
     return v;
@@ -442,9 +454,36 @@ class ExprEvaluator {
 
   Vm& vm_;
   std::string_view s_;
+  const std::map<std::string, Value>& vars_;
   std::size_t pos_ = 0;
 };
 }  // namespace
+
+std::string py_float(double d) {
+  if (std::isnan(d)) return std::signbit(d) ? "-float('nan')" : "float('nan')";
+  if (std::isinf(d)) return d > 0 ? "float('inf')" : "float('-inf')";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "float.fromhex('%a')", d);
+  return buf;
+}
+
+std::string py_str(std::string_view s) {
+  std::string out = "'";
+  for (std::size_t i = 0; i < s.size();) {
+    const char32_t c = lib::utf8_next(s, &i);
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+      out += buf;
+    }
+  }
+  return out + "'";
+}
 
 std::vector<std::string> python_eval(const std::vector<std::string>& exprs) {
   const std::string python = python_path();
@@ -480,6 +519,48 @@ std::vector<std::string> python_eval(const std::vector<std::string>& exprs) {
   return results;
 }
 
+namespace {
+
+// _n(x) of oracle.py: sets as (type name, items sorted by repr).
+Value normalize_sets(Vm& vm, CallArgs& a) {
+  if (a.nargs != 1) return vm.raise(vm.b().TypeError, "_n takes one argument");
+  const Value& x = a.args[0];
+  if (x.is(Kind::kSet)) {
+    std::vector<Value> items;
+    for (const HashEntry& e : x.as<SetObj>()->table.entries) {
+      if (!e.key.is_unset()) items.push_back(e.key);
+    }
+    Value repr_fn = dict_get_str(vm.b().builtins_module.as<ModuleObj>()->dict, vm.intern("repr"));
+    if (!lib::sort_values(vm, &items, repr_fn, false)) return Value::error();
+    return make_tuple({make_str(x.as<SetObj>()->frozen ? "frozenset" : "set"), make_list(std::move(items))});
+  }
+  if (x.is(Kind::kTuple)) {
+    std::vector<Value> items;
+    for (const Value& i : x.as<TupleObj>()->items) {
+      CallArgs inner;
+      inner.args = &i;
+      inner.nargs = 1;
+      Value n = normalize_sets(vm, inner);
+      if (n.is_error()) return n;
+      items.push_back(std::move(n));
+    }
+    return make_tuple(std::move(items));
+  }
+  return x;
+}
+
+}  // namespace
+
+void VmTest::SetUp() {
+  vm_ = std::make_unique<Vm>(program_, host_);
+  vars_["_n"] = vm_->make_builtin("_n", normalize_sets);
+}
+
+void VmTest::TearDown() {
+  vars_.clear();
+  vm_.reset();
+}
+
 std::string VmTest::outcome(const Value& v) {
   if (v.is_error()) {
     Value e = vm().take_error();
@@ -498,7 +579,8 @@ std::string VmTest::outcome(const Value& v) {
   return r;
 }
 
-Value VmTest::eval(std::string_view text) { return ExprEvaluator(vm(), text).run(); }
+Value VmTest::eval(std::string_view text) { return ExprEvaluator(vm(), text, vars_).run(); }
+Value VmTest::subscript(std::string_view text) { return ExprEvaluator(vm(), text, vars_).run_subscript(); }
 
 Value VmTest::builtin(std::string_view name) {
   Value v = dict_get_str(vm().b().builtins_module.as<ModuleObj>()->dict, vm().intern(name));

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,11 @@ class TestHost : public Host {
   std::string err;
 };
 
+// Python literals for test inputs: a double exactly (float.fromhex), and
+// text with every non-ASCII or special character escaped.
+std::string py_float(double d);
+std::string py_str(std::string_view s);
+
 // Evaluates the expressions with CPython: for each, the repr of its value
 // or "!ExceptionName: message". Fails the test if python3 cannot run.
 std::vector<std::string> python_eval(const std::vector<std::string>& exprs);
@@ -44,8 +50,8 @@ struct Case {
 
 class VmTest : public ::testing::Test {
  protected:
-  void SetUp() override { vm_ = std::make_unique<Vm>(program_, host_); }
-  void TearDown() override { vm_.reset(); }
+  void SetUp() override;
+  void TearDown() override;
 
   Vm& vm() { return *vm_; }
   // The repr of v, or "!ExceptionName: message" when v is an error.
@@ -55,6 +61,10 @@ class VmTest : public ::testing::Test {
   // operators (no lambdas, no comprehensions, no and/or).
   Value eval(std::string_view text);
   Value lit(std::string_view text) { return eval(text); }
+  // The inside of a subscript ("1:3", "::-1", "0") as a slice or an index.
+  Value subscript(std::string_view text);
+  // Names that eval() sees before the builtins.
+  std::map<std::string, Value> vars_;
   Value builtin(std::string_view name);
   // Calls fn(*args, **kwargs).
   Value call(const Value& fn, std::vector<Value> args, std::vector<std::pair<std::string, Value>> kwargs = {});

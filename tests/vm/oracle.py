@@ -8,8 +8,18 @@ import json
 import sys
 
 
+def _n(x):
+    """Sets in a canonical order: CPython's follows hashes (randomised for
+    str), concsim's is insertion order (see the README)."""
+    if isinstance(x, (set, frozenset)):
+        return (type(x).__name__, sorted(x, key=repr))
+    if isinstance(x, tuple):
+        return tuple(_n(i) for i in x)
+    return x
+
+
 def evaluate(text):
-    namespace = {}
+    namespace = {"_n": _n}
     try:
         if text.startswith("exec:"):
             exec(text[5:], namespace)
