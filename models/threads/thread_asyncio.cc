@@ -202,12 +202,13 @@ Value s_put(vm::Vm& vm, vm::CallArgs& a) {
   if (r.is_none()) return Value::boolean(true);
   return r;
 }
-// get(block, empty): the item, or `empty` when there is none and block is false.
+// get(empty): the item; with `empty` None it blocks for one, otherwise it
+// returns `empty` when there is none.
 Value s_get(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 2) return vm.raise(vm.b().TypeError, "get() takes 2 arguments");
-  const bool block = a.args[1].is_none();
+  if (a.nargs != 1) return vm.raise(vm.b().TypeError, "get() takes 1 argument");
+  const bool block = a.args[0].is_none();
   Value r = host(vm).queue_get(sync(a), block);
-  return r.is_unset() ? a.args[1] : r;
+  return r.is_unset() ? a.args[0] : r;
 }
 Value s_qsize(vm::Vm&, vm::CallArgs& a) { return Value::integer(static_cast<std::int64_t>(sync(a)->items.size())); }
 Value s_task_done(vm::Vm& vm, vm::CallArgs& a) { return host(vm).queue_task_done(sync(a)); }
