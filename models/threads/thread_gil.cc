@@ -12,14 +12,19 @@
 // computes (concsim.cpu); it releases it when it blocks, yields or exits.
 // Waiters queue FIFO and a release hands the lock to the first of them (the
 // kernel's futex wake order), who pays a futex wait to take it; the releaser
-// pays the futex wake. The drop request: one timer, armed for the switch
-// interval when a thread starts to wait and after every hand-off while
-// threads wait; if no hand-off happened by then, a holder that is computing
+// pays the futex wake. Each waiter's timed wait is its own, as in take_gil:
+// it ends a switch interval after it began; if the GIL changed hands
+// meanwhile the waiter waits another interval, otherwise it sets the drop
+// request (and waits another interval too). One timer stands for the
+// earliest of those ends. On a drop request a holder that is computing
 // stops at once, hands the lock over and queues for it again with the rest
 // of its computation; a holder that is not computing (preempted by the
 // kernel, or in a system call holding the lock) drops it when it next
 // resumes Python.
 #include "models/threads/thread_host.h"
+
+#include <algorithm>
+
 #include "models/vm/ops.h"
 #include "sim/check.h"
 
@@ -46,11 +51,20 @@ bool ThreadHost::gil_take(int core, std::uint32_t id) {
     ++gil_switches_;
     return true;
   }
-  gil_waiters_.push_back(Waiter{id, kthreads_[id].gen});
-  threads_[id].wait = Wait::kGil;
-  ThreadKernel::block(core, id, SpanKind::kReady);
-  if (!gil_timer_.valid()) gil_arm();
+  gil_wait(core, id);
   return false;
+}
+
+// The thread on `core` blocks until the GIL is handed to it; its timed wait
+// starts now.
+void ThreadHost::gil_wait(int core, std::uint32_t id) {
+  gil_waiters_.push_back(Waiter{id, kthreads_[id].gen});
+  PThread& t = threads_[id];
+  t.wait = Wait::kGil;
+  t.gil_deadline = sim_.now() + vm_.switch_interval_ns();
+  t.gil_switch_seen = gil_switches_;
+  ThreadKernel::block(core, id, SpanKind::kReady);
+  gil_arm();
 }
 
 // The holder lets the GIL go: to the first waiter, or free.
@@ -66,33 +80,52 @@ void ThreadHost::gil_release(std::uint32_t id) {
   // stored outcome is left as it is.
   threads_[next].wait = Wait::kNone;
   ThreadKernel::wake(next);
-  if (!gil_waiters_.empty()) gil_arm();
+  gil_arm();
 }
 
 // The drop request reached the holder on `core`: it hands the GIL over and
-// queues for it again.
+// queues for it again (FORCE_SWITCHING: it asks again only after a switch
+// interval of its own).
 void ThreadHost::gil_drop(int core, std::uint32_t id) {
   if (tracing()) trace(id, "drops the GIL (switch interval)");
   gil_release(id);
-  gil_waiters_.push_back(Waiter{id, kthreads_[id].gen});
-  threads_[id].wait = Wait::kGil;
-  ThreadKernel::block(core, id, SpanKind::kReady);
+  gil_wait(core, id);
 }
 
+// The timer for the earliest end of a waiter's timed wait.
 void ThreadHost::gil_arm() {
-  if (gil_timer_.valid()) sim_.cancel(gil_timer_);
-  gil_timer_switches_ = gil_switches_;
-  gil_timer_ = schedule_program_event(vm_.switch_interval_ns(), kGilTimer);
+  sim::Time first = sim::kTimeMax;
+  for (const Waiter& w : gil_waiters_) {
+    const KThread& k = kthreads_[w.thread];
+    if (k.sched == Sched::kBlocked && k.gen == w.gen) first = std::min(first, threads_[w.thread].gil_deadline);
+  }
+  if (gil_timer_.valid()) {
+    if (first == gil_timer_at_) return;
+    sim_.cancel(gil_timer_);
+    gil_timer_ = sim::EventId{};
+  }
+  if (first == sim::kTimeMax) return;
+  gil_timer_at_ = first;
+  gil_timer_ = schedule_program_event(std::max<sim::Duration>(0, first - sim_.now()), kGilTimer);
 }
 
 void ThreadHost::on_program_event(std::uint32_t index) {
   CONCSIM_CHECK(index == kGilTimer, "an unknown program event");
   gil_timer_ = sim::EventId{};
-  if (gil_holder_ == kNoThread || gil_waiters_.empty()) return;
-  if (gil_switches_ != gil_timer_switches_) {
-    gil_arm();
-    return;
+  // Every waiter whose timed wait ends now: without a switch since it began,
+  // it asks the holder to drop the GIL; either way it waits again.
+  bool request = false;
+  const sim::Time now = sim_.now();
+  for (const Waiter& w : gil_waiters_) {
+    const KThread& k = kthreads_[w.thread];
+    PThread& t = threads_[w.thread];
+    if (k.sched != Sched::kBlocked || k.gen != w.gen || t.gil_deadline > now) continue;
+    if (t.gil_switch_seen == gil_switches_) request = true;
+    t.gil_deadline = now + vm_.switch_interval_ns();
+    t.gil_switch_seen = gil_switches_;
   }
+  gil_arm();
+  if (!request || gil_holder_ == kNoThread || gil_drop_request_) return;
   gil_drop_request_ = true;
   // A holder computing on a core stops now.
   for (int c = 0; c < sched_.cores(); ++c) {

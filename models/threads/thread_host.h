@@ -236,6 +236,10 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
     vm::Value outcome;       // the bottom fiber's value or exception
     std::string name;
     sim::Duration pending_cpu = 0;  // a burst the GIL interrupted
+    // Waiting for the GIL: when its timed wait ends, and the GIL's switch
+    // count when that wait began (CPython's take_gil).
+    sim::Time gil_deadline = 0;
+    std::uint64_t gil_switch_seen = 0;
     std::uint32_t op_count = 0;
     std::uint32_t child = kNoThread;  // being created
     Wait wait = Wait::kNone;
@@ -288,6 +292,7 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
 
   // The GIL (thread_gil.cc).
   bool gil_take(int core, std::uint32_t thread);
+  void gil_wait(int core, std::uint32_t thread);
   void gil_release(std::uint32_t thread);
   void gil_drop(int core, std::uint32_t thread);
   void gil_arm();
@@ -321,7 +326,7 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   std::uint64_t gil_switches_ = 0;
   bool gil_drop_request_ = false;
   sim::EventId gil_timer_;
-  std::uint64_t gil_timer_switches_ = 0;
+  sim::Time gil_timer_at_ = 0;
 
   std::vector<OutputLine> output_;
   std::string partial_[3];
