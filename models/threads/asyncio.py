@@ -16,7 +16,7 @@
 #
 # The natives (models/threads/thread_asyncio.cc) are in this module's
 # globals when it runs: Future, Task, CancelledError, InvalidStateError,
-# sleep, current_task, all_tasks, iscoroutine, and the private _start_task,
+# current_task, all_tasks, iscoroutine, and the private _sleep, _start_task,
 # _start_job, _run_main, _gather, _wait, _wait_for, _next_done, _deadline,
 # _new_sync, _record_result, _time. The function signatures and messages
 # follow CPython 3.11's Lib/asyncio (Copyright (c) 2001-2023 Python
@@ -48,13 +48,29 @@ def create_task(coro, *, name=None, context=None):
     return _start_task(coro, None if name is None else str(name))
 
 
+# The type of the thread model's own awaitables (what gather() and
+# concsim.io() return): each blocks the thread that awaits it.
+_Awaitable = type(_gather([], False))
+
+
+async def _wrap_awaitable(awaitable):
+    return await awaitable
+
+
 def ensure_future(coro_or_future, *, loop=None):
     if isfuture(coro_or_future):
         return coro_or_future
+    if type(coro_or_future) is _Awaitable:
+        # CPython wraps an awaitable in a task the same way.
+        return _start_task(_wrap_awaitable(coro_or_future), None)
     if not iscoroutine(coro_or_future):
         raise TypeError('An asyncio.Future, a coroutine or an awaitable '
                         'is required')
     return _start_task(coro_or_future, None)
+
+
+async def sleep(delay, result=None):
+    return await _sleep(delay, result)
 
 
 def gather(*coros_or_futures, return_exceptions=False):

@@ -404,7 +404,7 @@ Value ThreadHost::build_asyncio() {
       vm::NativeFn fn;
     } fns[] = {{"_new_sync", a_new_sync},       {"_start_task", a_start_task},   {"_start_job", a_start_job},
                {"_run_main", a_run_main},     {"_record_result", a_record_result}, {"current_task", a_current_task},
-               {"all_tasks", a_all_tasks},    {"sleep", a_sleep},             {"_gather", a_gather},
+               {"all_tasks", a_all_tasks},    {"_sleep", a_sleep},             {"_gather", a_gather},
                {"_wait", a_wait},             {"_wait_for", a_wait_for},      {"_next_done", a_next_done},
                {"_deadline", a_deadline},     {"iscoroutine", a_iscoroutine}, {"iscoroutinefunction", a_iscoroutinefunction},
                {"_time", a_time}};
