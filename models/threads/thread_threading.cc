@@ -82,6 +82,10 @@ Value get_ident(vm::Vm& vm, vm::CallArgs&) {
 
 Value set_sentinel(vm::Vm& vm, vm::CallArgs&) { return host(vm).thread_sentinel(); }
 
+// _can_block(): whether the caller may wait here: false inside a call a
+// builtin makes (a generator that list() or f(*...) consumes).
+Value can_block(vm::Vm& vm, vm::CallArgs&) { return Value::boolean(host(vm).on_fiber()); }
+
 Value stack_size(vm::Vm&, vm::CallArgs&) { return Value::integer(0); }
 
 // The text of an exception's traceback, as CPython prints it.
@@ -117,6 +121,7 @@ Value ThreadHost::build_thread() {
              {"get_ident", get_ident},
              {"get_native_id", get_ident},
              {"_set_sentinel", set_sentinel},
+             {"_can_block", can_block},
              {"stack_size", stack_size},
              {"_format_exception", format_exception}};
   for (const auto& f : fns) vm.set_module_attr(m, f.name, vm.make_builtin(f.name, f.fn));

@@ -6,13 +6,17 @@
 # acquire blocks the thread in the kernel, a release hands it to the longest
 # waiter), _start_thread (a kernel thread running Thread._bootstrap),
 # get_ident, _set_sentinel (the lock the host releases when the thread
-# exits, which join() waits on) and _format_exception.
+# exits, which join() waits on), _can_block (whether the caller may wait:
+# not inside a call a builtin makes) and _format_exception.
 #
 # What changed from CPython, and why:
 # - collections.deque, itertools.count and functools.partial are small local
 #   equivalents (concsim provides no collections module to programs).
 # - Thread.start passes the daemon flag and the name to _start_thread: the
 #   host needs the first to know when the run ends and the second for output.
+#   Where the caller cannot wait (a generator that a builtin consumes, as
+#   in gather(*(... for ...))), start() returns without waiting for the
+#   thread to run, and join() waits for that first.
 # - No profile and trace hooks, no fork support, no WeakSet of dangling
 #   threads, no threading.local.
 # - excepthook prints the traceback with _format_exception (no traceback
@@ -535,6 +539,7 @@ class Thread:
         self._native_id = None
         self._tstate_lock = None
         self._started = Event()
+        self._start_pending = False
         self._is_stopped = False
         self._initialized = True
         self._stderr = _sys.stderr
@@ -568,7 +573,14 @@ class Thread:
             with _active_limbo_lock:
                 del _limbo[self]
             raise
-        self._started.wait()
+        if _can_block():
+            self._started.wait()
+        else:
+            # concsim: start() called where its thread cannot wait (in a
+            # generator that a builtin consumes, as gather(*(... for ...))
+            # or list(...) do) returns before the new thread has run; join()
+            # waits for it to start first.
+            self._start_pending = True
 
     def run(self):
         try:
@@ -629,6 +641,8 @@ class Thread:
     def join(self, timeout=None):
         if not self._initialized:
             raise RuntimeError("Thread.__init__() not called")
+        if self._start_pending:
+            self._started.wait()
         if not self._started.is_set():
             raise RuntimeError("cannot join thread before it is started")
         if self is current_thread():
