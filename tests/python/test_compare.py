@@ -125,6 +125,26 @@ class Compare(unittest.TestCase):
                 self.assertEqual(compare.main(["--json", a, os.path.join(tmp, "none.json")]), 2)
             self.assertIn("not JSON", err.getvalue())
 
+    def test_stderr_traceback_frames_of_other_files_do_not_count(self):
+        def err(text):
+            return {"t_ns": 5, "task": "worker", "stream": "stderr", "text": text}
+        head = [err("Exception in thread worker:"), err("Traceback (most recent call last):")]
+        tail = [err('  File "/tmp/x/prog.py", line 3, in work'), err("    raise ValueError('x')"),
+                err("ValueError: x")]
+        cpython = copy.deepcopy(ORACLE)
+        cpython["output"] += head + [
+            err('  File "/usr/lib/python3.11/threading.py", line 1038, in _bootstrap_inner'),
+            err("    self.run()")] + tail
+        concsim = concsim_shape(ORACLE)
+        concsim["output"] += head + [err('  File "threading.py", line 621, in _bootstrap_inner')] + tail
+        self.assertEqual(diff(cpython, concsim), [])
+        # The program's own frames and everything else on stderr still count.
+        changed = copy.deepcopy(concsim)
+        changed["output"][-3]["text"] = '  File "/tmp/x/prog.py", line 4, in work'
+        self.assertNotEqual(diff(cpython, changed), [])
+        # A line indented like source after a frame of the program is kept.
+        self.assertEqual(len(compare.normalize(cpython, "prog.py")["output"]), len(ORACLE["output"]) + 5)
+
     def test_a_document_that_is_not_a_result(self):
         with self.assertRaises(compare.BadResult):
             compare.normalize({"status": "completed"})

@@ -59,6 +59,8 @@ def normalize(doc, program=None):
                            str(line["text"])))
         except (KeyError, TypeError, ValueError):
             raise BadResult("output[%d] is not {t_ns, task, stream, text}" % i)
+    if program is not None:
+        output = drop_library_frames(output, program)
     exc = py.get("exception")
     if exc is not None:
         frames = [(os.path.basename(str(f.get("file"))), f.get("line"), f.get("function"))
@@ -73,6 +75,32 @@ def normalize(doc, program=None):
         "result": py.get("result"),
         "exception": exc,
     }
+
+
+# A frame line of a traceback written to stderr (threading.excepthook's).
+FRAME_RE = re.compile(r'^  File "(.*)", line \d+, in ')
+
+
+def drop_library_frames(output, program):
+    """stderr traceback frames of files other than the program, left out:
+    CPython's threading.py (say) and concsim's are different files, with
+    different paths and line numbers. CPython prints the frame's source line
+    under it (indented four spaces); that goes too."""
+    out = []
+    skip_source = None
+    for line in output:
+        t_ns, task, stream, text = line
+        if skip_source is not None:
+            if (t_ns, task, stream) == skip_source and text.startswith("    "):
+                skip_source = None
+                continue
+            skip_source = None
+        m = FRAME_RE.match(text) if stream == "stderr" else None
+        if m and os.path.basename(m.group(1)) != program:
+            skip_source = (t_ns, task, stream)
+            continue
+        out.append(line)
+    return out
 
 
 def format_line(line):
