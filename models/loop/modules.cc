@@ -636,6 +636,12 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
   if (name == "concsim") return build_concsim();
   // random: seeded from the run's seed when the program does not seed it.
   if (name == "random") return vm::make_random_module(vm, sim_.seed());
+  // The thread model provides these (models/threads/thread_host.h).
+  if (name == "threading" || name == "queue" || name == "_thread") {
+    return vm.raise(vm.b().ModuleNotFoundError, "not supported by concsim under the event-loop model: the module '" +
+                                                    std::string(name) +
+                                                    "' (a program that starts threads runs with --model threads)");
+  }
   return Value::unset();
 }
 
