@@ -427,4 +427,64 @@ TEST(Cli, RunHasADefaultTimeoutThatCanBeRaisedOrLifted) {
   EXPECT_NE(bad.err.find("or 0 or \"none\" for no limit"), std::string::npos) << bad.err;
 }
 
+// A threaded Python program under --model threads: each threading.Thread is
+// a thread of the model, the GIL is on unless the run switches it off.
+// Four threads computing 1 s each: 4 s with the GIL on ideal's 4 cores, 1 s
+// without it.
+TEST(Cli, ThreadedPythonRunsUnderTheThreadModelWithTheGilAsARunOption) {
+  const std::string prog = write_temp("crunch.py", R"(import threading
+from concsim import cpu
+ts = [threading.Thread(target=cpu, args=(1.0,)) for _ in range(4)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print("done", threading.current_thread().name)
+)");
+  const Result r = run("run " + prog + " --model threads");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("model threads"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("end time          4s\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MainThread  done MainThread"), std::string::npos) << r.out;
+  const Result nogil = run("run " + prog + " --model threads --set threads.gil=false");
+  EXPECT_EQ(nogil.code, 0) << nogil.err;
+  EXPECT_NE(nogil.out.find("end time          1s\n"), std::string::npos) << nogil.out;
+  const Result bad = run("run " + prog + " --model threads --set threads.gil=maybe");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("threads.gil"), std::string::npos) << bad.err;
+  // Under the event loop, threading is refused with a pointer to the model.
+  const Result loop = run("run " + prog);
+  EXPECT_EQ(loop.code, 1);
+  EXPECT_NE(loop.err.find("runs with --model threads"), std::string::npos) << loop.err;
+}
+
+// The machine's thread limit is a result of the run: the refused start()
+// raises RuntimeError in the program, which fails with exit 1, names it,
+// and reports the limit; with on_limit queue the program completes.
+TEST(Cli, ThePythonThreadLimitIsAResultNotACrash) {
+  const std::string machine = write_temp("four.yaml", "extends: ideal\nlimits: {max_threads: 4}\n");
+  const std::string prog = write_temp("many.py", R"(import threading, time
+for i in range(10):
+    threading.Thread(target=time.sleep, args=(1,)).start()
+)");
+  const Result r = run("run " + prog + " --model threads --machine " + machine);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("RuntimeError: can't start new thread"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("limit hit         threads at 0s with 4 threads"), std::string::npos) << r.out;
+  const Result q = run("run " + prog + " --model threads --machine " + machine + " --set threads.on_limit=queue");
+  EXPECT_EQ(q.code, 0) << q.err;
+  // Ten threads of 1 s, three at a time beside the main thread: 4 s.
+  EXPECT_NE(q.out.find("end time          4s\n"), std::string::npos) << q.out;
+}
+
+// The threaded lecture programs run as they are.
+TEST(Cli, ThreadedLectureProgramsRun) {
+  for (const char* name : {"threads_lost_update", "threads_blocking_vs_offloaded"}) {
+    const Result r = run(std::string("run configs/lectures/") + name + ".py --model threads");
+    EXPECT_EQ(r.code, 0) << name << ": " << r.err;
+  }
+  const Result r = run("run configs/lectures/threads_lost_update.py --model threads --set threads.gil=false");
+  EXPECT_NE(r.out.find("without a lock: 10 of 40"), std::string::npos) << r.out;
+}
+
 }  // namespace

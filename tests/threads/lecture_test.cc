@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "python_helpers.h"
 #include "thread_helpers.h"
 
 namespace concsim::testing {
@@ -141,6 +142,103 @@ TEST(LectureThreads, S8BlockingCallBlocksOnlyItsThread) {
   }
   ASSERT_EQ(ticks.size(), 24u);
   for (std::size_t i = 0; i < ticks.size(); ++i) EXPECT_EQ(ticks[i], ms(100) * static_cast<sim::Time>(i + 1));
+}
+
+// ------------------------------------------ the threaded lecture programs ----
+// configs/lectures/threads_*.py: the lecture's threaded code in Python, run
+// as `concsim run FILE --model threads` runs it.
+
+std::unique_ptr<PyThreadRun> run_py_lecture(const std::string& name, const std::string& machine = "ideal",
+                                            bool gil = true) {
+  PyOptions o;
+  o.gil = gil;
+  return run_python_threads("configs/lectures/" + name + ".py", machine, o, true);
+}
+
+// S10, threaded: four threads add 10 each with 10 ms of computation between
+// the read and the write. With the GIL the computations run one at a time
+// (400 ms per phase on ideal, which charges nothing else), and a thread that
+// waited 5 ms for the interpreter takes it in the middle of an update: some
+// updates are lost; with the Lock none. Without the GIL, ideal's 4 cores run
+// the four in lock-step: each round all four read the same value and write
+// the same value back, so exactly 10 of 40 survive, in 100 ms.
+TEST(LectureThreadsPython, S10LostUpdateWithTheGilAndWithout) {
+  const auto r = run_py_lecture("threads_lost_update");
+  ASSERT_TRUE(r->completed());
+  const std::vector<std::string> t = r->texts();
+  ASSERT_EQ(t.size(), 2u);
+  const int lost = std::stoi(t[0].substr(std::string("without a lock: ").size()));
+  EXPECT_LT(lost, 40);
+  EXPECT_GT(lost, 0);
+  EXPECT_EQ(t[1], "with a lock: 40 of 40");
+  EXPECT_EQ(r->printed_at("without"), ms(400));
+  EXPECT_EQ(r->printed_at("with a lock"), ms(800));
+
+  const auto free = run_py_lecture("threads_lost_update", "ideal", false);
+  ASSERT_TRUE(free->completed());
+  EXPECT_EQ(free->texts(), (std::vector<std::string>{"without a lock: 10 of 40", "with a lock: 40 of 40"}));
+  EXPECT_EQ(free->printed_at("without"), ms(100));
+  EXPECT_EQ(free->printed_at("with a lock"), ms(500));
+
+  for (const char* machine : {"lecture", "linux-modern", "seda-2001"}) {
+    const auto m = run_py_lecture("threads_lost_update", machine);
+    ASSERT_TRUE(m->completed()) << machine;
+    EXPECT_LT(std::stoi(m->texts()[0].substr(std::string("without a lock: ").size())), 40) << machine;
+    EXPECT_EQ(m->texts()[1], "with a lock: 40 of 40") << machine;
+  }
+}
+
+// S8, threaded: the ticker keeps time through the main thread's 1 s
+// blocking call (0.25-1.25 s) and the worker's (1.25-2.25 s): ticks 0-21 at
+// 0.1 s, 0.2 s, ... 2.2 s. From 2.25 s the main thread computes for 1 s
+// holding the GIL: the ticker wakes on time at 2.3 s, waits one switch
+// interval for the interpreter and prints at 2.305 s, sleeps 0.1 s, and
+// prints tick 23 at 2.410 s. Without the GIL: 2.3 s and 2.4 s. The
+// computation itself is not slowed (the ticker's turns take no time): it
+// ends at 3.25 s.
+TEST(LectureThreadsPython, S8BlockingCallsBlockOnlyTheirThreadComputationHoldsTheGil) {
+  for (const bool gil : {true, false}) {
+    const auto r = run_py_lecture("threads_blocking_vs_offloaded", "ideal", gil);
+    ASSERT_TRUE(r->completed()) << gil;
+    std::vector<sim::Time> ticks;
+    for (const auto& l : r->host->output()) {
+      if (l.task == "ticker") ticks.push_back(l.t);
+    }
+    ASSERT_EQ(ticks.size(), 24u) << gil;
+    for (std::size_t i = 0; i < 22; ++i) EXPECT_EQ(ticks[i], ms(100) * static_cast<sim::Time>(i + 1)) << gil << i;
+    EXPECT_EQ(ticks[22], gil ? ms(2305) : ms(2300));
+    EXPECT_EQ(ticks[23], gil ? ms(2410) : ms(2400));
+    EXPECT_EQ(r->printed_at("computation done"), ms(3250));
+    EXPECT_EQ(r->texts().back(), "computation done at 3.250 s");
+  }
+}
+
+// S1, threaded: 10,000 threads waiting on an Event, all alive at once. On
+// linux-modern each reserves its stack and a guard page and keeps its
+// touched stack and its kernel stack resident, as the YAML program's
+// threads do (memory_test.cc); the main thread is the process's and counts
+// nothing. Creating them costs the main thread about 1 s, well within the
+// 10 s they wait. The lecture's arithmetic: 1 MiB committed each.
+TEST(LectureThreadsPython, S1TenThousandIdleThreadsHoldWhatTheProfileSays) {
+  const auto r = run_py_lecture("threads_idle", "linux-modern");
+  ASSERT_TRUE(r->completed());
+  EXPECT_EQ(r->texts(), (std::vector<std::string>{"10000 threads waiting", "all closed; 1 thread left"}));
+  const models::MachineProfile& p = r->profile;
+  const models::Metrics m = r->host->metrics();
+  EXPECT_EQ(m.memory.peak_reserved, 10'000 * (p.stack_reserved + p.guard_bytes));
+  EXPECT_GT(m.memory.peak_reserved, 75 * GiB);
+  EXPECT_EQ(m.memory.peak_resident, 10'000 * (p.stack_resident + p.kernel_stack));
+  EXPECT_LT(m.memory.peak_resident, GiB);
+  EXPECT_EQ(m.peak_tasks, 10'000);
+  EXPECT_EQ(r->host->stats().peak_threads, 10'001);
+  EXPECT_FALSE(m.limit_hit.has_value());
+  EXPECT_LT(r->printed_at("10000 threads waiting"), ms(10'000));
+
+  const auto l = run_py_lecture("threads_idle", "lecture");
+  ASSERT_TRUE(l->completed());
+  ASSERT_EQ(l->profile.stack_resident, MiB);
+  EXPECT_EQ(l->host->metrics().memory.peak_resident, 10'000 * MiB);
+  EXPECT_EQ(l->host->metrics().memory.by_kind.at("stacks.reserved"), 10'000 * MiB);
 }
 
 }  // namespace

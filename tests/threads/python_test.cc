@@ -213,43 +213,8 @@ a.start(); b.start(); a.join(); b.join()
   }
 }
 
-// --------------------------------------------------- memory and the limit ----
-
-// Ten thousand threads that sleep 10 s, all alive at once. On linux-modern
-// each reserves its stack and a guard page and keeps its touched stack and
-// its kernel stack resident, as for YAML threads (memory_test.cc); the main
-// thread is the process's and counts nothing. Creating them costs the main
-// thread 10,000 creations (under 1 s), well within the 10 s they sleep.
-TEST(PythonThreads, TenThousandIdleThreadsHoldWhatTheProfileSays) {
-  const char* idle = R"(
-import threading, time
-def idle():
-    time.sleep(10)
-threads = [threading.Thread(target=idle) for _ in range(10_000)]
-for t in threads:
-    t.start()
-print("alive", threading.active_count())
-for t in threads:
-    t.join()
-print("alive", threading.active_count())
-)";
-  const auto r = run_python_threads(idle, "linux-modern");
-  ASSERT_TRUE(r->completed());
-  EXPECT_EQ(r->texts(), (std::vector<std::string>{"alive 10001", "alive 1"}));
-  const models::MachineProfile& p = r->profile;
-  const models::Metrics m = r->host->metrics();
-  EXPECT_EQ(m.memory.peak_reserved, 10'000 * (p.stack_reserved + p.guard_bytes));
-  EXPECT_GT(m.memory.peak_reserved, 75 * GiB);
-  EXPECT_EQ(m.memory.peak_resident, 10'000 * (p.stack_resident + p.kernel_stack));
-  EXPECT_LT(m.memory.peak_resident, GiB);
-  EXPECT_EQ(m.peak_tasks, 10'000);
-  EXPECT_EQ(r->host->stats().peak_threads, 10'001);
-  EXPECT_FALSE(m.limit_hit.has_value());
-  // The lecture's arithmetic: 1 MiB committed per thread.
-  const auto l = run_python_threads(idle, "lecture");
-  ASSERT_TRUE(l->completed());
-  EXPECT_EQ(l->host->metrics().memory.peak_resident, 10'000 * MiB);
-}
+// ---------------------------------------------------------------- the limit ----
+// (10,000 idle threads and their memory: lecture_test.cc, threads_idle.py.)
 
 const char* kLimitProfile = R"(
 extends: ideal
