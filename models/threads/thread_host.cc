@@ -439,7 +439,7 @@ bool ThreadHost::on_fiber() const {
 Value ThreadHost::cannot_wait() {
   return vm_.raise(vm_.b().RuntimeError,
                    "not supported by concsim: a blocking call (a lock, a join, a sleep, Future.result()) inside a "
-                   "call that a builtin makes (a generator consumed by list(), tuple(), unpacking or f(*...)) or "
+                   "call that a builtin makes (a generator consumed by sorted(), sum(), unpacking or f(*...)) or "
                    "that the runtime makes (an import, a __repr__, a done callback); iterate with a for loop or a "
                    "comprehension instead");
 }

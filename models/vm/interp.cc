@@ -324,6 +324,30 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
             nkw = static_cast<std::uint32_t>(t.size());
           }
           Value* base = &st[sp - argc - 2];
+          // list(g) and tuple(g) of a generator run it on this fiber, as a
+          // for loop does, so that a model may make it wait (a blocking call
+          // inside the generator: list(pool.map(f, xs)) under threads). The
+          // call's three slots hold [tuple?, the list so far, g] meanwhile.
+          if (argc == 1 && nkw == 0 && base[0].is_unset() && (base[1].same(B.list) || base[1].same(B.tuple)) &&
+              base[2].is(Kind::kGenerator) &&
+              (base[2].as<GenObj>()->state == GenState::kCreated ||
+               base[2].as<GenObj>()->state == GenState::kSuspended)) {
+            Value gen = std::move(base[2]);
+            const bool tuple = base[1].same(B.tuple);
+            for (std::uint32_t i = 0; i < 3; ++i) st[--sp] = Value::unset();
+            PUSH(Value::boolean(tuple));
+            PUSH(make_list({}));
+            PUSH(gen);
+            SYNC();
+            auto* g = gen.as<GenObj>();
+            Frame* gf = g->frame;
+            const bool started = g->state == GenState::kSuspended;
+            if (!push_frame(vm, fiber, gf, Link::kGenCollect)) goto error;
+            g->state = GenState::kRunning;
+            if (started) gf->stack()[gf->sp++] = Value::none();
+            LOAD_FRAME();
+            break;
+          }
           Value callable;
           const Value* self = nullptr;
           Value self_v;
@@ -802,6 +826,19 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
               f->pc = co->code[f->pc - 1].arg;
               break;
             }
+            case Link::kGenCollect: {
+              // Exhausted: list(g) or tuple(g) returns what it yielded.
+              pop_frame(fiber, done);
+              LOAD_FRAME();
+              DROP(1);  // the generator
+              Value items = POP();
+              if (TOP().as_bool()) {
+                TOP() = make_tuple(std::move(items.as<ListObj>()->items));
+              } else {
+                TOP() = std::move(items);
+              }
+              break;
+            }
             case Link::kYieldFrom:
               pop_frame(fiber, done);
               LOAD_FRAME();
@@ -855,6 +892,13 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
               detach_frame(fiber, g);
               LOAD_FRAME();
               PUSH(std::move(v));
+              break;
+            }
+            if (link == Link::kGenCollect) {
+              // The item joins list(g)'s list and the generator goes on.
+              Frame* caller = g->back;
+              caller->stack()[caller->sp - 2].as<ListObj>()->items.push_back(std::move(v));
+              PUSH(Value::none());
               break;
             }
             if (link == Link::kAnext) {
@@ -931,6 +975,12 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
                 detach_frame(fiber, g);
                 LOAD_FRAME();
                 PUSH(std::move(v));
+                break;
+              }
+              if (link == Link::kGenCollect) {
+                Frame* caller = g->back;
+                caller->stack()[caller->sp - 2].as<ListObj>()->items.push_back(std::move(v));
+                PUSH(Value::none());
                 break;
               }
               vm.raise(B.RuntimeError, "not supported by concsim: yield from here");

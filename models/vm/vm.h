@@ -44,6 +44,7 @@ enum class Link : std::uint8_t {
   kInit,      // __init__: must return None; the new instance is pushed
   kAwait,     // an awaited coroutine: its return value is the await's result
   kGenNext,   // a generator driven by for/next/send: a yield is the result
+  kGenCollect,// a generator that list()/tuple() consume: a yield joins the list
   kYieldFrom, // a generator delegated to by yield from
   kAnext,     // an async generator driven by __anext__/asend/athrow/aclose
   kBottom,    // the bottom of a fiber: returning ends the fiber

@@ -362,7 +362,9 @@ with r:
 
 // ThreadPoolExecutor(max_workers=2): four 0.1 s jobs run two at a time, so
 // the results are ready at 0.2 s; map gives them in argument order, 0.2 s
-// later. An exception in a job comes back from result().
+// later (each pair at its end); list(map(...)) of two waits 0.1 s more, on
+// the main thread, inside list(). An exception in a job comes back from
+// result().
 TEST(PythonThreads, ThreadPoolExecutorRunsJobsOnItsWorkers) {
   const char* program = R"(
 import time, threading
@@ -380,6 +382,7 @@ with ThreadPoolExecutor(max_workers=2) as ex:
     print([f.result() for f in fs], time.monotonic())
     for r in ex.map(square, [4, 5, 6, 7]):
         print(r, time.monotonic())
+    print(list(ex.map(square, [8, 9])), time.monotonic())
     try:
         ex.submit(broken).result()
     except ValueError as e:
@@ -388,7 +391,7 @@ print(threading.active_count())
 )";
   const auto r = run_python_threads(program, "ideal");
   ASSERT_TRUE(r->completed()) << text_of(*r);
-  EXPECT_EQ(text_of(*r), "[0, 1, 4, 9] 0.2\n16 0.3\n25 0.3\n36 0.4\n49 0.4\nraised no\n1\n");
+  EXPECT_EQ(text_of(*r), "[0, 1, 4, 9] 0.2\n16 0.3\n25 0.3\n36 0.4\n49 0.4\n[64, 81] 0.5\nraised no\n1\n");
 }
 
 // asyncio under the thread model: each task is a thread, so three sleeping
