@@ -7,6 +7,8 @@
 import threading
 import time
 
+START = time.monotonic()
+
 
 def fail():
     time.sleep(0.1)
@@ -15,11 +17,11 @@ def fail():
 
 def ok():
     time.sleep(0.2)
-    print("ok finished", time.monotonic())
+    print("ok finished", f"{time.monotonic() - START:.2f}")
 
 
 for target in (fail, ok):
     threading.Thread(target=target, name=target.__name__).start()
 time.sleep(0.15)
-print("main goes on", time.monotonic())
+print("main goes on", f"{time.monotonic() - START:.2f}")
 raise KeyError("main's own")

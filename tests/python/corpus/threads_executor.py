@@ -10,8 +10,11 @@ from concurrent.futures import (ThreadPoolExecutor, TimeoutError, as_completed,
                                 wait, FIRST_COMPLETED)
 
 
+START = time.monotonic()
+
+
 def now():
-    return f"{time.monotonic():.2f}"
+    return f"{time.monotonic() - START:.2f}"
 
 
 def square(x):
@@ -20,6 +23,7 @@ def square(x):
 
 
 def whoami():
+    time.sleep(0.05)  # both workers busy at once: one job each
     return threading.current_thread().name
 
 
@@ -49,5 +53,5 @@ with ThreadPoolExecutor(max_workers=2) as ex:
     print("wait", [f.result() for f in done], len(not_done), now())
     for f in as_completed(fs):
         print("as_completed", f.result(), now())
-    print(sorted({ex.submit(whoami).result() for _ in range(2)}))
+    print(sorted([f.result() for f in [ex.submit(whoami) for _ in range(2)]]))
 print("after the pool", threading.active_count(), now())

@@ -7,11 +7,13 @@
 import threading
 import time
 
+START = time.monotonic()
+
 
 def work(delay, results):
     time.sleep(delay)
     me = threading.current_thread()
-    print(f"{me.name} woke at {time.monotonic():.2f}, daemon={me.daemon}")
+    print(f"{me.name} woke at {time.monotonic() - START:.2f}, daemon={me.daemon}")
     results.append(me.name)
 
 
@@ -26,6 +28,6 @@ for t in threads:
     t.join()
 print("joined three", results, [t.is_alive() for t in threads])
 named.join(timeout=0.05)
-print("timed join returns at", f"{time.monotonic():.2f}", named.is_alive())
+print("timed join returns at", f"{time.monotonic() - START:.2f}", named.is_alive())
 named.join()
 print("all", results, threading.active_count())

@@ -3,14 +3,18 @@
 # queue.Queue between threads: a bounded queue blocks its producer until
 # the consumer makes room; get and put with timeouts raise Empty and Full
 # when they run out; task_done/join; LifoQueue and PriorityQueue order;
-# get_nowait/put_nowait.
+# get_nowait/put_nowait. Lines of two threads never fall due at the same
+# instant (on a real clock their order would be chance).
 import queue
 import threading
 import time
 
 
+START = time.monotonic()
+
+
 def now():
-    return f"{time.monotonic():.2f}"
+    return f"{time.monotonic() - START:.2f}"
 
 
 q = queue.Queue(maxsize=2)
@@ -29,6 +33,7 @@ def consumer():
         item = q.get()
         if item is None:
             break
+        time.sleep(0.05)  # off the instant the producer's put returns
         print("got", item, now())
 
 

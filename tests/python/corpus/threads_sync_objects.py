@@ -8,8 +8,11 @@ import threading
 import time
 
 
+START = time.monotonic()
+
+
 def now():
-    return f"{time.monotonic():.2f}"
+    return f"{time.monotonic() - START:.2f}"
 
 
 lock = threading.Lock()
