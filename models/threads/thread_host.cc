@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "models/vm/interp.h"
 #include "models/vm/ops.h"
 #include "sim/check.h"
 
@@ -683,6 +684,21 @@ std::string ThreadHost::main_result() {
   return out;
 }
 
+namespace {
+
+// The innermost frame of the run's program (not of a module of the model),
+// as Vm::where gives a frame, or "" when the fiber has none.
+std::string program_frame(const vm::Vm& vm, const vm::Fiber& fiber) {
+  for (const vm::Frame* f = fiber.top; f != nullptr; f = f->back) {
+    if (f->code->program == &vm.program() && !f->code->is(vm::kHidden)) {
+      return f->code->file + ":" + std::to_string(f->code->line_at(vm::lasti(f))) + " in " + f->code->name;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 void ThreadHost::describe_waiting(std::vector<sim::WaitingTask>& out) const {
   if (finished_) return;
   auto& self = const_cast<ThreadHost&>(*this);
@@ -696,8 +712,15 @@ void ThreadHost::describe_waiting(std::vector<sim::WaitingTask>& out) const {
       case Sched::kBlocked:
         if (t.wait == Wait::kGil) {
           what = "the GIL";
+        } else if (!t.fibers.empty() && t.fibers.back()->role == Role::kExit) {
+          what = "the other threads at exit (threading._shutdown joins them)";
         } else if (!t.fibers.empty() && t.fibers.back()->fiber.top != nullptr) {
-          what = "at " + self.vm_.where(t.fibers.back()->fiber);
+          // Where the program waits, and in which call of a module of the
+          // model (threading.py's Event.wait, say) when that is deeper.
+          const vm::Fiber& fiber = t.fibers.back()->fiber;
+          const std::string top = self.vm_.where(fiber);
+          const std::string mine = program_frame(self.vm_, fiber);
+          what = "at " + (mine.empty() || mine == top ? top : mine + ", in " + top);
         } else {
           what = "blocked";
         }

@@ -417,6 +417,29 @@ print(asyncio.run(main()))
   EXPECT_EQ(r->host->stats().peak_threads, 4);
 }
 
+// Threads that wait for what never comes stall the run, which says where
+// each waits: the program's line (and the call of threading it is in), and
+// the main thread joining them at exit.
+TEST(PythonThreads, AStallSaysWhereEachThreadWaits) {
+  const char* program = R"(
+import threading
+ev = threading.Event()
+def waiter():
+    ev.wait()
+threading.Thread(target=waiter, name="waiter").start()
+print("main done")
+)";
+  const auto r = run_python_threads(program, "ideal");
+  EXPECT_EQ(r->result.reason, sim::StopReason::kStalled);
+  EXPECT_EQ(r->texts(), (std::vector<std::string>{"main done"}));
+  ASSERT_EQ(r->result.waiting.size(), 2u);
+  EXPECT_EQ(r->result.waiting[0].task, "MainThread");
+  EXPECT_EQ(r->result.waiting[0].waits_on, "the other threads at exit (threading._shutdown joins them)");
+  EXPECT_EQ(r->result.waiting[1].task, "waiter");
+  EXPECT_EQ(r->result.waiting[1].waits_on.rfind("at test.py:5 in waiter, in threading.py:", 0), 0u)
+      << r->result.waiting[1].waits_on;
+}
+
 // Preemption makes the order concsim's, but the same seed gives the same run.
 TEST(PythonThreads, RunsAreDeterministic) {
   PyOptions o;
