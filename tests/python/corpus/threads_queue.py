@@ -65,7 +65,7 @@ except queue.Empty:
     print("get_nowait: Empty")
 
 jobs = queue.Queue()
-for n in (3, 1, 2):
+for n in (3, 1, 1):
     jobs.put(n)
 
 
