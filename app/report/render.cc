@@ -483,7 +483,11 @@ std::string timeline(const run::RunOutput& r, int width) {
   const std::size_t fill = w > axis0.size() + axis1.size() ? w - axis0.size() - axis1.size() : 1;
   axis += std::string(fill, ' ') + axis1 + "|\n";
   out += axis;
-  out += "  # running  B blocked (loop frozen)  . waiting at an await  - ready\n";
+  if (r.model == "threads" || r.model == "pool") {
+    out += "  # running  B blocked in a blocking call  . waiting (a lock, a join, a queue, an await)  - ready\n";
+  } else {
+    out += "  # running  B blocked (loop frozen)  . waiting at an await  - ready\n";
+  }
   return out;
 }
 
