@@ -177,10 +177,11 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   bool pinned_ok = false;
   const Spread pinned = measure_handoff(reps, round_trips, true, &pinned_ok);
   const Spread unpinned = measure_handoff(reps, round_trips, false, nullptr);
-  progress("futex system calls and page faults");
+  progress("futex and pipe system calls and page faults");
   const Spread futex_wait = measure_futex_wait_call(reps, 200'000);
   const Spread futex_wake = measure_futex_wake_call(reps, 200'000);
   const Spread fault = measure_page_fault(reps, 4096);
+  const PipeCalls pipe = measure_pipe_calls(reps, 200'000);
   progress("caches (sysfs) and load latency by working-set size (pointer chase)");
   const std::vector<CacheLevel> caches = read_caches();
   // The largest cache a core has to itself, and the last level if others share it.
@@ -192,13 +193,15 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   if (priv == nullptr && !caches.empty()) priv = &caches.front();
   if (!caches.empty() && caches.back().sharing_cpus > 1 && &caches.back() != priv) shared = &caches.back();
   const std::int64_t line = priv != nullptr && priv->line > 0 ? priv->line : 64;
-  Spread chase_private, chase_shared, chase_memory;
+  Spread chase_private, chase_shared, chase_memory, chase_scattered;
   std::int64_t memory_bytes = std::int64_t{256} << 20;
   if (priv != nullptr) {
     chase_private = measure_chase(priv->size / 2, line, reps);
     if (shared != nullptr) chase_shared = measure_chase(std::min(shared->size / 2, priv->size * 8), line, reps);
-    memory_bytes = std::max(memory_bytes, 8 * (shared != nullptr ? shared->size : priv->size));
-    chase_memory = measure_chase(memory_bytes, line, reps);
+    memory_bytes = o.memory_bytes > 0 ? o.memory_bytes
+                                      : std::max(memory_bytes, 8 * (shared != nullptr ? shared->size : priv->size));
+    chase_memory = measure_chase_paged(memory_bytes, line, 4096, reps);
+    chase_scattered = measure_chase(memory_bytes, line, reps);
   }
   progress("thread creation and join");
   const Spread create_join = measure_create_join(reps, 500);
@@ -297,6 +300,12 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
                cat({"measured: the same hand-off unpinned (the threads on different cores: each wake-up an IPI to an "
                     "idle core), ",
                     describe_ns(unpinned), ", less the pinned hand-off; 0 if not slower"})});
+  e.push_back({"costs", "pipe_read", duration_value(ns(pipe.read.median)),
+               cat({"measured: read() of 8 bytes waiting in a pipe, 200,000 calls per run (in batches of 4,096 "
+                    "after as many writes); ",
+                    describe_ns(pipe.read)})});
+  e.push_back({"costs", "pipe_write", duration_value(ns(pipe.write.median)),
+               cat({"measured: write() of 8 bytes into a pipe nobody reads, same runs; ", describe_ns(pipe.write)})});
   e.push_back({"costs", "page_fault", duration_value(ns(fault.median)),
                cat({"measured: first write to each 4 KiB page of a fresh anonymous mapping (huge pages off), 4,096 "
                     "pages per run; ",
@@ -370,7 +379,9 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
     }
     e.push_back({"cache", "memory", duration_value(ns(chase_memory.median)),
                  cat({"measured: pointer chase over ", format_bytes(static_cast<double>(memory_bytes)),
-                      ", random order (TLB misses included); ", describe_ns(chase_memory)})});
+                      ", the lines of each 4 KiB page together in random order and the pages in random order "
+                      "(a TLB miss per page, as a working set of a few pages comes back); ",
+                      describe_ns(chase_memory)})});
   } else {
     kept("cache", "private", size_value(base.cache.private_bytes), "sysfs describes no cache here");
   }
@@ -484,6 +495,8 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
            " stack, malloc'd (VmSize grew ", describe_bytes(s_f_reserved),
            " per fiber: the allocator's arena was reserved beforehand)"}),
       cat({"  Boost.Fiber switch: ", describe_ns(f_switch), " (also costs.per_event)"}),
+      cat({"  pointer chase over the same memory with every load on a random page (a TLB miss each): ",
+           describe_ns(chase_scattered)}),
       cat({"  threads at a 1 MiB stack: reserved ", describe_bytes(s_reserved_1m), ", resident ",
            describe_bytes(s_resident_1m)}),
       cat({"  kernel limits read: pid_max ", num(k.pid_max), ", threads-max ", num(k.threads_max),

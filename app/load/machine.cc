@@ -91,7 +91,7 @@ class ProfileReader {
     if (auto s = section(root, "hardware", {"cores", "ram", "swap"})) read_hardware(*s);
     if (auto s = section(root, "costs", {"thread_create", "thread_exit", "context_switch", "wakeup_latency",
                                          "syscall", "poll", "per_event", "futex_wait", "futex_wake", "ipi",
-                                         "page_fault"})) {
+                                         "page_fault", "pipe_read", "pipe_write"})) {
       read_costs(*s);
     }
     if (auto s = section(root, "scheduler", {"policy", "pick", "pick_base", "pick_per_thread", "refill_per_thread",
@@ -189,6 +189,8 @@ class ProfileReader {
     duration(s, "futex_wake", &p_.futex_wake);
     duration(s, "ipi", &p_.ipi);
     duration(s, "page_fault", &p_.page_fault);
+    duration(s, "pipe_read", &p_.pipe_read);
+    duration(s, "pipe_write", &p_.pipe_write);
   }
 
   void read_scheduler(const Node& s) {

@@ -177,6 +177,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   // Both models run on the same machine profile, so that they are compared
   // fairly. Throws load::ConfigError when it cannot be loaded.
   models::MachineProfile profile = load::load_machine(w.machine);
+  if (w.handoff_pipe) models::hand_off_through_pipes(profile);
   for (const std::string& m : w.without) models::switch_off(profile, m);
   sim::Simulation simulation(w.seed);
 
