@@ -18,10 +18,6 @@
 namespace concsim::calibrate {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ns_since(Clock::time_point t0) { return std::chrono::duration<double, std::nano>(Clock::now() - t0).count(); }
-
 // "32K" -> 32768 (sysfs writes sizes in K).
 std::int64_t parse_sysfs_size(const std::string& text) {
   char* end = nullptr;
@@ -82,9 +78,9 @@ Spread time_chase(std::vector<void*>& mem, std::size_t lines, int repetitions) {
   void* p = mem[0];
   for (std::size_t i = 0; i < lines; ++i) p = *static_cast<void**>(p);  // warm: the chain is in the caches it fits
   for (int r = 0; r < repetitions; ++r) {
-    const auto t0 = Clock::now();
+    const double t0 = thread_cpu_ns();
     for (std::int64_t i = 0; i < loads; ++i) p = *static_cast<void**>(p);
-    v.push_back(ns_since(t0) / static_cast<double>(loads));
+    v.push_back((thread_cpu_ns() - t0) / static_cast<double>(loads));
   }
   // Keep the chain's last pointer alive so the loop is not removed.
   static std::atomic<void*> sink;
@@ -142,9 +138,9 @@ Spread measure_futex_wait_call(int repetitions, int calls) {
   std::vector<double> v;
   int word = 0;
   for (int r = 0; r < repetitions; ++r) {
-    const auto t0 = Clock::now();
+    const double t0 = thread_cpu_ns();
     for (int i = 0; i < calls; ++i) syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 1, nullptr, nullptr, 0);
-    v.push_back(ns_since(t0) / calls);
+    v.push_back((thread_cpu_ns() - t0) / calls);
   }
   return spread_of(std::move(v));
 }
@@ -153,9 +149,9 @@ Spread measure_futex_wake_call(int repetitions, int calls) {
   std::vector<double> v;
   int word = 0;
   for (int r = 0; r < repetitions; ++r) {
-    const auto t0 = Clock::now();
+    const double t0 = thread_cpu_ns();
     for (int i = 0; i < calls; ++i) syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-    v.push_back(ns_since(t0) / calls);
+    v.push_back((thread_cpu_ns() - t0) / calls);
   }
   return spread_of(std::move(v));
 }
@@ -172,16 +168,16 @@ PipeCalls measure_pipe_calls(int repetitions, int calls) {
     int done = 0;
     while (done < calls) {
       const int n = std::min(kBatch, calls - done);
-      auto t0 = Clock::now();
+      double t0 = thread_cpu_ns();
       for (int i = 0; i < n; ++i) {
         if (write(fds[1], &v, sizeof v) != static_cast<ssize_t>(sizeof v)) break;
       }
-      w_ns += ns_since(t0);
-      t0 = Clock::now();
+      w_ns += thread_cpu_ns() - t0;
+      t0 = thread_cpu_ns();
       for (int i = 0; i < n; ++i) {
         if (read(fds[0], &v, sizeof v) != static_cast<ssize_t>(sizeof v)) break;
       }
-      r_ns += ns_since(t0);
+      r_ns += thread_cpu_ns() - t0;
       done += n;
     }
     writes.push_back(w_ns / calls);
@@ -202,9 +198,9 @@ Spread measure_page_fault(int repetitions, std::int64_t pages) {
     // No transparent huge pages: a thread's stack is faulted in 4 KiB pages.
     madvise(m, len, MADV_NOHUGEPAGE);
     auto* bytes = static_cast<volatile char*>(m);
-    const auto t0 = Clock::now();
+    const double t0 = thread_cpu_ns();
     for (std::int64_t i = 0; i < pages; ++i) bytes[i * page] = 1;
-    v.push_back(ns_since(t0) / static_cast<double>(pages));
+    v.push_back((thread_cpu_ns() - t0) / static_cast<double>(pages));
     munmap(m, len);
   }
   return spread_of(std::move(v));
