@@ -237,10 +237,15 @@ TEST(HarnessPrediction, ErrorsAimAndDiagnosis) {
                           // 1,000 threads: predicted twice as fast, p99 half: both miss; the CPU per hand-off agrees,
                           // so the miss is the waiting.
                           "measured,condvar,1,1000,1,50000,20000000,30000000,6000,14000,9000,0.5,,3000,9000,late\n"
-                          "predicted,condvar,1,1000,1,100000,10000000,15000000,6100,,9000,0,5000,,,\n";
+                          "predicted,condvar,1,1000,1,100000,10000000,15000000,6100,,9000,0,5000,,,\n"
+                          // 3,000 threads: no run passed a token, so there is nothing to compare (a point
+                          // of zeros would read as a perfect prediction).
+                          "measured,condvar,1,3000,1,0,0,0,0,0,0,0,,0,0,pipe2 failed at thread 2997\n"
+                          "measured,condvar,1,3000,1,0,0,0,0,0,0,0,,0,0,pipe2 failed at thread 2997\n"
+                          "predicted,condvar,1,3000,1,90000,20000000,30000000,6100,,9000,0,5000,,,\n";
   PredictionInput in;
   in.rows = parse_ring_data(csv);
-  ASSERT_EQ(in.rows.size(), 6u);
+  ASSERT_EQ(in.rows.size(), 9u);
   in.meta = {{"measured", "today"}};
   in.profile_text = "name: calibrated\n";
   in.shipped = "linux-modern";
@@ -257,7 +262,12 @@ TEST(HarnessPrediction, ErrorsAimAndDiagnosis) {
       << md;
   EXPECT_NE(md.find("| 1000 | 1 | 50000 | 100000 | +100.0 % **miss** |"), std::string::npos) << md;
   EXPECT_NE(md.find("**2 of 4 comparisons within 25 %**"), std::string::npos) << md;
-  EXPECT_NE(md.find("on the shipped `linux-modern` profile 0 of 2"), std::string::npos) << md;
+  EXPECT_NE(md.find("on the shipped `linux-modern` profile 0 of 2. 1 point could not be measured on this host"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| 3000 | 1 | not measured: no run passed a token (below) | 90000 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("condvar, one token, 3000 threads: pipe2 failed at thread 2997"), std::string::npos) << md;
+  EXPECT_EQ(md.find("3000 threads, throughput**"), std::string::npos) << md;  // not a miss: not measured
   EXPECT_NE(md.find("condvar, one token, 1000 threads: late"), std::string::npos) << md;
   EXPECT_NE(md.find("one token, condvar, 1000 threads, throughput**: measured 50000/s, predicted 100000/s"),
             std::string::npos)

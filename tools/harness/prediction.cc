@@ -29,6 +29,9 @@ struct Point {
   Figure throughput, p50, p99, cpu, delay, involuntary, switching, handoff_p50, handoff_p99;
   double passes = 0;
   std::vector<std::string> failures;
+  // False when no run passed a token (every run failed before it started,
+  // e.g. out of file descriptors): there is nothing to compare.
+  bool measured = true;
 };
 
 using Key = std::tuple<std::string, std::string, std::string, long long>;  // source, channel, series, threads
@@ -37,7 +40,13 @@ std::map<Key, Point> aggregate(const std::vector<RingRow>& rows) {
   std::map<Key, std::vector<const RingRow*>> groups;
   for (const RingRow& r : rows) groups[{r.source, r.channel, r.series, r.threads}].push_back(&r);
   std::map<Key, Point> out;
-  for (const auto& [key, rs] : groups) {
+  for (auto& [key, all] : groups) {
+    // A run that passed no token measured nothing: its zeros are left out of
+    // the figures (its failure is still reported).
+    std::vector<const RingRow*> rs;
+    for (const RingRow* r : all) {
+      if (r->passes > 0 || r->failure.empty()) rs.push_back(r);
+    }
     auto take = [&](double RingRow::*m) {
       std::vector<double> v;
       for (const RingRow* r : rs) v.push_back(r->*m);
@@ -47,7 +56,8 @@ std::map<Key, Point> aggregate(const std::vector<RingRow>& rows) {
             take(&RingRow::cpu_per_pass_ns),           take(&RingRow::run_delay_per_pass_ns),   take(&RingRow::involuntary_per_pass),
             take(&RingRow::switch_per_pass_ns),    take(&RingRow::handoff_p50_ns), take(&RingRow::handoff_p99_ns),
             0, {}};
-    for (const RingRow* r : rs) {
+    p.measured = !rs.empty();
+    for (const RingRow* r : all) {
       p.passes = std::max(p.passes, r->passes);
       if (!r->failure.empty()) p.failures.push_back(r->failure);
     }
@@ -167,7 +177,7 @@ PredictionFiles render_prediction(const PredictionInput& in) {
         "largest measurement is marked \"in range\".\n\n";
 
   // ---- the tables ----
-  int checks = 0, met = 0, in_range = 0;
+  int checks = 0, met = 0, in_range = 0, unmeasured = 0;
   int shipped_checks = 0, shipped_met = 0;
   struct Miss {
     std::string channel, series, metric;
@@ -201,6 +211,15 @@ PredictionFiles render_prediction(const PredictionInput& in) {
         for (const RingRow& r : in.rows) {
           if (r.channel == c && r.series == s && r.threads == n) tokens = r.tokens;
         }
+        for (const std::string& f : m->failures) invalid.push_back(c + ", " + series_title(s) + ", " + std::to_string(n) + " threads: " + f);
+        if (!m->measured) {
+          md << "| " << n << " | " << tokens << " | not measured: no run passed a token (below) | "
+             << rate(p->throughput.median) << " | | not measured | " << ms(p->p99.median) << " | |";
+          if (!in.shipped.empty()) md << " | |";
+          md << "\n";
+          ++unmeasured;
+          continue;
+        }
         const double e_tp = rel(p->throughput.median, m->throughput.median);
         const double e_99 = rel(p->p99.median, m->p99.median);
         const bool ok_tp = std::fabs(e_tp) <= in.aim, ok_99 = std::fabs(e_99) <= in.aim;
@@ -209,7 +228,6 @@ PredictionFiles render_prediction(const PredictionInput& in) {
         in_range += inside(p->throughput.median, m->throughput) + inside(p->p99.median, m->p99);
         if (!ok_tp) misses.push_back({c, s, "throughput", n, m, p});
         if (!ok_99) misses.push_back({c, s, "p99", n, m, p});
-        for (const std::string& f : m->failures) invalid.push_back(c + ", " + series_title(s) + ", " + std::to_string(n) + " threads: " + f);
         auto mark = [&](bool ok, double v, const Figure& f) {
           std::string t = ok ? "" : " **miss**";
           if (inside(v, f)) t.append(" (in range)");
@@ -238,9 +256,15 @@ PredictionFiles render_prediction(const PredictionInput& in) {
   if (shipped_checks > 0) {
     md << "; on the shipped `" << in.shipped << "` profile " << shipped_met << " of " << shipped_checks;
   }
-  md << ".\n\n";
+  md << ".";
+  if (unmeasured > 0) {
+    md << " " << unmeasured << (unmeasured == 1 ? " point" : " points")
+       << " could not be measured on this host and count in neither.";
+  }
+  md << "\n\n";
   if (!invalid.empty()) {
-    md << "Runs the harness marked as not valid (their figures are in the tables, but read them with this):\n\n";
+    md << "Runs the harness marked as not valid (a run that passed no token is left out of the figures; the "
+          "others are in the tables, but read them with this):\n\n";
     for (const std::string& f : invalid) md << "- " << f << "\n";
     md << "\n";
   }
@@ -274,7 +298,7 @@ PredictionFiles render_prediction(const PredictionInput& in) {
           line.name = series_title(s) + ", " + source;
           line.dashed = std::string(source) == "predicted";
           for (std::size_t i = 0; i < threads.size(); ++i) {
-            if (const Point* p = find(source, c, s, threads[i])) {
+            if (const Point* p = find(source, c, s, threads[i]); p && p->measured) {
               line.points.emplace_back(static_cast<double>(i), p99 ? p->p99.median / 1e6 : p->throughput.median);
             }
           }
@@ -294,7 +318,7 @@ PredictionFiles render_prediction(const PredictionInput& in) {
         for (std::size_t i = 0; i < threads.size(); ++i) {
           const Point* m = find("measured", c, s, threads[i]);
           const Point* p = find("predicted", c, s, threads[i]);
-          if (m && p) {
+          if (m && p && m->measured) {
             line.points.emplace_back(static_cast<double>(i),
                                      100 * rel(p99 ? p->p99.median : p->throughput.median,
                                                p99 ? m->p99.median : m->throughput.median));
@@ -359,8 +383,9 @@ PredictionFiles render_prediction(const PredictionInput& in) {
     } else {
       md << "The host spends more CPU per hand-off than the model charges: on a shared machine the others' work "
             "evicts the ring's working sets between hand-offs (a cost the model's caches, which the ring has to "
-            "itself, do not have), and the real hand-off does work the model leaves out (glibc's mutex around the "
-            "condition, the pipe's locking).\n";
+            "itself, do not have), the real hand-off does work the model leaves out (glibc's mutex around the "
+            "condition, the pipe's locking), and the model's refill (cache.thread_working_set, an estimate, at the "
+            "page-clustered load latencies) may be too small for what a woken thread brings back.\n";
     }
   }
   md << "\n## The calibrated profile\n\n```yaml\n" << in.profile_text << "```\n";
