@@ -65,6 +65,20 @@ std::vector<Result> check_all(Runs& runs) {
   return out;
 }
 
+Verdict verdict_of(const Check& c) {
+  if (!c.pass) return Verdict::kFail;
+  return c.condition.empty() ? Verdict::kPass : Verdict::kConditional;
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "PASS";
+    case Verdict::kConditional: return "CONDITIONAL";
+    case Verdict::kFail: return "FAIL";
+  }
+  return "FAIL";
+}
+
 bool all_pass(const std::vector<Result>& results) {
   for (const Result& r : results) {
     if (!r.check.pass) return false;

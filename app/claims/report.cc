@@ -15,14 +15,25 @@
 namespace concsim::claims {
 namespace {
 
-const char* verdict(bool pass) { return pass ? "PASS" : "FAIL"; }
+const char* verdict(const Check& c) { return to_string(verdict_of(c)); }
 
 std::string summary(const std::vector<Result>& results) {
-  const auto passed = std::count_if(results.begin(), results.end(), [](const Result& r) { return r.check.pass; });
+  const auto count = [&](Verdict v) {
+    return std::to_string(
+        std::count_if(results.begin(), results.end(), [v](const Result& r) { return verdict_of(r.check) == v; }));
+  };
   std::string s = std::to_string(results.size());
-  s.append(" claims: ").append(std::to_string(passed)).append(" pass, ");
-  s.append(std::to_string(static_cast<std::int64_t>(results.size()) - passed)).append(" fail");
+  s.append(" claims: ").append(count(Verdict::kPass)).append(" pass, ");
+  const std::string conditional = count(Verdict::kConditional);
+  if (conditional != "0") s.append(conditional).append(" true only under a condition, ");
+  s.append(count(Verdict::kFail)).append(" fail");
   return s;
+}
+
+std::string lowercase(const char* s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
 }
 
 // A cell of a Markdown table: a '|' would end the cell and a newline the
@@ -81,9 +92,11 @@ std::string render_text(const std::vector<Result>& results) {
   for (const Result& r : results) {
     std::string id = r.id;
     id.resize(5, ' ');
-    out << id << verdict(r.check.pass) << "  " << r.claim << '\n';
+    out << id << verdict(r.check) << "  " << r.claim << '\n';
     out << "           expected  " << r.check.expected << '\n';
-    out << "           measured  " << r.check.measured << "\n\n";
+    out << "           measured  " << r.check.measured << '\n';
+    if (verdict_of(r.check) == Verdict::kConditional) out << "           only if   " << r.check.condition << '\n';
+    out << '\n';
   }
   for (const Result& r : results) {
     for (const Table& t : r.check.tables) text_table(out, t);
@@ -103,6 +116,8 @@ std::string render_json(const std::vector<Result>& results) {
     w.field("expected", r.check.expected);
     w.field("measured", r.check.measured);
     w.field("pass", r.check.pass);
+    w.field("verdict", lowercase(verdict(r.check)));
+    w.field("condition", r.check.pass ? r.check.condition : std::string());
     w.end_object();
   }
   w.end_array();
@@ -117,12 +132,23 @@ std::string render_markdown(const std::vector<Result>& results) {
       << CONCSIM_VERSION
       << "); do not edit, regenerate. Every claim of `../shared/claims.md` is checked by running workload "
          "files (`configs/claims/`, `configs/lectures/`): the expected figures are the claim's, the measured "
-         "ones come from the runs, and a rule in `app/claims/` compares them.\n\n";
+         "ones come from the runs, and a rule in `app/claims/` compares them. The result is PASS when the claim "
+         "holds as stated, CONDITIONAL when the runs show it true only under a condition (listed below the "
+         "table), FAIL when they show it false: the claims are judged, not asserted.\n\n";
   out << "**" << summary(results) << ".**\n\n";
   md_row(out, {"id", "claim", "expected", "measured", "result"});
   out << "|---|---|---|---|---|\n";
   for (const Result& r : results) {
-    md_row(out, {r.id, r.claim, r.check.expected, r.check.measured, verdict(r.check.pass)});
+    md_row(out, {r.id, r.claim, r.check.expected, r.check.measured, verdict(r.check)});
+  }
+  bool conditional = false;
+  for (const Result& r : results) {
+    if (verdict_of(r.check) != Verdict::kConditional) continue;
+    if (!conditional) {
+      out << "\n## Claims true only under a condition\n\n";
+      conditional = true;
+    }
+    out << "- **" << md(r.id) << "**: " << md(r.check.condition) << '\n';
   }
   for (const Result& r : results) {
     for (const Table& t : r.check.tables) {

@@ -46,6 +46,11 @@ class Figures {
   Figures& exact(const std::string& label, const std::string& expected, const std::string& measured);
   // Passes by a rule the caller evaluated.
   Figures& rule(const std::string& label, const std::string& expected, const std::string& measured, bool pass);
+  // A figure that decides whether the claim holds as stated or only under a
+  // condition: when `holds` is false the claim does not fail, it becomes
+  // conditional on `condition` (a sentence for the report).
+  Figures& qualifier(const std::string& label, const std::string& expected, const std::string& measured, bool holds,
+                     const std::string& condition);
   // A condition the figures rely on (the run completed): silent when met,
   // shown in the measured text and failing the check when not.
   Figures& require(bool ok, const std::string& why);
@@ -60,6 +65,7 @@ class Figures {
   std::vector<std::string> measured_;
   std::vector<std::string> unmet_;
   std::vector<Table> tables_;
+  std::vector<std::string> conditions_;
   bool pass_ = true;
 };
 

@@ -26,8 +26,9 @@ std::string claims_help() {
   out << "Usage: concsim claims [OPTIONS]\n\n"
          "Runs every claim of ../shared/claims.md (S1-S18): each claim's workloads (configs/claims/,\n"
          "configs/lectures/) are run, the measured figures computed from the runs and compared with\n"
-         "the claim's by a rule. Prints id, claim, expected, measured and PASS or FAIL, writes\n"
-         "DIR/claims.md, and exits 1 if any claim fails.\n\n";
+         "the claim's by a rule. Prints id, verdict (PASS, CONDITIONAL: true only under a condition\n"
+         "the report names, or FAIL), claim, expected and measured, writes DIR/claims.md, and exits 1\n"
+         "if a claim is judged false.\n\n";
   out << claims_options();
   return out.str();
 }

@@ -323,10 +323,11 @@ class Loader {
     // under the thread model: raise RuntimeError (refuse), or wait for a
     // thread to exit (queue).
     if (auto n = root.get("threads")) {
-      n->expect_keys({"on_limit", "pool", "working_set", "without"});
+      n->expect_keys({"handoff", "on_limit", "pool", "working_set", "without"});
       if (auto k = n->get("pool")) w.pool_threads = k->as_int(1, kMaxPoolThreads);
       if (auto k = n->get("working_set")) w.thread_working_set = k->as_size(0, std::int64_t{1} << 30);
       if (auto k = n->get("without")) w.without = read_mechanisms(*k);
+      if (auto k = n->get("handoff")) w.handoff_pipe = k->as_enum<bool>({{"futex", false}, {"pipe", true}});
       if (auto l = n->get("on_limit")) {
         w.on_thread_limit = std::string(l->as_enum<std::string_view>({{"refuse", "refuse"}, {"queue", "queue"}}));
       }

@@ -52,6 +52,7 @@ struct Workload {
   std::int64_t pool_threads = 200;         // threads.pool: model pool's threads (Tomcat's default maxThreads)
   std::int64_t thread_working_set = 0;     // threads.working_set: buffer bytes a thread touches each time it runs
   std::vector<std::string> without;        // threads.without: mechanisms switched off (models/threads/ablation.h)
+  bool handoff_pipe = false;               // threads.handoff: pipe (waits and wakes are pipe reads and writes)
   // A server workload's measuring window: requests arriving before `warmup`
   // are not counted; none arrives at or after `duration`.
   sim::Time warmup = 0;

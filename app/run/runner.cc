@@ -176,7 +176,8 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.seed = w.seed;
   // Both models run on the same machine profile, so that they are compared
   // fairly. Throws load::ConfigError when it cannot be loaded.
-  models::MachineProfile profile = load::load_machine(w.machine);
+  models::MachineProfile profile = options.machine != nullptr ? *options.machine : load::load_machine(w.machine);
+  if (w.handoff_pipe) models::hand_off_through_pipes(profile);
   for (const std::string& m : w.without) models::switch_off(profile, m);
   sim::Simulation simulation(w.seed);
 

@@ -30,6 +30,10 @@ struct RunOptions {
   // sim::RunLimits::should_stop of every simulation the run makes: the
   // resource guards' run-time half (app/run/guard.h).
   std::function<bool()> should_stop;
+  // Run on this profile instead of loading the workload's (`machine:`); the
+  // workload's threads.without and threads.handoff still apply. Tools that
+  // vary a profile's value use it.
+  const models::MachineProfile* machine = nullptr;
 };
 
 struct NamedLine {

@@ -22,6 +22,8 @@
 #include "app/load/workload.h"
 #include "sim/random.h"
 #include "sim/stats.h"
+#include "tools/harness/csv.h"
+#include "tools/harness/sched_stat.h"
 
 namespace concsim::harness {
 namespace {
@@ -82,28 +84,6 @@ void spin(sim::Duration d) {
 
 sim::Duration since(Clock::time_point t0, Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t - t0).count();
-}
-
-// This thread's time on a core and waiting for one, from
-// /proc/thread-self/schedstat, read without allocating.
-struct SchedStat {
-  double cpu_ns = 0;
-  double delay_ns = 0;
-};
-
-SchedStat sched_stat() {
-  SchedStat s;
-  const int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return s;
-  char buf[128];
-  const ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return s;
-  buf[n] = 0;
-  char* end = nullptr;
-  s.cpu_ns = std::strtod(buf, &end);
-  s.delay_ns = std::strtod(end, nullptr);
-  return s;
 }
 
 // One connection's state; allocated before the run starts so that the
@@ -225,6 +205,21 @@ std::vector<Connection> prepare(const ServerSpec& s, std::int64_t n) {
 }
 
 }  // namespace
+
+SchedStat sched_stat() {
+  SchedStat s;
+  const int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return s;
+  char buf[128];
+  const ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return s;
+  buf[n] = 0;
+  char* end = nullptr;
+  s.cpu_ns = std::strtod(buf, &end);
+  s.delay_ns = std::strtod(end, nullptr);
+  return s;
+}
 
 ServerSpec read_server(load::Document& doc) {
   doc.apply_override("model=threads");
@@ -367,25 +362,16 @@ std::string csv_row(const RunResult& r) {
   char tp[64], os[64];
   std::snprintf(tp, sizeof tp, "%.1f", r.throughput_per_s);
   std::snprintf(os, sizeof os, "%.0f", r.sleep_overshoot_ns);
-  std::string failure = r.failure;
-  for (char& c : failure) {
-    if (c == ',' || c == '\n' || c == '"') c = ';';
-  }
-  std::string out;
-  for (const std::string& f :
-       {r.model, std::to_string(r.connections), std::to_string(r.started), std::to_string(r.completed),
-        std::string(tp), std::to_string(r.latency_mean_ns), std::to_string(r.latency_p50_ns),
-        std::to_string(r.latency_p90_ns), std::to_string(r.latency_p99_ns), std::to_string(r.latency_max_ns),
-        std::to_string(r.end_ns), std::to_string(r.rss_baseline_bytes), std::to_string(r.rss_peak_bytes),
-        std::to_string(r.rss_growth_bytes), std::string(r.peak_reset ? "1" : "0"), std::to_string(r.maxrss_bytes),
-        std::to_string(r.voluntary_switches), std::to_string(r.involuntary_switches), std::to_string(r.served), std::to_string(r.sleeps),
-        std::string(os), std::to_string(std::llround(r.cpu_ns)), std::to_string(std::llround(r.run_delay_ns))}) {
-    out.append(f);
-    out.push_back(',');
-  }
-  out.append(failure);
-  out.push_back('\n');
-  return out;
+  return csv_line(
+      {r.model, std::to_string(r.connections), std::to_string(r.started), std::to_string(r.completed),
+       std::string(tp), std::to_string(r.latency_mean_ns), std::to_string(r.latency_p50_ns),
+       std::to_string(r.latency_p90_ns), std::to_string(r.latency_p99_ns), std::to_string(r.latency_max_ns),
+       std::to_string(r.end_ns), std::to_string(r.rss_baseline_bytes), std::to_string(r.rss_peak_bytes),
+       std::to_string(r.rss_growth_bytes), std::string(r.peak_reset ? "1" : "0"), std::to_string(r.maxrss_bytes),
+       std::to_string(r.voluntary_switches), std::to_string(r.involuntary_switches), std::to_string(r.served),
+       std::to_string(r.sleeps), std::string(os), std::to_string(std::llround(r.cpu_ns)),
+       std::to_string(std::llround(r.run_delay_ns))},
+      r.failure);
 }
 
 }  // namespace concsim::harness
