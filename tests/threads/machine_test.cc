@@ -1,4 +1,4 @@
-// Machine profiles: the shipped ones say what claims.md says, every value of
+// Machine profiles: the shipped ones say what configs/claims/README.md says, every value of
 // a realistic profile names its source, and mistakes are located errors.
 #include <gtest/gtest.h>
 
@@ -45,7 +45,7 @@ TEST(MachineProfiles, LectureCommitsOneMebibytePerThread) {
   EXPECT_EQ(p.guard_bytes + p.kernel_stack + p.socket_buffer, 0);
 }
 
-// claims.md section C, figure by figure.
+// configs/claims/README.md section C, figure by figure.
 TEST(MachineProfiles, LinuxModernIsThisProjectsMachine) {
   const MachineProfile p = load::load_machine("linux-modern");
   EXPECT_EQ(p.cores, 2);
