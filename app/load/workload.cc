@@ -372,6 +372,8 @@ class Loader {
 
     check_size(w.program);
     for (const FunctionDef& f : w.program.functions) find_executor_jobs(f.steps);
+    w.file = doc_.name();
+    w.other_files = other_files_;
     if (!compile) return w;
 
     models::CompileError error;
@@ -1385,6 +1387,11 @@ class Loader {
 }  // namespace
 
 Workload load_workload(const Document& doc) { return Loader(doc).run(true); }
+
+std::string Workload::located(int line, int column, const std::string& path) const {
+  const auto it = other_files.find(std::make_tuple(path, line, column));
+  return (it == other_files.end() ? file : it->second) + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
 
 Workload read_workload(const Document& doc) { return Loader(doc).run(false); }
 
