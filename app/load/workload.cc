@@ -382,6 +382,7 @@ class Loader {
       if (error.at.line > 0) pos = SourcePos{file_of(error.at), error.at.line, error.at.column};
       throw ConfigError(pos, error.at.path, error.message);
     }
+    check_overrides_are_read(w);
     return w;
   }
 
@@ -444,6 +445,44 @@ class Loader {
       n.fail(message);
     }
     return name;
+  }
+
+  // A shared variable given a value by --set (or a sweep's --vary) that no
+  // expression of the program reads has no effect: most likely a misspelled
+  // name, which would otherwise run as if the knob had been turned. Reads
+  // are the compiled program's kShared operands; `connections` (which also
+  // sizes socket buffers) and concsim's own `__` variables are exempt.
+  void check_overrides_are_read(const Workload& w) const {
+    std::vector<bool> read(w.compiled.shared.size(), false);
+    auto scan = [&](const models::Expr& e) {
+      for (const models::ExprOp& op : e.code) {
+        if (op.code == models::ExprOp::kShared && op.operand < read.size()) read[op.operand] = true;
+      }
+    };
+    for (const models::Expr& e : w.compiled.exprs) scan(e);
+    for (const models::Template& t : w.compiled.templates) {
+      for (const models::Expr& e : t.holes) scan(e);
+    }
+    std::vector<std::string> used;
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      if (read[i]) used.push_back(w.compiled.shared[i].name);
+    }
+    for (std::size_t i = 0; i < w.program.shared.size() && i < read.size(); ++i) {
+      const models::SharedDef& s = w.program.shared[i];
+      if (read[i] || s.name == "connections" || s.name.rfind("__", 0) == 0) continue;
+      if (file_of(s.at) == doc_.name()) continue;  // the workload's own, unread: its business
+      std::string message = "the workload never reads the shared variable " + quote(s.name) + ", so this value would "
+                            "change nothing";
+      const std::string best = suggest(s.name, used);
+      if (!best.empty()) {
+        message += "; did you mean " + quote(best) + "?";
+      } else if (!used.empty() && used.size() <= 12) {
+        message += "; it reads " + quoted_list(used);
+      } else if (used.empty()) {
+        message += "; it reads no shared variable";
+      }
+      throw ConfigError(SourcePos{file_of(s.at), s.at.line, s.at.column}, "shared." + s.name, message);
+    }
   }
 
   // ---- top-level sections ----
