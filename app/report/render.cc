@@ -188,7 +188,7 @@ void write_table(std::ostream& out, const run::RunOutput& r, const TableOptions&
       {"events", std::to_string(r.events)},
       {"main", r.main_state + (r.main_result.empty() ? "" : " -> " + cut(r.main_result, all))},
   };
-  if (r.model == "threads") {
+  if (r.model == "threads" || r.model == "pool") {
     summary.push_back({"threads", "at most " + std::to_string(r.threads.peak_threads) + " at once, " +
                                       std::to_string(r.threads.max_runnable) + " runnable; " +
                                       std::to_string(r.threads.refused) + " refused, " +
@@ -295,9 +295,12 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
   j.field("workload", r.workload);
   j.field("model", r.model);
   j.field("machine", r.machine);
+  if (!r.machine_hash.empty()) j.field("machine_hash", r.machine_hash);
   j.field("seed", r.seed);
   j.field("status", r.status);
   if (!r.detail.empty()) j.field("detail", r.detail);
+  // What `concsim run` exits with: 1 when the run failed a check of its own.
+  j.field("exit_code", r.exit_code);
   j.field("end_time_ns", static_cast<std::int64_t>(r.end_time));
   j.field("events_processed", r.events);
   j.key("main").begin_object().field("state", r.main_state).field("result", r.main_result).end_object();
@@ -353,14 +356,16 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
     }
     j.end_object();
   }
-  if (r.model == "threads") {
+  // The thread model's figures (threads, pool), or the event loop's.
+  const bool thread_model = r.model == "threads" || r.model == "pool";
+  if (thread_model) {
     j.key("threads").begin_object();
     j.field("peak_threads", r.threads.peak_threads).field("max_runnable", r.threads.max_runnable);
     j.field("switches_in", r.threads.switches_in).field("refused", r.threads.refused).field("queued", r.threads.queued);
     j.field("swapped", r.threads.swapped).field("killed", r.threads.killed);
     j.end_object();
   }
-  if (r.model != "threads") {
+  if (!thread_model) {
   j.key("loop").begin_object();
   j.field("iterations", r.loop.iterations);
   j.field("busy_ns", static_cast<std::int64_t>(r.loop.busy));

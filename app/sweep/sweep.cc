@@ -154,6 +154,16 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
     throw Interrupted{sig, written.load(), counts.skipped + written.load(), counts.selected};
   }
   counts.ran = to_run.size();
+  for (std::size_t i : selected) {
+    const std::optional<PointResult> r = read_point(o.dir, points[i]);
+    if (!r) continue;
+    const std::string status = r->run.text_at("status");
+    const JsonValue* code = r->run.find("exit_code");
+    const bool failed = code != nullptr ? code->text() != "0" : status != "completed";
+    if (!failed) continue;
+    const std::string detail = r->run.text_at("detail");
+    counts.failures.push_back(PointFailure{points[i].name, detail.empty() ? status : status + "; " + detail});
+  }
   if (o.shard.n == 1) {
     write_sweep_report(o.dir, d);
     counts.report = true;
