@@ -39,4 +39,9 @@ models::MachineProfile load_machine(const std::string& name_or_path);
 // is resolved by name through the search path.
 models::MachineProfile read_machine(const Document& doc);
 
+// "fnv1a64:" and a hash of the bytes of the profile's file and of every
+// profile it extends, in order: a baseline records it, so that `check` can
+// say when a profile changed. "" when the profile cannot be found or read.
+std::string machine_fingerprint(const std::string& name_or_path);
+
 }  // namespace concsim::load

@@ -194,6 +194,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   // Both models run on the same machine profile, so that they are compared
   // fairly. Throws load::ConfigError when it cannot be loaded.
   const models::MachineProfile profile = load::load_machine(w.machine);
+  out.machine_hash = load::machine_fingerprint(w.machine);
   sim::Simulation simulation(w.seed);
 
   if (w.model == "threads" || w.model == "pool") {

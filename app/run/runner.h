@@ -56,6 +56,7 @@ struct RunOutput {
   std::string workload;
   std::string model;
   std::string machine;
+  std::string machine_hash;  // load::machine_fingerprint of the profile it ran on
   std::uint64_t seed = 0;
 
   // How the run ended.
