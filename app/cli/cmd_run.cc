@@ -10,6 +10,7 @@
 
 #include "app/cli/command.h"
 #include "app/load/workload.h"
+#include "app/report/json.h"
 #include "app/report/render.h"
 #include "app/run/guard.h"
 #include "app/run/runner.h"
@@ -43,8 +44,9 @@ class RunProgress {
     if (t - start_ < std::chrono::seconds(1) || t - last_ < std::chrono::milliseconds(200)) return;
     last_ = t;
     const double wall = std::chrono::duration<double>(t - start_).count();
-    std::string line = "concsim: running, virtual time " + sim::format_seconds(now);
-    if (end_ > 0 && end_ < sim::kTimeMax) line += " of " + sim::format_seconds(end_);
+    auto seconds = [](sim::Time t) { return report::fixed(t, sim::kSecond, 1) + "s"; };
+    std::string line = "concsim: running, virtual time " + seconds(now);
+    if (end_ > 0 && end_ < sim::kTimeMax) line += " of at most " + seconds(end_);
     std::ostringstream w;
     w.setf(std::ios::fixed);
     w.precision(1);
@@ -100,7 +102,7 @@ int cmd_run(const std::vector<std::string>& args) {
     // The progress line lives as long as the run, and is cleared after it.
     std::optional<RunProgress> progress;
     if (::isatty(STDERR_FILENO) == 1) {
-      progress.emplace(std::min(w.duration, w.horizon));
+      progress.emplace(w.horizon);
       options.progress = [&progress](sim::Time now) { (*progress)(now); };
     }
     r = run::run_workload(w, options);
