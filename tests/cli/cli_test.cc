@@ -251,4 +251,26 @@ TEST(Cli, ShortcutOptionsAreNamedInTheirErrors) {
   EXPECT_NE(help.out.find("async+executor, pool)"), std::string::npos) << help.out;
 }
 
+TEST(Cli, RunDetailsListEverythingAndJsonCanLeaveTheTraceOut) {
+  const std::string w = write_temp("many.yaml",
+                                   "functions:\n  f:\n    params: [i]\n    steps:\n      - sleep: 1ms\n"
+                                   "main:\n  - gather:\n      tasks: [{name: \"t{i}\", fn: f, args: {i: $i}, count: 30, as: i}]\n");
+  const Result capped = run("run " + w);
+  EXPECT_EQ(capped.code, 0) << capped.err;
+  EXPECT_NE(capped.out.find("  ... 21 more (--details lists them; --format json has them)\n"), std::string::npos)
+      << capped.out;
+  std::size_t lines = 0;
+  for (char c : capped.out) lines += c == '\n' ? 1 : 0;
+  EXPECT_LT(lines, 50u) << capped.out;  // a screen
+  const Result all = run("run " + w + " --details");
+  EXPECT_EQ(all.code, 0);
+  EXPECT_NE(all.out.find("  t29 "), std::string::npos);
+  EXPECT_EQ(all.out.find(" more ("), std::string::npos);
+  const Result json = run("run " + w + " --format json --no-trace");
+  EXPECT_EQ(json.code, 0);
+  EXPECT_EQ(json.out.find("\"trace\""), std::string::npos);
+  EXPECT_NE(json.out.find("\"name\": \"t29\""), std::string::npos);
+  EXPECT_NE(run("run " + w + " --format json").out.find("\"trace\": ["), std::string::npos);
+}
+
 }  // namespace
