@@ -273,4 +273,23 @@ TEST(Cli, RunDetailsListEverythingAndJsonCanLeaveTheTraceOut) {
   EXPECT_NE(run("run " + w + " --format json").out.find("\"trace\": ["), std::string::npos);
 }
 
+TEST(Cli, ALongRunShowsItsProgressOnATerminalOnly) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no `script` (util-linux) for a terminal";
+  // An endless loop of cpu steps: about two seconds of wall time until it is
+  // stopped as a runaway, long enough for the progress line (after 1 s).
+  const std::string w = write_temp("spin.yaml", "main:\n  - loop:\n      - cpu: 1ms\n");
+  const std::string log = write_temp("tty.log", "");
+  // `script` gives the command a terminal; its own output is the session.
+  const int status = std::system(("script -qec '" + bin() + " run " + w + " >/dev/null' " + log + " >/dev/null 2>&1").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  const std::string tty = slurp(log);
+  EXPECT_NE(tty.find("concsim: running, virtual time "), std::string::npos) << tty.substr(0, 500);
+  EXPECT_NE(tty.find("s elapsed"), std::string::npos);
+  // Not a terminal: no progress, only the result.
+  const Result plain = run("run " + w);
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_EQ(plain.err.find("concsim: running"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("compute steps in a row without awaiting"), std::string::npos) << plain.err;
+}
+
 }  // namespace
