@@ -1212,8 +1212,11 @@ void EventLoop::submit_job(std::uint32_t task, std::uint32_t function, const std
   Job& job = jobs_.back();
   // The job draws from its submitter's stream, as the same steps would
   // inline: an offloaded call (model async+executor) faces the draws the
-  // loop would have. The task gets the stream back when the result arrives.
+  // loop would have. The task gets the stream back when the result arrives;
+  // until then it holds a stream split off, so that a task cancelled while
+  // it waits does not draw the job's numbers again.
   interp_.init_task(job.core, function, args, tasks_[task].core.rng);
+  tasks_[task].core.rng = tasks_[task].core.rng.split();
   job.future = f;
   job.name = store_.intern(std::string(name));
   job.owner = task;

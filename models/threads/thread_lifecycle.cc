@@ -99,6 +99,9 @@ bool ThreadModel::spawn(int core, std::uint32_t id, const Request& req, bool exe
   // back when it is joined (on_joined).
   Thread& parent = threads_[id];
   const sim::RandomStream rng = executor ? parent.core.rng : parent.core.rng.split();
+  // Until it is handed back, the submitter holds a stream split off, so that
+  // one cancelled while it waits does not draw the job's numbers again.
+  if (executor) parent.core.rng = parent.core.rng.split();
   const std::uint32_t child = new_thread(program_.spawns[req.spec].function, req.args, req.text, executor, rng);
   if (tracing()) trace(id, (executor ? "run_in_executor " : "spawn ") + task_name(child));
   threads_[id].child = child;

@@ -212,5 +212,30 @@ server:
   EXPECT_NE(draws(run_point(d, points[0])), draws(run_point(d, points[1])));
 }
 
+run::RunOutput run_yaml(const std::string& yaml, const std::string& model) {
+  load::Document doc = load::Document::load_string(yaml, "test.yaml");
+  doc.apply_override("model=" + model);
+  return run::run_workload(load::load_workload(doc), run::RunOptions{});
+}
+
+TEST(SweepStats, AnExecutorJobDrawsWhatTheSameStepsWouldInline) {
+  // Two exponential sleeps in a row end at their sum. Whether the first runs
+  // inline or in the executor, the task faces the same two draws: the job
+  // draws from the task's stream and hands it back. (A stream of its own
+  // would give the job another first sleep, and the task another second.)
+  const std::string inline_yaml = "seed: 5\nmain:\n  - sleep: {exponential: {mean: 10ms}}\n"
+                                  "  - sleep: {exponential: {mean: 10ms}}\n";
+  const std::string executor_yaml = "seed: 5\nmain:\n  - run_in_executor: {steps: [{sleep: {exponential: {mean: 10ms}}}]}\n"
+                                    "  - sleep: {exponential: {mean: 10ms}}\n";
+  for (const char* model : {"async", "threads"}) {
+    const run::RunOutput a = run_yaml(inline_yaml, model);
+    const run::RunOutput b = run_yaml(executor_yaml, model);
+    ASSERT_EQ(a.status, "completed");
+    ASSERT_EQ(b.status, "completed");
+    EXPECT_GT(a.end_time, 0);
+    EXPECT_EQ(a.end_time, b.end_time) << model;
+  }
+}
+
 }  // namespace
 }  // namespace concsim::sweep
