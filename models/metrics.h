@@ -62,7 +62,7 @@ struct ContextSwitches {
 
 // The first limit of the machine profile that a run ran into.
 struct LimitHit {
-  std::string which;          // "threads", "mappings", "overcommit" or "ram"
+  std::string which;          // "threads", "mappings", "address space", "overcommit" or "ram"
   sim::Time at_ns = 0;
   std::int64_t threads = 0;   // live threads (the main one included) at that moment
 };

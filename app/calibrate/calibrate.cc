@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "app/calibrate/measure.h"
+#include "app/calibrate/memory_probe.h"
 #include "app/calibrate/proc.h"
 #include "app/load/config.h"
 #include "app/load/machine.h"
@@ -112,6 +113,9 @@ std::int64_t safe_thread_count(const KernelLimits& k, std::int64_t wanted, std::
 }
 
 ProfileDoc calibrate(const Options& o, const std::function<void(const std::string&)>& progress) {
+  utsname u{};
+  uname(&u);
+  const auto u_release = [&u] { return std::string(u.release); };
   const auto started = std::chrono::steady_clock::now();
   ProfileDoc doc;
   doc.name = "calibrated";
@@ -173,6 +177,29 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   bool pinned_ok = false;
   const Spread pinned = measure_handoff(reps, round_trips, true, &pinned_ok);
   const Spread unpinned = measure_handoff(reps, round_trips, false, nullptr);
+  progress("futex system calls and page faults");
+  const Spread futex_wait = measure_futex_wait_call(reps, 200'000);
+  const Spread futex_wake = measure_futex_wake_call(reps, 200'000);
+  const Spread fault = measure_page_fault(reps, 4096);
+  progress("caches (sysfs) and load latency by working-set size (pointer chase)");
+  const std::vector<CacheLevel> caches = read_caches();
+  // The largest cache a core has to itself, and the last level if others share it.
+  const CacheLevel* priv = nullptr;
+  const CacheLevel* shared = nullptr;
+  for (const CacheLevel& c : caches) {
+    if (c.sharing_cpus <= 1) priv = &c;
+  }
+  if (priv == nullptr && !caches.empty()) priv = &caches.front();
+  if (!caches.empty() && caches.back().sharing_cpus > 1 && &caches.back() != priv) shared = &caches.back();
+  const std::int64_t line = priv != nullptr && priv->line > 0 ? priv->line : 64;
+  Spread chase_private, chase_shared, chase_memory;
+  std::int64_t memory_bytes = std::int64_t{256} << 20;
+  if (priv != nullptr) {
+    chase_private = measure_chase(priv->size / 2, line, reps);
+    if (shared != nullptr) chase_shared = measure_chase(std::min(shared->size / 2, priv->size * 8), line, reps);
+    memory_bytes = std::max(memory_bytes, 8 * (shared != nullptr ? shared->size : priv->size));
+    chase_memory = measure_chase(memory_bytes, line, reps);
+  }
   progress("thread creation and join");
   const Spread create_join = measure_create_join(reps, 500);
 
@@ -245,17 +272,35 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
     kept("costs", "thread_create", duration_value(base.thread_create), "no thread batch could run here");
     kept("costs", "thread_exit", duration_value(base.thread_exit), "no thread batch could run here");
   }
-  const double switch_ns = std::max(pinned.median - 2 * sys.median, pinned.median / 2);
+  // One pinned hand-off is, in the model, the waker's FUTEX_WAKE, the
+  // switch, and the woken thread's return from FUTEX_WAIT.
+  const double switch_ns =
+      std::max(pinned.median - futex_wait.median - futex_wake.median, pinned.median / 2);
   e.push_back({"costs", "context_switch", duration_value(ns(switch_ns)),
                cat({"measured: a token handed back and forth between two threads ",
                     pinned_ok ? "pinned to one core" : "(pinning refused: unpinned)",
                     ", each sleeping on a futex until its turn, ", num(round_trips),
                     " round trips (or 1 s) per run; one hand-off ", describe_ns(pinned),
-                    ", less two system calls (the futex wake and wait)"})});
-  const double wake_ns = std::max(0.0, unpinned.median - pinned.median);
-  e.push_back({"costs", "wakeup_latency", duration_value(ns(wake_ns)),
-               cat({"measured: the same hand-off unpinned (the threads on different cores: a cross-core wake-up), ",
+                    ", less the futex wait and wake system calls measured on their own"})});
+  e.push_back({"costs", "wakeup_latency", "0s",
+               "the thread model's kernel policies leave it 0: a woken thread waits for a core (the scheduler), and a "
+               "wake-up onto another core pays ipi"});
+  e.push_back({"costs", "futex_wait", duration_value(ns(futex_wait.median)),
+               cat({"measured: futex(FUTEX_WAIT_PRIVATE) on a word that does not match (EAGAIN: entry, hash bucket, "
+                    "return), 200,000 calls per run; ",
+                    describe_ns(futex_wait)})});
+  e.push_back({"costs", "futex_wake", duration_value(ns(futex_wake.median)),
+               cat({"measured: futex(FUTEX_WAKE_PRIVATE) with nobody waiting, 200,000 calls per run; ",
+                    describe_ns(futex_wake)})});
+  const double ipi_ns = std::max(0.0, unpinned.median - pinned.median);
+  e.push_back({"costs", "ipi", duration_value(ns(ipi_ns)),
+               cat({"measured: the same hand-off unpinned (the threads on different cores: each wake-up an IPI to an "
+                    "idle core), ",
                     describe_ns(unpinned), ", less the pinned hand-off; 0 if not slower"})});
+  e.push_back({"costs", "page_fault", duration_value(ns(fault.median)),
+               cat({"measured: first write to each 4 KiB page of a fresh anonymous mapping (huge pages off), 4,096 "
+                    "pages per run; ",
+                    describe_ns(fault)})});
   e.push_back({"costs", "syscall", duration_value(ns(sys.median)),
                cat({"measured: syscall(SYS_getppid), ", num(calls), " calls per run; ", describe_ns(sys)})});
   e.push_back({"costs", "poll", duration_value(ns(std::max(0.0, epoll.median - sys.median))),
@@ -267,17 +312,18 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
                     describe_ns(f_switch)})});
 
   // ---- scheduler ----
-  kept("scheduler", "pick", base.pick_model == models::PickCost::kLinear        ? "linear"
-                            : base.pick_model == models::PickCost::kLogarithmic ? "logarithmic"
-                                                                                : "constant",
-       "the kernel's scheduler is not probed");
-  kept("scheduler", "pick_base", duration_value(base.pick_base), "inside the context switch, not separable here");
-  kept("scheduler", "pick_per_thread", duration_value(base.pick_per_thread),
-       "needs hand-offs with many runnable threads");
-  kept("scheduler", "refill_per_thread", duration_value(base.refill_per_thread),
-       "cache refill needs working sets per thread");
-  kept("scheduler", "refill_cap", duration_value(base.refill_cap), "cache refill needs working sets per thread");
+  e.push_back({"scheduler", "policy", "cfs",
+               cat({"read: uname ", u_release(), "; Linux 2.6.23 to 6.5 schedule with CFS (6.6 and later with EEVDF, "
+                    "whose per-CPU vruntime-ordered queues the cfs policy also describes)"})});
   const int factor = 1 + ilog2(std::min(cores, 8));
+  e.push_back({"scheduler", "wakeup_granularity", duration_value(1'000'000LL * factor),
+               cat({"computed: CFS's sysctl_sched_wakeup_granularity 1 ms x (1 + ilog2(min(cores, 8))) for ", num(cores),
+                    " cores (kernel/sched/fair.c)"})});
+  e.push_back({"scheduler", "pick_base", "0s",
+               "inside the measured context switch: the pinned hand-off picks from a queue of one"});
+  for (const char* key : {"pick_per_thread", "refill_per_thread", "refill_cap"}) {
+    e.push_back({"scheduler", key, "0s", "the fifo policy's formula; the cfs policy walks its tree and the caches"});
+  }
   std::optional<std::int64_t> latency = read_int_file("/sys/kernel/debug/sched/latency_ns");
   std::optional<std::int64_t> granularity = read_int_file("/sys/kernel/debug/sched/min_granularity_ns");
   if (!latency) latency = read_int_file("/proc/sys/kernel/sched_latency_ns");
@@ -296,6 +342,42 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
     e.push_back({"scheduler", "min_granularity", duration_value(750'000LL * factor),
                  cat({"computed: CFS's 0.75 ms x (1 + ilog2(min(cores, 8))) for ", num(cores), " cores"})});
   }
+
+  // ---- cache ----
+  if (priv != nullptr) {
+    const auto where = [](const CacheLevel& c) {
+      return cat({"read: /sys/devices/system/cpu/cpu0/cache, L", num(c.level), " (shared by ", num(c.sharing_cpus),
+                  " CPU", c.sharing_cpus == 1 ? "" : "s", ")"});
+    };
+    e.push_back({"cache", "line", size_value(line), where(*priv)});
+    e.push_back({"cache", "private", size_value(priv->size), where(*priv)});
+    e.push_back({"cache", "private_ways", num(std::max<std::int64_t>(priv->ways, 1)), where(*priv)});
+    e.push_back({"cache", "private_hit", duration_value(ns(chase_private.median)),
+                 cat({"measured: pointer chase over ", format_bytes(static_cast<double>(priv->size / 2)),
+                      " (half the private cache), random order; ", describe_ns(chase_private)})});
+    if (shared != nullptr) {
+      e.push_back({"cache", "shared", size_value(shared->size), where(*shared)});
+      e.push_back({"cache", "shared_ways", num(std::max<std::int64_t>(shared->ways, 1)), where(*shared)});
+      e.push_back({"cache", "shared_hit", duration_value(ns(chase_shared.median)),
+                   cat({"measured: pointer chase over ",
+                        format_bytes(static_cast<double>(std::min(shared->size / 2, priv->size * 8))),
+                        ", random order; ", describe_ns(chase_shared)})});
+    } else {
+      e.push_back({"cache", "shared", "0B", "read: no cache level is shared by several CPUs in sysfs"});
+      e.push_back({"cache", "shared_hit", duration_value(ns(chase_memory.median)),
+                   "no shared cache: a line not in this core's cache comes from memory or another core's cache, "
+                   "priced as memory (the chase below)"});
+    }
+    e.push_back({"cache", "memory", duration_value(ns(chase_memory.median)),
+                 cat({"measured: pointer chase over ", format_bytes(static_cast<double>(memory_bytes)),
+                      ", random order (TLB misses included); ", describe_ns(chase_memory)})});
+  } else {
+    kept("cache", "private", size_value(base.cache.private_bytes), "sysfs describes no cache here");
+  }
+  kept("cache", "misses_in_flight", num(base.cache.misses_in_flight), "a refill's overlap of misses is not probed");
+  kept("cache", "thread_working_set", size_value(base.cache.thread_working_set),
+       "the bytes a switched-in thread touches are not probed");
+  kept("cache", "sched_bytes_per_task", size_value(base.cache.sched_bytes_per_task), "a kernel structure's layout");
 
   // ---- memory ----
   const auto guard = static_cast<std::int64_t>(default_guard);
@@ -384,8 +466,6 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
        "the OOM killer is not provoked");
 
   // ---- the header ----
-  utsname u{};
-  uname(&u);
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   doc.description = cat({num(cores), " cores, ", format_bytes(static_cast<double>(std::max<std::int64_t>(mem.mem_total, 0))),
                          ", ", u.sysname, " ", u.release, ", calibrated ", utc_now()});

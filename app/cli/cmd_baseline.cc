@@ -28,7 +28,7 @@ std::string baseline_help() {
 }
 
 int cmd_baseline(const std::vector<std::string>& args) {
-  const po::variables_map vm = parse(args, baseline_options(), "baseline");
+  const po::variables_map vm = parse(args, baseline_options(), "baseline", 1, "DIR", ": the finished sweep");
   if (!vm.count("out")) throw UsageError{"missing -o FILE: the baseline to write", "baseline"};
   return guarded([&] {
     const sweep::Baseline b = sweep::make_baseline(files(vm)[0]);

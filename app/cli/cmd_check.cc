@@ -1,7 +1,6 @@
 // concsim check BASELINE: runs a baseline's points again and compares every
 // figure (app/sweep/check.h); exit 1 when one changed beyond its tolerance.
 // The simulator is deterministic, so the default tolerance is 0.
-#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -34,12 +33,29 @@ int check(const po::variables_map& vm) {
     throw UsageError{"--format must be table or json, got \"" + format + "\"", "check"};
   }
   const sweep::Baseline b = sweep::read_baseline(path);
-  std::vector<std::string> metrics;
+  const std::vector<std::string> metrics = sweep::covered_metrics(b, path);
   for (const sweep::BaselinePoint& p : b.points) {
-    for (const auto& [m, v] : p.metrics) {
-      if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
+    if (p.metrics.empty()) {
+      throw sweep::InputError(path + ": the point " + p.name +
+                              " has no metrics; the baseline does not cover its sweep (make it again with "
+                              "`concsim baseline DIR -o FILE`)");
+    }
+    for (const std::string& m : metrics) {
+      const bool has = std::any_of(p.metrics.begin(), p.metrics.end(), [&](const auto& x) { return x.first == m; });
+      if (!has) {
+        throw sweep::InputError(path + ": the point " + p.name + " lacks the metric " + m +
+                                " that other points have; the baseline does not cover its sweep (make it again "
+                                "with `concsim baseline DIR -o FILE`)");
+      }
     }
   }
+  return metrics;
+}
+
+int check(const po::variables_map& vm) {
+  const std::string path = files(vm)[0];
+  const sweep::Baseline b = sweep::read_baseline(path);
+  const std::vector<std::string> metrics = covered_metrics(b, path);
   std::vector<sweep::Tolerance> tolerances;
   if (vm.count("tolerance")) {
     for (const std::string& t : vm["tolerance"].as<std::vector<std::string>>()) {
@@ -80,7 +96,7 @@ std::string check_help() {
 }
 
 int cmd_check(const std::vector<std::string>& args) {
-  const po::variables_map vm = parse(args, check_options(), "check");
+  const po::variables_map vm = parse(args, check_options(), "check", 1, "BASELINE");
   return guarded([&] { return check(vm); });
 }
 

@@ -29,7 +29,8 @@ std::string merge_help() {
 }
 
 int cmd_merge(const std::vector<std::string>& args) {
-  const po::variables_map vm = parse(args, merge_options(), "merge", -1);
+  const po::variables_map vm = parse(args, merge_options(), "merge", -1, "DIR",
+                                       ": the sweep directories to merge (concsim merge DIR... --out DIR)");
   if (!vm.count("out")) throw UsageError{"missing --out DIR: where the merged sweep goes", "merge"};
   const std::string out = vm["out"].as<std::string>();
   return guarded([&] {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/cli/command.h"
+#include "app/load/text.h"
 #include "app/load/workload.h"
 #include "app/report/json.h"
 #include "app/report/render.h"
@@ -17,6 +18,9 @@
 
 namespace concsim::cli {
 namespace {
+
+// The most of a failed run's detail that stderr shows.
+constexpr std::size_t kMaxDetailBytes = 1000;
 
 po::options_description output_options() {
   po::options_description d("Output options");
@@ -141,7 +145,11 @@ int cmd_run(const std::vector<std::string>& args) {
     if (!write_output(vm["text-trace"].as<std::string>(), t.str())) return kFailed;
   }
   if (r.exit_code != 0) {
-    std::cerr << "concsim: the run " << r.status << (r.detail.empty() ? "" : ": " + r.detail) << '\n';
+    // The detail may quote what the program built (a raised message of
+    // megabytes): stderr gets its start, the results have all of it.
+    std::string detail = load::excerpt(r.detail, kMaxDetailBytes);
+    if (r.detail.size() > kMaxDetailBytes) detail += "; the whole text is in the results";
+    std::cerr << "concsim: the run " << r.status << (r.detail.empty() ? "" : ": " + detail) << '\n';
   }
   return r.exit_code;
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/cli/command.h"
+#include "app/load/text.h"
 #include "app/load/workload.h"
 #include "app/sweep/definition.h"
 #include "app/sweep/grid.h"
@@ -172,12 +173,12 @@ int guarded(const std::function<int()>& body) {
   try {
     return body();
   } catch (const sweep::InputError& e) {
-    std::cerr << "concsim: " << e.what() << '\n';
+    std::cerr << "concsim: " << load::escape_controls(e.what()) << '\n';
     return kUsage;
   } catch (const load::ConfigError&) {
     throw;  // main() prints it, located, and exits 2
   } catch (const std::runtime_error& e) {
-    std::cerr << "concsim: " << e.what() << '\n';
+    std::cerr << "concsim: " << load::escape_controls(e.what()) << '\n';
     return kFailed;
   }
 }

@@ -40,16 +40,21 @@ const std::vector<Command>& commands();
 
 // --set, --model, --machine, --connections, --seed.
 po::options_description workload_options();
-// Parses `args` with `desc` plus positional FILEs; requires exactly
-// `files` of them (-1: any number, at least one). Throws UsageError.
+// Parses `args` with `desc` plus positional arguments; requires exactly
+// `files` of them (-1: any number, at least one), which messages call
+// `argument` ("FILE", "DIR"), followed by `what` when one is missing.
+// Throws UsageError.
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
-                        const std::string& command, int files = 1);
+                        const std::string& command, int files = 1, const std::string& argument = "FILE",
+                        const std::string& what = "");
 // The positional FILE arguments.
 std::vector<std::string> files(const po::variables_map& vm);
 // Loads `path` and applies the workload options of `vm` as overrides, in the
 // order --set..., then the shortcuts.
 load::Document load_document(const std::string& path, const po::variables_map& vm);
-// Writes `content` to `path` atomically; prints the error and returns false.
+// Writes `content` to the file the user named (report::write_output_file:
+// atomically for a regular file, through for a device or FIFO); prints the
+// error and returns false.
 bool write_output(const std::string& path, const std::string& content);
 // --max-memory, --max-events, --timeout: the resource guards (app/run/guard.h).
 po::options_description guard_options();

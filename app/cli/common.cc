@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/cli/command.h"
+#include "app/load/text.h"
 #include "app/load/units.h"
 #include "app/report/atomic_file.h"
 
@@ -19,7 +20,8 @@ po::options_description workload_options() {
 }
 
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
-                        const std::string& command, int want_files) {
+                        const std::string& command, int want_files, const std::string& argument,
+                        const std::string& what) {
   po::options_description all;
   all.add(desc);
   all.add_options()("file", po::value<std::vector<std::string>>(), "");
@@ -34,12 +36,12 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   }
   const std::vector<std::string> given = files(vm);
   if (want_files >= 0 && static_cast<int>(given.size()) != want_files) {
-    throw UsageError{given.empty() ? "missing the FILE argument"
-                                   : "expected " + std::to_string(want_files) + " FILE, got " +
+    throw UsageError{given.empty() ? "missing the " + argument + " argument" + what
+                                   : "expected " + std::to_string(want_files) + " " + argument + ", got " +
                                          std::to_string(given.size()),
                      command};
   }
-  if (want_files < 0 && given.empty()) throw UsageError{"missing the FILE argument", command};
+  if (want_files < 0 && given.empty()) throw UsageError{"missing the " + argument + " argument" + what, command};
   return vm;
 }
 
@@ -66,7 +68,8 @@ po::options_description guard_options() {
        "SIZE: refuse a run estimated to need more simulator memory; stop one that uses more")
       ("max-events", po::value<std::string>()->default_value("2000000000"),
        "N: refuse a run estimated to need more simulator events; stop one that gets there")
-      ("timeout", po::value<std::string>(), "SECONDS: stop the run after this much wall-clock time (e.g. 30, 2.5, 5m)");
+      ("timeout", po::value<std::string>()->default_value(std::to_string(static_cast<int>(run::kDefaultRunTimeoutSeconds))),
+       "SECONDS: stop the run after this much wall-clock time (e.g. 30, 2.5, 1h); 0 or none: no limit");
   return d;
 }
 
@@ -88,12 +91,17 @@ run::GuardLimits guard_limits(const po::variables_map& vm, const std::string& co
   }
   if (!ok || n == 0) throw UsageError{"--max-events: expected a positive integer, got \"" + events + "\"", command};
   limits.max_events = n;
-  if (vm.count("timeout")) {
-    // Seconds as a plain number, or any duration ("5m", "1.5s").
-    const std::string t = vm["timeout"].as<std::string>();
+  // Seconds as a plain number, or any duration ("5m", "1.5s"); 0 or "none"
+  // lifts the limit.
+  const std::string t = vm["timeout"].as<std::string>();
+  if (t != "none") {
     const bool bare = !t.empty() && t.find_first_not_of("0123456789.") == std::string::npos;
     const std::optional<sim::Duration> d = load::parse_duration(bare ? t + "s" : t, &error);
-    if (!d || *d <= 0) throw UsageError{"--timeout: expected seconds like \"30\" or \"2.5\", got \"" + t + "\"", command};
+    if (!d || *d < 0) {
+      throw UsageError{"--timeout: expected seconds like \"30\" or \"2.5\", a duration like \"1h\", or 0 or "
+                       "\"none\" for no limit, got " + load::quote(t),
+                       command};
+    }
     limits.timeout_seconds = static_cast<double>(*d) / 1e9;
   }
   return limits;
@@ -101,8 +109,8 @@ run::GuardLimits guard_limits(const po::variables_map& vm, const std::string& co
 
 bool write_output(const std::string& path, const std::string& content) {
   std::string error;
-  if (!report::write_file_atomically(path, content, &error)) {
-    std::cerr << "concsim: " << error << '\n';
+  if (!report::write_output_file(path, content, &error)) {
+    std::cerr << "concsim: " << load::escape_controls(error) << '\n';
     return false;
   }
   return true;

@@ -1,14 +1,18 @@
 // The `concsim` command: finds the command and maps errors to exit codes.
 //
 // Results go to stdout (or --out), messages to stderr. Exit codes: 0 success,
-// 1 the run failed a check of its own (a stall, an endless loop, main raised),
-// 2 bad input or usage.
+// 1 the run failed a check of its own (a stall, an endless loop, main raised)
+// or its output could not be written, 2 bad input or usage. README.md's
+// "Guarantees" says what else is promised.
+#include <cstring>
 #include <iostream>
 #include <new>
 #include <sstream>
 
 #include "app/cli/command.h"
+#include "app/cli/stdout_buffer.h"
 #include "app/load/suggest.h"
+#include "app/load/text.h"
 
 #ifndef CONCSIM_VERSION
 #define CONCSIM_VERSION "0.0.0"
@@ -97,19 +101,43 @@ int dispatch(const std::vector<std::string>& argv) {
 }  // namespace
 }  // namespace concsim::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_command(const std::vector<std::string>& argv) {
   using namespace concsim;
   try {
-    return cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    return cli::dispatch(argv);
   } catch (const cli::UsageError& e) {
-    std::cerr << "concsim: " << e.message << '\n';
+    // Messages quote the command line, which may hold anything; escaped
+    // like every message (app/load/text.h).
+    std::cerr << "concsim: " << load::escape_controls(e.message) << '\n';
     std::cerr << (e.command.empty() ? "Try 'concsim --help'." : "Try 'concsim help " + e.command + "'.") << '\n';
     return cli::kUsage;
   } catch (const load::ConfigError& e) {
-    std::cerr << e.what() << '\n';
+    std::cerr << load::escape_controls(e.what()) << '\n';
     return cli::kUsage;
   } catch (const std::bad_alloc&) {
     std::cerr << "concsim: out of memory\n";
     return cli::kFailed;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace concsim;
+  // Every command's stdout goes through a buffer that notices a failed
+  // write (a full disk, /dev/full, a closed terminal): results that did not
+  // reach their reader are an error, never a silent exit 0.
+  cli::keep_standard_descriptors();
+  cli::StdoutBuffer out;
+  std::streambuf* const standard = std::cout.rdbuf(&out);
+  int code = run_command(std::vector<std::string>(argv + 1, argv + argc));
+  if (!out.finish()) {
+    std::cerr << "concsim: cannot write to standard output: " << std::strerror(out.error())
+              << "; the output is incomplete\n";
+    if (code == cli::kOk) code = cli::kFailed;
+  }
+  std::cout.rdbuf(standard);
+  return code;
 }

@@ -70,10 +70,15 @@ using detail::TreeNode;
 
 constexpr const char* kSetSource = "--set";
 
+// The file name and the key path come from the user (a path on the command
+// line, a key in the file, a profile named in a workload): control
+// characters in them are escaped, as quote() escapes them in values, so that
+// a message cannot drive the terminal it is printed on.
 std::string format_what(const SourcePos& pos, const std::string& key_path,
                         const std::string& message) {
-  std::string out = pos.file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": ";
-  if (!key_path.empty()) out += key_path + ": ";
+  std::string out = escape_controls(pos.file) + ":" + std::to_string(pos.line) + ":" +
+                    std::to_string(pos.column) + ": ";
+  if (!key_path.empty()) out += escape_controls(key_path) + ": ";
   return out + message;
 }
 
@@ -94,6 +99,10 @@ SourcePos to_pos(const Tree& tree, const Loc& loc) {
 struct Origin {
   std::uint32_t source = 0;
   int column_offset = 0;
+  // The key path of the parsed text's root: "" for a file, the assignment's
+  // path for a --set value ("shared.f"), so that errors inside the value
+  // name the whole path.
+  std::string path;
 };
 
 Loc make_loc(const Origin& origin, int line0, int column0) {
@@ -252,7 +261,7 @@ class Builder final : public YAML::EventHandler {
 
   // The path of the node the next value event will create.
   std::string next_path() const {
-    if (stack_.empty()) return std::string();
+    if (stack_.empty()) return origin_.path;
     const Frame& f = stack_.back();
     if (f.is_map) return join_key(f.path, f.key);
     return join_index(f.path, tree_.nodes[static_cast<std::size_t>(f.node)].items.size());
@@ -630,7 +639,29 @@ void Document::apply(const std::string& assignment, const std::string& source, b
   // Columns count from the start of the assignment ("--set seed=x": the
   // value at column 6), or from the start of the value for an option that
   // names the key itself ("--seed x": column 1).
-  const Origin origin{static_cast<std::uint32_t>(tree.sources.size()), columns_from_start ? static_cast<int>(eq) + 1 : 0};
+  Origin origin{static_cast<std::uint32_t>(tree.sources.size()), columns_from_start ? static_cast<int>(eq) + 1 : 0,
+                std::string()};
+  // The path as Node::path spells it ("main[0].sleep" for main.0.sleep),
+  // read off the tree before it changes; past the tree, keys.
+  {
+    std::int32_t at = root_;
+    for (const Component& c : components) {
+      const TreeNode* node = at < 0 ? nullptr : &tree.nodes[static_cast<std::size_t>(at)];
+      std::size_t index = 0;
+      if (node != nullptr && node->kind == Kind::kSeq && parse_index(c.text, &index)) {
+        origin.path = join_index(origin.path, index);
+        at = index < node->items.size() ? node->items[index] : -1;
+        continue;
+      }
+      origin.path = join_key(origin.path, c.text);
+      at = -1;
+      if (node != nullptr && node->kind == Kind::kMap) {
+        for (const Entry& e : node->entries) {
+          if (e.key == c.text) at = e.value;
+        }
+      }
+    }
+  }
   tree.sources.push_back(source);
   auto loc_of = [&](const Component& c) { return Loc{1, c.column, origin.source}; };
   const std::int32_t value =
@@ -652,6 +683,12 @@ void Document::apply(const std::string& assignment, const std::string& source, b
     if (node->kind == Kind::kNull) {
       node->kind = Kind::kMap;
       node->loc = c_loc;
+    }
+    if (node->kind == Kind::kScalar && path.empty()) {
+      // The file itself is one value: say so where it is, without its text.
+      throw_at(tree, node->loc, "",
+               "the file is a single value, not a mapping of keys; " + source + " cannot set " +
+                   quote(path_text) + " in it");
     }
     if (node->kind == Kind::kScalar) {
       throw_at(tree, c_loc, join_key(path, c.text),
@@ -800,6 +837,35 @@ const Node& Node::expect_keys(const std::vector<std::string>& allowed) const {
   return *this;
 }
 
+const Node& Node::expect_document(const std::vector<std::string>& allowed, std::string_view what) const {
+  const TreeNode& node = node_of(*tree_, index_);
+  const std::string not_a = "not a " + std::string(what) + ": ";
+  switch (node.kind) {
+    case Kind::kScalar:
+      fail(not_a + "the file is a single value of " + std::to_string(node.text.size()) +
+           " bytes, not a mapping of keys");
+    case Kind::kSeq: fail(not_a + "the file is a list, not a mapping of keys");
+    case Kind::kNull: fail(not_a + "the file holds no keys");
+    case Kind::kMap: break;
+  }
+  bool recognised = node.entries.empty();
+  for (const Entry& e : node.entries) {
+    const bool known = std::find(allowed.begin(), allowed.end(), e.key) != allowed.end();
+    recognised = recognised || known || !suggest(e.key, allowed).empty();
+  }
+  if (!recognised) {
+    // A key spelt with a look-alike letter (a Cyrillic "а" in "main") is
+    // worth a hint, still without quoting it.
+    const bool non_ascii = std::any_of(node.entries.begin(), node.entries.end(), [](const Entry& e) {
+      return std::any_of(e.key.begin(), e.key.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    });
+    fail(not_a + "none of its keys (" + std::to_string(node.entries.size()) + ") is a " + std::string(what) +
+         " key; those are " + quoted_list(allowed) +
+         (non_ascii ? "; some have letters outside ASCII (one that looks like an ASCII letter?)" : ""));
+  }
+  return expect_keys(allowed);
+}
+
 std::optional<Node> Node::get(std::string_view key) const {
   require_map();
   for (const Entry& e : node_of(*tree_, index_).entries) {
@@ -923,6 +989,12 @@ std::int64_t Node::as_int(std::int64_t min, std::int64_t max) const {
     value = static_cast<std::int64_t>(negative ? -static_cast<sim::detail::Int128>(magnitude)
                                                : static_cast<sim::detail::Int128>(magnitude));
     in_range = value >= min && value <= max;
+  }
+  if (!in_range && (too_big || magnitude > limit)) {
+    // Beyond what any integer here can be: both ends of the range, even one
+    // that is the type's own limit ("at least 0" would not say why
+    // 9223372036854775808 is wrong).
+    fail(range_message(true, format_int(min), true, format_int(max), text));
   }
   if (!in_range) fail(int_range_message<std::int64_t>(min, max, text, format_int));
   return value;

@@ -132,6 +132,13 @@ class Node {
   // otherwise listing the allowed keys.
   const Node& expect_keys(std::initializer_list<std::string_view> allowed) const;
   const Node& expect_keys(const std::vector<std::string>& allowed) const;
+  // The root of a file read as a `what` ("workload", "machine profile"):
+  // expect_keys, except that a file that is plainly something else (a
+  // single value, a list, nothing, or a mapping none of whose keys is or
+  // resembles an allowed one) is reported as "not a WHAT" at its start
+  // without quoting any of its text: it may be any file on the machine, a
+  // password file included.
+  const Node& expect_document(const std::vector<std::string>& allowed, std::string_view what) const;
   std::optional<Node> get(std::string_view key) const;
   bool has(std::string_view key) const;
   // Missing -> "missing required key \"x\"" at the map's position, with path

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "app/load/suggest.h"
+#include "app/load/text.h"
 
 namespace concsim::load {
 namespace {
@@ -54,7 +55,7 @@ std::vector<std::string> known_names() {
 std::optional<std::string> resolve(const std::string& name_or_path, std::string* error) {
   if (is_path(name_or_path)) return name_or_path;
   if (!is_name(name_or_path)) {
-    *error = "a machine profile name has only letters, digits, '-', '_' and '.', got \"" + name_or_path + "\"";
+    *error = "a machine profile name has only letters, digits, '-', '_' and '.', got " + quote(name_or_path);
     return std::nullopt;
   }
   for (const std::string& candidate : machine_search_path(name_or_path)) {
@@ -62,7 +63,7 @@ std::optional<std::string> resolve(const std::string& name_or_path, std::string*
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
   }
   const std::vector<std::string> names = known_names();
-  *error = "unknown machine profile \"" + name_or_path + "\"";
+  *error = "unknown machine profile " + quote(name_or_path);
   const std::string close = suggest(name_or_path, names);
   if (!close.empty()) {
     *error += "; did you mean \"" + close + "\"?";
@@ -79,7 +80,9 @@ class ProfileReader {
 
   MachineProfile read(const Document& doc) {
     const Node root = doc.root();
-    root.expect_keys({"name", "description", "extends", "hardware", "costs", "scheduler", "memory", "limits"});
+    root.expect_document(
+        {"name", "description", "extends", "hardware", "costs", "scheduler", "cache", "memory", "limits"},
+        "machine profile");
     if (auto e = root.get("extends")) p_ = extend(*e);
     const std::string stem = std::filesystem::path(doc.name()).stem().string();
     p_.name = stem;
@@ -91,19 +94,26 @@ class ProfileReader {
     if (auto n = root.get("description")) p_.description = n->as_string();
     if (auto s = section(root, "hardware", {"cores", "ram", "swap"})) read_hardware(*s);
     if (auto s = section(root, "costs", {"thread_create", "thread_exit", "context_switch", "wakeup_latency",
-                                         "syscall", "poll", "per_event"})) {
+                                         "syscall", "poll", "per_event", "futex_wait", "futex_wake", "ipi",
+                                         "page_fault"})) {
       read_costs(*s);
     }
-    if (auto s = section(root, "scheduler", {"pick", "pick_base", "pick_per_thread", "refill_per_thread",
-                                             "refill_cap", "sched_latency", "min_granularity"})) {
+    if (auto s = section(root, "scheduler", {"policy", "pick", "pick_base", "pick_per_thread", "refill_per_thread",
+                                             "refill_cap", "sched_latency", "min_granularity", "goodness",
+                                             "runqueue_lock", "wakeup_granularity"})) {
       read_scheduler(*s);
     }
+    if (auto s = section(root, "cache", {"line", "private", "private_ways", "private_hit", "shared", "shared_ways",
+                                         "shared_hit", "memory", "misses_in_flight", "thread_working_set",
+                                         "sched_bytes_per_task", "task_align"})) {
+      read_cache(*s);
+    }
     if (auto s = section(root, "memory", {"stack_reserved", "stack_resident", "guard", "kernel_stack",
-                                          "socket_buffer", "task_frame"})) {
+                                          "socket_buffer", "task_frame", "page"})) {
       read_memory(*s);
     }
-    if (auto s = section(root, "limits", {"max_threads", "max_map_count", "mappings_per_thread", "overcommit",
-                                          "overcommit_ratio", "on_oom", "swap_slowdown"})) {
+    if (auto s = section(root, "limits", {"max_threads", "max_map_count", "mappings_per_thread", "address_space",
+                                          "overcommit", "overcommit_ratio", "on_oom", "swap_slowdown"})) {
       read_limits(*s);
     }
     check(root);
@@ -179,9 +189,22 @@ class ProfileReader {
     duration(s, "syscall", &p_.syscall);
     duration(s, "poll", &p_.poll);
     duration(s, "per_event", &p_.per_event);
+    duration(s, "futex_wait", &p_.futex_wait);
+    duration(s, "futex_wake", &p_.futex_wake);
+    duration(s, "ipi", &p_.ipi);
+    duration(s, "page_fault", &p_.page_fault);
   }
 
   void read_scheduler(const Node& s) {
+    if (auto v = leaf(s, "policy")) {
+      p_.policy = v->as_enum<models::SchedPolicy>({{"fifo", models::SchedPolicy::kFifo},
+                                                   {"linux22", models::SchedPolicy::kLinux22},
+                                                   {"o1", models::SchedPolicy::kO1},
+                                                   {"cfs", models::SchedPolicy::kCfs}});
+    }
+    duration(s, "goodness", &p_.goodness);
+    if (auto v = leaf(s, "runqueue_lock")) p_.runqueue_lock = v->as_bool();
+    duration(s, "wakeup_granularity", &p_.wakeup_granularity);
     if (auto v = leaf(s, "pick")) {
       p_.pick_model = v->as_enum<models::PickCost>({{"constant", models::PickCost::kConstant},
                                                     {"logarithmic", models::PickCost::kLogarithmic},
@@ -196,7 +219,24 @@ class ProfileReader {
     duration(s, "min_granularity", &p_.min_granularity, sim::kMicrosecond);
   }
 
+  void read_cache(const Node& s) {
+    models::CacheProfile& c = p_.cache;
+    size(s, "line", &c.line, 8, 4096, false);
+    size(s, "private", &c.private_bytes, 0, kMaxPerThreadBytes, false);
+    count(s, "private_ways", &c.private_ways, 1, 1024, false);
+    duration(s, "private_hit", &c.private_hit);
+    size(s, "shared", &c.shared_bytes, 0, kMaxPerThreadBytes, false);
+    count(s, "shared_ways", &c.shared_ways, 1, 1024, false);
+    duration(s, "shared_hit", &c.shared_hit);
+    duration(s, "memory", &c.memory);
+    count(s, "misses_in_flight", &c.misses_in_flight, 1, 1024, false);
+    size(s, "thread_working_set", &c.thread_working_set, 0, kMaxPerThreadBytes, false);
+    size(s, "sched_bytes_per_task", &c.sched_bytes_per_task, 0, 1 << 20, false);
+    size(s, "task_align", &c.task_align, 0, 1 << 30, false);
+  }
+
   void read_memory(const Node& s) {
+    size(s, "page", &p_.page_size, 512, std::int64_t{1} << 30, false);
     size(s, "stack_reserved", &p_.stack_reserved, 0, kMaxPerThreadBytes, false);
     size(s, "stack_resident", &p_.stack_resident, 0, kMaxPerThreadBytes, false);
     size(s, "guard", &p_.guard_bytes, 0, kMaxPerThreadBytes, false);
@@ -209,6 +249,7 @@ class ProfileReader {
     count(s, "max_threads", &p_.max_threads, 1, kUnlimitedCount, true);
     count(s, "max_map_count", &p_.max_map_count, 1, kUnlimitedCount, true);
     count(s, "mappings_per_thread", &p_.mappings_per_thread, 0, 1000, false);
+    size(s, "address_space", &p_.address_space, std::int64_t{1} << 20, kUnlimitedBytes, true);
     if (auto v = leaf(s, "overcommit")) {
       p_.overcommit = v->as_enum<models::Overcommit>({{"heuristic", models::Overcommit::kHeuristic},
                                                       {"always", models::Overcommit::kAlways},
@@ -247,6 +288,18 @@ std::vector<std::string> machine_search_path(const std::string& name) {
   out.push_back(std::string(CONCSIM_SOURCE_DIR) + "/" + kMachinesDir + name + ".yaml");
 #endif
   return out;
+}
+
+std::optional<std::string> machine_file_error(const std::string& name_or_path) {
+  std::string error;
+  const std::optional<std::string> path = resolve(name_or_path, &error);
+  if (!path) return error;
+  // A path that names nothing is the workload's mistake, not the profile's.
+  std::error_code ec;
+  if (!std::filesystem::exists(*path, ec)) {
+    return "no machine profile at " + quote(*path) + ": the file does not exist";
+  }
+  return std::nullopt;
 }
 
 models::MachineProfile load_machine(const std::string& name_or_path) {

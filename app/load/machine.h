@@ -10,6 +10,7 @@
 // durations and sizes, ranges), and the errors are located ConfigErrors.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ inline constexpr std::int64_t kMaxPerThreadBytes = std::int64_t{64} << 30;
 // configs/machines/NAME.yaml from the current directory, then the source
 // tree's configs/machines (CONCSIM_SOURCE_DIR, set at build time).
 std::vector<std::string> machine_search_path(const std::string& name);
+
+// Why `name_or_path` names no profile file (an unknown name, with a
+// did-you-mean; a path to nothing), or nullopt when it names one. For the
+// loaders that read a profile's name from a file, so that the error is
+// reported where the name was written.
+std::optional<std::string> machine_file_error(const std::string& name_or_path);
 
 // Loads a profile by name ("linux-modern") or by path (anything with a '/' or
 // ending in .yaml). Throws ConfigError for a name that matches no file (with

@@ -19,9 +19,32 @@
 #include "app/load/text.h"
 #include "app/load/units.h"
 #include "models/program/expr.h"
+#include "models/threads/ablation.h"
 
 namespace concsim::load {
 namespace {
+
+// threads.without: a mechanism's name or a list of them.
+std::vector<std::string> read_mechanisms(const Node& n) {
+  std::vector<Node> items;
+  if (n.is_scalar()) {
+    items.push_back(n);
+  } else {
+    items = n.items();
+  }
+  std::vector<std::string> out;
+  for (const Node& item : items) {
+    std::string name = item.as_string();
+    models::MachineProfile probe;
+    if (!models::switch_off(probe, name)) {
+      std::string known;
+      for (const std::string& m : models::mechanism_names()) known += (known.empty() ? "" : ", ") + m;
+      item.fail("unknown mechanism \"" + name + "\"; known: " + known);
+    }
+    out.push_back(std::move(name));
+  }
+  return out;
+}
 
 using models::DurationSpec;
 using models::ExceptClause;
@@ -269,8 +292,9 @@ class Loader {
 
   Workload run(bool compile) {
     const Node root = doc_.root();
-    root.expect_keys({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
-                      "functions", "main", "server", "limits", "loop", "threads", "sweep"});
+    root.expect_document({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
+                          "functions", "main", "server", "limits", "loop", "threads", "sweep"},
+                         "workload");
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
     if (auto n = root.get("name")) w.name = non_empty_string(*n);
@@ -282,7 +306,12 @@ class Loader {
       w.model = std::string(n->as_enum<std::string_view>(
           {{"async", "async"}, {"threads", "threads"}, {"async+executor", "async+executor"}, {"pool", "pool"}}));
     }
-    if (auto n = root.get("machine")) w.machine = non_empty_string(*n);
+    if (auto n = root.get("machine")) {
+      w.machine = non_empty_string(*n);
+      // An unknown name is reported here, at the key, not later as if the
+      // name were a file of its own.
+      if (const std::optional<std::string> error = machine_file_error(w.machine)) n->fail(*error);
+    }
     if (auto n = root.get("limits")) {
       n->expect_keys({"horizon", "max_events"});
       if (auto h = n->get("horizon")) w.horizon = h->as_duration(1, sim::kTimeMax);
@@ -294,8 +323,10 @@ class Loader {
     // under the thread model: raise RuntimeError (refuse), or wait for a
     // thread to exit (queue).
     if (auto n = root.get("threads")) {
-      n->expect_keys({"on_limit", "pool"});
+      n->expect_keys({"on_limit", "pool", "working_set", "without"});
       if (auto k = n->get("pool")) w.pool_threads = k->as_int(1, kMaxPoolThreads);
+      if (auto k = n->get("working_set")) w.thread_working_set = k->as_size(0, std::int64_t{1} << 30);
+      if (auto k = n->get("without")) w.without = read_mechanisms(*k);
       if (auto l = n->get("on_limit")) {
         w.on_thread_limit = std::string(l->as_enum<std::string_view>({{"refuse", "refuse"}, {"queue", "queue"}}));
       }

@@ -52,6 +52,8 @@ struct Workload {
   std::int64_t processes = 1;         // loop.processes: event loops as worker processes
   std::string on_thread_limit = "refuse";  // threads.on_limit: "refuse" or "queue"
   std::int64_t pool_threads = 200;         // threads.pool: model pool's threads (Tomcat's default maxThreads)
+  std::int64_t thread_working_set = 0;     // threads.working_set: buffer bytes a thread touches each time it runs
+  std::vector<std::string> without;        // threads.without: mechanisms switched off (models/threads/ablation.h)
   // A server workload's measuring window: requests arriving before `warmup`
   // are not counted; none arrives at or after `duration`.
   sim::Time warmup = 0;

@@ -53,10 +53,18 @@ inline constexpr std::int64_t kEventsPerTask = 4;
 // the timer or completion, and the task's resumption.
 inline constexpr std::int64_t kEventsPerWait = 3;
 
+// `concsim run`'s wall-clock limit when --timeout is not given: ten
+// minutes, ten times the longest run the performance targets name (a
+// million connections on the event loop within 60 s), so that no
+// legitimate run on a slower machine meets it, while a program that yields
+// forever, or grows a string in every step, is stopped on its own instead
+// of running until someone notices. `--timeout 0` (or `none`) lifts it.
+inline constexpr double kDefaultRunTimeoutSeconds = 600;
+
 struct GuardLimits {
   std::int64_t max_memory = std::int64_t{16} << 30;  // bytes; sized for a 24 GiB machine
   std::uint64_t max_events = 2'000'000'000;
-  double timeout_seconds = 0;                         // 0: no timeout
+  double timeout_seconds = 0;                         // 0: no timeout (`run` defaults to the one above)
 };
 
 struct Estimate {

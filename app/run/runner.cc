@@ -5,6 +5,7 @@
 #include <malloc.h>
 
 #include <memory>
+#include "models/threads/ablation.h"
 #include "sim/check.h"
 
 #ifndef CONCSIM_VERSION
@@ -193,7 +194,8 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.seed = w.seed;
   // Both models run on the same machine profile, so that they are compared
   // fairly. Throws load::ConfigError when it cannot be loaded.
-  const models::MachineProfile profile = load::load_machine(w.machine);
+  models::MachineProfile profile = load::load_machine(w.machine);
+  for (const std::string& m : w.without) models::switch_off(profile, m);
   out.machine_hash = load::machine_fingerprint(w.machine);
   sim::Simulation simulation(w.seed);
 
@@ -201,6 +203,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
     models::ThreadOptions to;
     to.on_limit = w.on_thread_limit == "queue" ? models::OnThreadLimit::kQueue : models::OnThreadLimit::kRefuse;
     to.socket_per_thread = w.connections > 0;
+    to.working_set = w.thread_working_set;
     to.requests = models::RequestWindow{w.warmup, w.duration};
     to.record = options.record;
     to.record_limit = options.record_limit;

@@ -171,10 +171,15 @@ std::string baseline_json(const Baseline& b) {
 }
 
 Baseline read_baseline(const std::string& path) {
-  const std::optional<std::string> text = read_file(path);
-  if (!text) throw InputError(path + ": cannot read it");
+  std::string why;
+  const std::optional<std::string> text = read_file(path, &why);
+  if (!text) throw InputError(path + ": " + why);
+  return parse_baseline(*text, path);
+}
+
+Baseline parse_baseline(const std::string& text, const std::string& path) {
   std::string error;
-  const std::optional<JsonValue> v = parse_json(*text, &error);
+  const std::optional<JsonValue> v = parse_json(text, &error);
   if (!v) throw InputError(path + ": " + error);
   const std::string format = v->text_at("concsim_baseline");
   if (format != "1" && format != std::to_string(kFormat)) {

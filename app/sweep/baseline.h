@@ -55,5 +55,7 @@ Baseline make_baseline(const std::string& dir);
 std::string baseline_json(const Baseline& b);
 // Throws InputError for a file that is not a baseline.
 Baseline read_baseline(const std::string& path);
+// The same for a baseline's text; `name` stands for the file in messages.
+Baseline parse_baseline(const std::string& text, const std::string& name);
 
 }  // namespace concsim::sweep

@@ -28,6 +28,10 @@ std::vector<Difference> compare_group(const BaselinePoint& base, const BaselineP
                                       const std::vector<Tolerance>& tolerances) {
   std::vector<Difference> out;
   std::vector<std::pair<std::string, std::string>> exact_base;
+  std::vector<std::pair<std::string, std::string>> exact_now;
+  for (const auto& m : now.metrics) {
+    if (base.intervals.count(m.first) == 0) exact_now.push_back(m);
+  }
   for (const auto& [metric, was] : base.metrics) {
     const auto interval = base.intervals.find(metric);
     const auto is = std::find_if(now.metrics.begin(), now.metrics.end(), [&](const auto& m) { return m.first == metric; });
@@ -60,7 +64,8 @@ std::vector<Difference> compare_group(const BaselinePoint& base, const BaselineP
     }
     out.push_back(std::move(d));
   }
-  for (Difference& d : compare_metrics(base.name, exact_base, now.metrics, tolerances)) out.push_back(std::move(d));
+  // The rest, and any figure one side has and the other lacks.
+  for (Difference& d : compare_metrics(base.name, exact_base, exact_now, tolerances)) out.push_back(std::move(d));
   return out;
 }
 
@@ -73,15 +78,29 @@ std::size_t CheckResult::beyond() const {
       std::count_if(differences.begin(), differences.end(), [](const Difference& d) { return d.over; }));
 }
 
+std::vector<std::string> covered_metrics(const Baseline& b, const std::string& path) {
+  std::vector<std::string> metrics;
+  for (const BaselinePoint& p : b.points) {
+    for (const auto& [m, v] : p.metrics) {
+      if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
+    }
+  }
+  const std::string again = "; the baseline does not cover its sweep (make it again with `concsim baseline DIR -o FILE`)";
+  for (const BaselinePoint& p : b.points) {
+    if (p.metrics.empty()) throw InputError(path + ": the point " + p.name + " has no metrics" + again);
+    for (const std::string& m : metrics) {
+      const bool has = std::any_of(p.metrics.begin(), p.metrics.end(), [&](const auto& x) { return x.first == m; });
+      if (!has) throw InputError(path + ": the point " + p.name + " lacks the metric " + m + " that other points have" + again);
+    }
+  }
+  return metrics;
+}
+
 CheckResult run_check(const Baseline& b, const std::string& path, const std::vector<Tolerance>& tolerances,
                       unsigned jobs, Progress& progress) {
   CheckResult r;
   r.baseline = path;
-  for (const BaselinePoint& p : b.points) {
-    for (const auto& [m, v] : p.metrics) {
-      if (std::find(r.metrics.begin(), r.metrics.end(), m) == r.metrics.end()) r.metrics.push_back(m);
-    }
-  }
+  r.metrics = covered_metrics(b, path);
   const Definition& d = b.sweep;
   const std::vector<Point> points = expand(d);
   const bool replicated = d.replications > 1;

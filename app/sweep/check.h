@@ -30,9 +30,15 @@ struct CheckResult {
   [[nodiscard]] bool passed() const { return beyond() == 0; }
 };
 
+// The metrics of the baseline, in the writer's order. Every point must have
+// the same ones, and some: a baseline with a point's metrics emptied or one
+// removed would otherwise pass a check of figures it never held. Throws
+// InputError (exit 2) before anything runs.
+std::vector<std::string> covered_metrics(const Baseline& b, const std::string& path);
+
 // Runs every point of `b` again (from the current directory: the workload's
 // path is as recorded) and compares. Throws InputError for a baseline whose
-// points do not match its own definition.
+// points do not match its own definition or do not cover the same metrics.
 CheckResult run_check(const Baseline& b, const std::string& path, const std::vector<Tolerance>& tolerances,
                       unsigned jobs, Progress& progress);
 

@@ -92,6 +92,15 @@ std::vector<Difference> compare_metrics(const std::string& point,
     }
     out.push_back(std::move(d));
   }
+  // A figure the run has and the baseline lacks was never checked: a
+  // baseline that does not cover the run fails, whatever the tolerance.
+  for (const auto& m : now) {
+    const bool known = std::any_of(base.begin(), base.end(), [&](const auto& b) { return b.first == m.first; });
+    if (known) continue;
+    const Tolerance* t = tolerance_for(m.first, tolerances);
+    out.push_back(Difference{m.first, point, "(missing)", m.second, "not in baseline",
+                             ppm_text(t != nullptr ? t->ppm : 0), true});
+  }
   return out;
 }
 

@@ -29,13 +29,15 @@ struct Difference {
   std::string point;
   std::string base;
   std::string now;
-  std::string change;  // "+20.00%", "new", "changed" for words
+  std::string change;  // "+20.00%"; "changed" for words; "missing", "not in baseline"
   std::string tolerance;  // "0%", "5%"
   bool over = false;      // beyond the tolerance
 };
 
-// The differences between `base` and `now` for one point; a metric the
-// baseline has and the run lacks is a difference beyond any tolerance.
+// The differences between `base` and `now` for one point. A metric the
+// baseline has and the run lacks ("missing"), or the run has and the
+// baseline lacks ("not in baseline"), is a difference beyond any tolerance:
+// a check passes only when the baseline and the run cover the same figures.
 std::vector<Difference> compare_metrics(const std::string& point,
                                         const std::vector<std::pair<std::string, std::string>>& base,
                                         const std::vector<std::pair<std::string, std::string>>& now,

@@ -171,6 +171,7 @@ std::string limit_words(const std::string& which) {
   if (which == "threads") return "the thread limit";
   if (which == "mappings") return "the memory-mapping limit";
   if (which == "overcommit") return "the overcommit limit";
+  if (which == "address space") return "the end of the address space";
   if (which == "ram") return "the end of RAM";
   return "the " + which + " limit";
 }

@@ -16,7 +16,7 @@
 namespace concsim::sweep {
 
 struct LimitFigures {
-  std::string which;  // "threads", "mappings", "overcommit", "ram"
+  std::string which;  // "threads", "mappings", "address space", "overcommit", "ram"
   std::int64_t at_ns = 0;
   std::int64_t threads = 0;
 };

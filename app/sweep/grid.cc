@@ -1,5 +1,6 @@
 #include "app/sweep/grid.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -82,10 +83,24 @@ std::uint64_t point_seed(const Definition& d, const std::vector<std::pair<std::s
 }
 
 std::vector<Point> expand(const Definition& d) {
+  std::size_t size = d.models.size();
+  std::string factors;
   for (const Vary& v : d.vary) {
     if (v.values.empty()) throw InputError("--vary " + v.key + ": no values");
+    size = v.values.size() > kMaxPoints ? kMaxPoints + 1 : std::min(size * v.values.size(), kMaxPoints + 1);
+    factors += std::to_string(v.values.size()) + " values x ";
+  }
+  factors += std::to_string(d.models.size()) + " models";
+  if (d.replications > 1) {
+    size = std::min<std::size_t>(size * d.replications, kMaxPoints + 1);
+    factors += " x " + std::to_string(d.replications) + " replications";
+  }
+  if (size > kMaxPoints) {
+    throw InputError("the grid (" + factors + ") has more than " + std::to_string(kMaxPoints) +
+                     " points; split it into several sweeps");
   }
   std::vector<Point> points;
+  points.reserve(size);
   std::size_t group = 0;
   std::vector<std::size_t> at(d.vary.size(), 0);
   std::set<std::string> names;

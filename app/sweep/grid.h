@@ -27,6 +27,15 @@ struct Point {
   std::uint64_t seed = 0;
 };
 
+// A grid larger than this is refused before any point is made: at a second
+// a point it is more than a day of runs, and a hostile sweep.json or
+// baseline (three keys of a thousand values) would otherwise ask for a
+// billion points' worth of memory.
+inline constexpr std::size_t kMaxPoints = 100'000;
+
+// The points in grid order (each replication its own point). Throws
+// InputError for a key without values, a grid over kMaxPoints (replications
+// counted), or two points whose names or file names coincide.
 std::vector<Point> expand(const Definition& d);
 
 // "k1=v1 k2=v2 model=m".

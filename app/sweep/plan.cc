@@ -19,7 +19,9 @@ void check_models(const load::Document& base, const std::vector<std::string>& mo
       doc.apply_override("model=" + m);
       (void)load::read_workload(doc);
     } catch (const load::ConfigError& e) {
-      if (e.key_path() == "model") {
+      // Only a bad model name is the --models option's fault; anything else
+      // (a workload that is not a mapping) keeps its own location.
+      if (e.key_path() == "model" && e.pos().file == "--set") {
         std::string message = e.message();
         const std::string value = "unknown value";
         if (message.rfind(value, 0) == 0) message.replace(0, value.size(), "unknown model");

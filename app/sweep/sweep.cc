@@ -102,6 +102,11 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
   const std::vector<load::Workload> workloads = load_points(base, points);
 
   const std::string wanted = definition_json(d);
+  // From here on this sweep owns DIR: a second one into the same directory
+  // fails now rather than interleave its points with ours. The checks of
+  // what DIR holds come after the lock, so that they hold for the whole run.
+  make_sweep_dir(o.dir);
+  const DirLock lock(o.dir);
   if (!o.resume && has_point_files(o.dir)) {
     throw InputError(o.dir + " already holds the points of a sweep; pass --resume to continue it, or choose "
                              "another --out");
@@ -113,7 +118,6 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
                        "); choose another --out");
     }
   }
-  make_sweep_dir(o.dir);
   if (o.resume) remove_temporaries(o.dir);
   write_files(o.dir, {{"sweep.json", wanted}});
 
@@ -253,6 +257,11 @@ std::size_t merge_sweeps(const std::vector<std::string>& inputs, const std::stri
                      " points are in none of the directories: " + missing_list(missing));
   }
   make_sweep_dir(out);
+  const DirLock lock(out);
+  // Checked again under the lock: a sweep may have started there since.
+  if (std::filesystem::exists(definition_path(out)) && definition_json(read_definition_file(out)) != wanted) {
+    throw InputError(out + " holds another sweep than " + inputs[0]);
+  }
   write_files(out, {{"sweep.json", wanted}});
   for (const Point& p : points) {
     const std::optional<std::string> there = read_file(point_path(out, p));

@@ -1,8 +1,14 @@
 #include "app/sweep/sweep_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "app/report/atomic_file.h"
@@ -17,13 +23,24 @@ std::string point_path(const std::string& dir, const Point& p) {
   return (fs::path(dir) / "points" / p.file_name).string();
 }
 
-std::optional<std::string> read_file(const std::string& path) {
+std::optional<std::string> read_file(const std::string& path, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::optional<std::string> {
+    if (error != nullptr) *error = why;
+    return std::nullopt;
+  };
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail("is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return s.str();
+  if (!in) return fail(std::string("cannot open it: ") + std::strerror(errno));
+  // In chunks up to one past the limit, so that neither a huge file nor an
+  // endless one (/dev/zero, a pipe) is read whole.
+  std::string text;
+  char buf[64 * 1024];
+  while (text.size() <= kMaxReadBytes && in.read(buf, sizeof buf)) text.append(buf, sizeof buf);
+  if (in.bad()) return fail("cannot read it");
+  text.append(buf, static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxReadBytes) return fail("is larger than " + std::to_string(kMaxReadBytes >> 20) + " MiB");
+  return text;
 }
 
 bool has_point_files(const std::string& dir) {
@@ -51,10 +68,57 @@ void make_sweep_dir(const std::string& dir) {
   if (ec) throw InputError(dir + ": cannot create the directory: " + ec.message());
 }
 
+DirLock::DirLock(const std::string& dir) : path_((fs::path(dir) / ".concsim.lock").string()) {
+  // The file is removed on release, so a process that opened it just before
+  // may lock a file no longer in the directory: after locking, check that
+  // the name still leads to the file locked, else start again.
+  for (;;) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0) throw std::runtime_error(path_ + ": cannot create the lock file: " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int lock_errno = errno;
+      char buf[32] = {};
+      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      ::close(fd_);
+      fd_ = -1;
+      if (lock_errno != EWOULDBLOCK) {
+        throw std::runtime_error(path_ + ": cannot lock: " + std::strerror(lock_errno));
+      }
+      std::string holder(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      const bool pid = !holder.empty() && holder.find_first_not_of("0123456789") == std::string::npos;
+      throw InputError(dir + " is in use by another concsim sweep or merge" +
+                       (pid ? " (process " + holder + ")" : std::string()) +
+                       "; wait for it to finish, or choose another --out");
+    }
+    struct stat held {};
+    struct stat named {};
+    if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
+      break;
+    }
+    ::close(fd_);
+    fd_ = -1;
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) == 0) {
+    const ssize_t ignored = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    (void)ignored;  // the process id is for messages only
+  }
+}
+
+DirLock::~DirLock() {
+  if (fd_ < 0) return;
+  // Unlink while still holding it: whoever locks next finds a new file.
+  ::unlink(path_.c_str());
+  ::close(fd_);
+}
+
 Definition read_definition_file(const std::string& dir) {
   const std::string path = definition_path(dir);
-  const std::optional<std::string> text = read_file(path);
-  if (!text) throw InputError(path + ": cannot read it; is " + dir + " a sweep directory?");
+  std::string why;
+  const std::optional<std::string> text = read_file(path, &why);
+  if (!text) throw InputError(path + ": " + why + "; is " + dir + " a sweep directory?");
   std::string error;
   const std::optional<JsonValue> v = parse_json(*text, &error);
   if (!v) throw InputError(path + ": " + error);

@@ -12,6 +12,7 @@ const char* to_string(LimitKind k) {
     case LimitKind::kNone: return "none";
     case LimitKind::kThreads: return "threads";
     case LimitKind::kMappings: return "mappings";
+    case LimitKind::kAddressSpace: return "address space";
     case LimitKind::kOvercommit: return "overcommit";
     case LimitKind::kRam: return "ram";
   }
@@ -26,6 +27,7 @@ MemoryAccount::MemoryAccount(const MachineProfile& p, bool with_socket)
       each_buffers_(with_socket ? p.socket_buffer : 0),
       max_threads_(p.max_threads),
       max_map_count_(p.max_map_count),
+      address_space_(p.address_space),
       mappings_per_thread_(p.mappings_per_thread),
       strict_commit_(p.overcommit == Overcommit::kNever),
       ram_(p.ram_bytes) {
@@ -41,6 +43,11 @@ LimitKind MemoryAccount::admit(std::int64_t live_threads) const {
   // 128-bit products: profiles may say "unlimited" (2^40) for every limit.
   using sim::detail::Int128;
   if (static_cast<Int128>(threads_ + 1) * mappings_per_thread_ > max_map_count_) return LimitKind::kMappings;
+  // Every stack and its guard page take address space whether touched or
+  // not: on a 32-bit machine the stacks run out of it long before RAM.
+  if (static_cast<Int128>(reserved()) + each_stack_reserved_ + each_guard_ > address_space_) {
+    return LimitKind::kAddressSpace;
+  }
   // The commit charge of a private writable mapping is its size; the guard
   // page is PROT_NONE and not charged.
   if (strict_commit_ &&

@@ -22,7 +22,7 @@
 
 namespace concsim::models {
 
-enum class LimitKind : std::uint8_t { kNone, kThreads, kMappings, kOvercommit, kRam };
+enum class LimitKind : std::uint8_t { kNone, kThreads, kMappings, kAddressSpace, kOvercommit, kRam };
 const char* to_string(LimitKind k);
 
 class MemoryAccount {
@@ -32,7 +32,8 @@ class MemoryAccount {
 
   // The first limit that one more thread would break, checked in the order
   // pthread_create meets them: the task count (clone), the number of
-  // mappings and the commit charge (mmap of the stack); kNone if none.
+  // mappings, the address space (a 32-bit process has 3 GiB: mmap of the
+  // stack finds no hole) and the commit charge; kNone if none.
   // `live_threads` counts every live thread, the main one included.
   [[nodiscard]] LimitKind admit(std::int64_t live_threads) const;
 
@@ -60,6 +61,7 @@ class MemoryAccount {
   // Limits.
   std::int64_t max_threads_;
   std::int64_t max_map_count_;
+  std::int64_t address_space_;
   std::int64_t mappings_per_thread_;
   bool strict_commit_;
   std::int64_t commit_limit_;

@@ -27,7 +27,16 @@ std::uint32_t ThreadModel::new_thread(std::uint32_t function, const std::vector<
 // Gives a thread its memory and a place among the live ones. Returns false
 // when that killed the process.
 bool ThreadModel::create(std::uint32_t thread) {
-  threads_[thread].counted = true;
+  Thread& t = threads_[thread];
+  t.counted = true;
+  // Its first run touches the stack pages it keeps resident, each a page
+  // fault (its kernel stack was allocated by clone, in thread_create).
+  if (profile_.page_fault > 0 && profile_.stack_resident > 0) {
+    const std::int64_t pages = (profile_.stack_resident + profile_.page_size - 1) / profile_.page_size;
+    t.cpu_left += profile_.page_fault * pages;
+    t.burst = BurstKind::kSystem;
+    t.after = After::kResume;
+  }
   memory_.add();
   ++live_;
   stats_.peak_threads = std::max(stats_.peak_threads, live_);
@@ -129,7 +138,7 @@ bool ThreadModel::finish_spawn(int core, std::uint32_t id, Resume* next) {
   const std::uint32_t child = t.child;
   const bool executor = threads_[child].is_executor;
   t.after = After::kResume;
-  if (threads_[child].sched == Sched::kCreating) make_runnable(child);
+  if (threads_[child].sched == Sched::kCreating) make_runnable(child, Runnable::kNew);
   if (!executor) {
     *next = Resume::with(Value::task(child));
     return true;
@@ -176,8 +185,13 @@ void ThreadModel::finish_thread(int core, std::uint32_t id) {
   }
   --live_;
   --unfinished_;
-  sched_.release(core);
+  sched_.release(core, sim_.now());
+  // Joiners are woken by the exit path's futex wake (CLONE_CHILD_CLEARTID),
+  // part of thread_exit: nothing more to pay.
+  waker_core_ = core;
   notify_watchers(id);
+  waker_core_ = -1;
+  pending_wakes_ = 0;
   admit_queued();
   if (finished_) return;  // creating a queued thread killed the process
   kick();
@@ -191,11 +205,11 @@ void ThreadModel::admit_queued() {
     create_queue_.pop_front();
     if (!create(child)) return;
     Thread& t = threads_[child];
-    t.cpu_left = profile_.thread_create;
+    t.cpu_left += profile_.thread_create;
     t.burst = BurstKind::kSystem;
     t.after = After::kResume;
     if (tracing()) trace(child, "created after waiting at the limit");
-    make_runnable(child);
+    make_runnable(child, Runnable::kNew);
   }
 }
 

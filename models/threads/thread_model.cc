@@ -21,6 +21,7 @@ ThreadModel::ThreadModel(sim::Simulation& sim, const Program& program, const Mac
       sched_(profile),
       memory_(profile, options.socket_per_thread),
       free_watch_(kNoWatch) {
+  sched_.add_working_set(options.working_set);
   requests_ = RequestStats(options.requests);
   interp_.set_exception_log(&exceptions_);
   interp_.set_stream_seed(sim_.seed());
@@ -51,27 +52,38 @@ void ThreadModel::start(std::uint32_t function) {
   // its own in the account (see memory_account.h).
   ++live_;
   stats_.peak_threads = live_;
-  make_runnable(main_);
+  make_runnable(main_, Runnable::kNew);
 }
 
 // ----------------------------------------------------------- scheduling ----
 
-void ThreadModel::make_runnable(std::uint32_t thread) {
+// `waker_core_` is the core whose thread is being handled (its request
+// woke or created this one), -1 for a timer.
+void ThreadModel::make_runnable(std::uint32_t thread, Runnable why) {
   Thread& t = threads_[thread];
   t.sched = Sched::kRunnable;
   recorder_.state(sim_.now(), thread, SpanKind::kReady);
-  sched_.enqueue(thread);
+  const int preempted = sched_.enqueue(thread, why, waker_core_, sim_.now());
   stats_.max_runnable = std::max(stats_.max_runnable, sched_.runnable());
+  if (preempted >= 0 && preempted != waker_core_) preempt_now(preempted);
   kick();
 }
 
-// Idle cores take the head of the run queue, the lowest-numbered core first.
+// Idle cores take threads as the scheduler places them.
 void ThreadModel::kick() {
-  for (;;) {
-    const int core = sched_.idle_core();
-    if (core < 0 || sched_.queue_empty()) return;
-    dispatch(core);
-  }
+  for (int core = sched_.next_dispatch(); core >= 0; core = sched_.next_dispatch()) dispatch(core);
+}
+
+// Wake-up preemption (cfs): the thread running on `core` leaves it now. The
+// burst in progress is cut where it is; the event that ends it comes at
+// once and finds the slice over.
+void ThreadModel::preempt_now(int core) {
+  Core& c = sched_.core(core);
+  c.slice_end = sim_.now();
+  if (!c.in_burst || c.since + c.burst <= sim_.now()) return;
+  sim_.cancel(c.burst_event);
+  c.burst = sim_.now() - c.since;
+  c.burst_event = sim_.schedule_in(0, *this, tag(Tag::kBurstDone, static_cast<std::uint32_t>(core)));
 }
 
 void ThreadModel::dispatch(int core) {
@@ -111,7 +123,7 @@ void ThreadModel::on_event(std::uint64_t tg) {
       on_timer(index, gen);
       return;
     case Tag::kWake:
-      if (threads_[index].sched == Sched::kWaking) make_runnable(index);
+      if (threads_[index].sched == Sched::kWaking) make_runnable(index, Runnable::kWoken);
       return;
   }
 }
@@ -139,7 +151,7 @@ void ThreadModel::run_burst(int core) {
   Core& c = sched_.core(core);
   const sim::Time now = sim_.now();
   if (now >= c.slice_end) {
-    if (!sched_.queue_empty()) {
+    if (sched_.has_waiting(core)) {
       preempt(core, false);
       return;
     }
@@ -148,7 +160,7 @@ void ThreadModel::run_burst(int core) {
   const Thread& t = threads_[c.thread];
   const sim::Duration len = std::min(t.cpu_left, c.slice_end - now);
   sched_.start_burst(core, now, len, t.burst);
-  sim_.schedule_in(len, *this, tag(Tag::kBurstDone, static_cast<std::uint32_t>(core)));
+  c.burst_event = sim_.schedule_in(len, *this, tag(Tag::kBurstDone, static_cast<std::uint32_t>(core)));
 }
 
 void ThreadModel::after_burst(int core) {
@@ -188,8 +200,8 @@ void ThreadModel::preempt(int core, bool yielded) {
   const std::uint32_t id = sched_.core(core).thread;
   ++involuntary_;
   if (tracing()) trace(id, yielded ? "yield" : "preempted");
-  sched_.release(core);
-  make_runnable(id);
+  sched_.release(core, sim_.now());
+  make_runnable(id, yielded ? Runnable::kYielded : Runnable::kPreempted);
 }
 
 // Voluntary: the thread leaves its core blocked.
@@ -200,7 +212,7 @@ void ThreadModel::block(int core, std::uint32_t thread, Wait wait, SpanKind span
   t.compute.reset();
   ++voluntary_;
   recorder_.state(sim_.now(), thread, span);
-  sched_.release(core);
+  sched_.release(core, sim_.now());
   kick();
 }
 
@@ -212,6 +224,11 @@ void ThreadModel::wake(std::uint32_t thread, Resume r) {
     t.timer = sim::EventId{};
   }
   ++t.gen;
+  // A thread that waited for others (a lock, an event, a queue, a join)
+  // slept in futex(FUTEX_WAIT): it finishes that system call before it
+  // resumes, and whoever woke it pays a FUTEX_WAKE (futex.cc). A sleep or
+  // an I/O wait ends in its own system call, paid when it began.
+  if (t.wait != Wait::kSleep) futex_woken(thread);
   t.wait = Wait::kNone;
   t.resume = r.value;
   t.resume_raises = r.kind == Resume::Kind::kException;
@@ -220,7 +237,7 @@ void ThreadModel::wake(std::uint32_t thread, Resume r) {
     sim_.schedule_in(profile_.wakeup_latency, *this, tag(Tag::kWake, thread));
     return;
   }
-  make_runnable(thread);
+  make_runnable(thread, Runnable::kWoken);
 }
 
 void ThreadModel::run_interpreter(int core, Resume resume) {
@@ -229,7 +246,15 @@ void ThreadModel::run_interpreter(int core, Resume resume) {
   std::uint64_t budget = options_.step_budget;
   for (;;) {
     Request req = interp_.run(threads_[id].core, r, sim_.now(), budget);
-    if (!handle(core, id, req, &r)) return;
+    waker_core_ = core;
+    const bool goes_on = handle(core, id, req, &r);
+    waker_core_ = -1;
+    if (!goes_on) {
+      pending_wakes_ = 0;  // a request that blocks or ends the thread pays its wakes in its own cost
+      return;
+    }
+    // The wake-ups the request made are system calls of this thread.
+    if (pay_futex_wakes(core, id, r)) return;
   }
 }
 

@@ -78,6 +78,7 @@ struct ThreadOptions {
   std::uint64_t compute_budget = kMaxComputeStepsWithoutWait;
   OnThreadLimit on_limit = OnThreadLimit::kRefuse;
   bool socket_per_thread = false;  // each spawned thread holds a connection's socket buffers
+  std::int64_t working_set = 0;    // bytes of buffers each thread touches every time it runs (cache_model.h)
   RequestWindow requests{};        // a server workload's warm-up and stop time
   bool record = false;             // keep a trace and spans
   std::size_t record_limit = 100'000;
@@ -216,8 +217,9 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   }
 
   // cores, the run queue, blocking (thread_model.cc)
-  void make_runnable(std::uint32_t thread);
+  void make_runnable(std::uint32_t thread, Runnable why);
   void kick();
+  void preempt_now(int core);
   void dispatch(int core);
   void continue_thread(int core);
   void run_burst(int core);
@@ -227,6 +229,10 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   void block(int core, std::uint32_t thread, Wait wait, SpanKind span);
   void wake(std::uint32_t thread, Resume r);
   void preempt(int core, bool yielded);
+
+  // futex system calls on both sides of a wake-up (futex.cc)
+  void futex_woken(std::uint32_t thread);
+  bool pay_futex_wakes(int core, std::uint32_t thread, const Resume& next);
 
   // requests, timers, cancellation (thread_requests.cc)
   bool handle(int core, std::uint32_t thread, Request& req, Resume* next);
@@ -289,6 +295,8 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   std::int64_t unfinished_ = 0;    // not exited, queued ones included
   std::int64_t peak_tasks_ = 0;    // created threads but the main one, at once
   std::uint32_t completions_ = 0;
+  int waker_core_ = -1;            // the core whose thread's request is being handled
+  std::int64_t pending_wakes_ = 0; // futex wake-ups that request made, to be paid
   bool swapping_ = false;
   bool finished_ = false;
   sim::Time finish_time_ = 0;

@@ -111,7 +111,7 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
       // sched_yield offers the core to the others: a pause, as an await is
       // on the loop (models/runaway.h).
       threads_[id].compute.reset();
-      if (sched_.queue_empty()) {
+      if (!sched_.has_waiting(core)) {
         *next = Resume::with(Value::null());  // nobody waits: sched_yield returns at once
         return true;
       }

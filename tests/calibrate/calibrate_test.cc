@@ -192,7 +192,7 @@ TEST(Calibrate, TinyRunRoundTrips) {
   EXPECT_GT(p.max_threads, 32);
   for (const char* key : {"hardware.cores", "costs.thread_create", "costs.context_switch", "costs.syscall",
                           "costs.poll", "memory.stack_resident", "memory.task_frame", "limits.max_threads",
-                          "scheduler.pick", "memory.socket_buffer"}) {
+                          "scheduler.policy", "scheduler.pick_base", "memory.socket_buffer"}) {
     ASSERT_TRUE(p.sources.count(key)) << key;
     EXPECT_FALSE(p.sources.at(key).empty()) << key;
   }

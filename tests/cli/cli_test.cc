@@ -1,7 +1,11 @@
 // The concsim command as a user meets it: exit codes, where output goes,
 // located errors, atomic files, and the README's examples.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -290,6 +296,177 @@ TEST(Cli, ALongRunShowsItsProgressOnATerminalOnly) {
   EXPECT_EQ(plain.code, 1);
   EXPECT_EQ(plain.err.find("concsim: running"), std::string::npos) << plain.err;
   EXPECT_NE(plain.err.find("compute steps in a row without awaiting"), std::string::npos) << plain.err;
+}
+
+
+// Runs concsim with `args` and stdout sent to `stdout_to` (a shell
+// redirection target, or "&-" for a closed stdout).
+Result run_with_stdout(const std::string& args, const std::string& stdout_to) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concsim-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string err = (dir / "err").string();
+  const std::string redirect = stdout_to == "&-" ? ">&-" : ">" + stdout_to;
+  const int status = std::system((bin() + " " + args + " " + redirect + " 2>" + err).c_str());
+  return Result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, "", slurp(err)};
+}
+
+// Output that cannot be written is an error for every command that writes
+// to stdout: exit 1 and a message, never exit 0 with the results lost.
+TEST(Cli, AStdoutThatCannotBeWrittenIsAnError) {
+  const std::string dir = std::filesystem::path(write_temp("x", "")).parent_path().string();
+  const std::vector<std::string> commands{
+      "run configs/lectures/gather.yaml",
+      "run configs/lectures/gather.yaml --format json",
+      "run configs/lectures/gather.yaml --format csv",
+      "validate configs/lectures/gather.yaml",
+      "validate configs/lectures/gather.yaml --disassemble",
+      "--help",
+      "help",
+      "help run",
+      "run --help",
+      "--version",
+      "claims --format json --out-dir " + dir,
+  };
+  for (const std::string& c : commands) {
+    SCOPED_TRACE(c);
+    const Result full = run_with_stdout(c, "/dev/full");
+    EXPECT_EQ(full.code, 1);
+    EXPECT_NE(full.err.find("concsim: cannot write to standard output: No space left on device"), std::string::npos)
+        << full.err;
+  }
+  const Result closed = run_with_stdout("run configs/lectures/gather.yaml", "&-");
+  EXPECT_EQ(closed.code, 1);
+  EXPECT_NE(closed.err.find("cannot write to standard output"), std::string::npos) << closed.err;
+  // With stdout closed, the file --out writes does not take its place
+  // (descriptor 1) and so gets no stray output, and nothing fails.
+  const std::string report = dir + "/closed.txt";
+  const Result out_closed = run_with_stdout("run configs/lectures/gather.yaml --trace " + report, "&-");
+  EXPECT_EQ(out_closed.code, 1);
+  EXPECT_EQ(slurp(report).rfind("{", 0), 0u) << slurp(report).substr(0, 200);
+  // A run that failed stays 1; bad input stays 2 (and writes nothing).
+  EXPECT_EQ(run_with_stdout("run " + write_temp("stall2.yaml", "sync:\n  q: {kind: queue}\nmain:\n  - get: {queue: q}\n"),
+                            "/dev/full").code, 1);
+  const Result bad = run_with_stdout("run " + write_temp("bad.yaml", "main: [{sleep: fast}]\n"), "/dev/full");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err.find("standard output"), std::string::npos) << bad.err;
+  // With --out, stdout is not written, so /dev/full there is no error.
+  EXPECT_EQ(run_with_stdout("run configs/lectures/gather.yaml --out " + dir + "/r.txt", "/dev/full").code, 0);
+}
+
+// A character device to write to: /dev/null, or as root a private one
+// (mknod), so that a regression that replaces the node cannot take the
+// machine's /dev/null with it.
+std::string null_device(const std::filesystem::path& dir) {
+  if (::geteuid() == 0) {
+    const std::string node = (dir / "null").string();
+    ::unlink(node.c_str());
+    if (::mknod(node.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0) return node;
+  }
+  return "/dev/null";
+}
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concsim-cli-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// What is at an output path decides how it is written: a device or a FIFO
+// is written through and stays what it was; a symbolic link is followed and
+// stays a link; a link to nothing, a directory are refused.
+TEST(Cli, OutputPathsAreWrittenThroughOrReplacedNeverClobbered) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fresh_dir("paths");
+  const std::string gather = "run configs/lectures/gather.yaml --format csv";
+
+  const std::string device = null_device(dir);
+  for (const char* option : {"--out", "--trace", "--text-trace"}) {
+    const Result r = run(gather + " " + option + " " + device);
+    EXPECT_EQ(r.code, 0) << option << ": " << r.err;
+    struct stat st {};
+    ASSERT_EQ(::stat(device.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode)) << option << " replaced the device " << device;
+  }
+  EXPECT_EQ(run(gather + " --out /dev/full").code, 1);
+
+  // A FIFO: the reader gets the results; the FIFO stays a FIFO.
+  const std::string fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  std::string received;
+  std::thread reader([&] { received = slurp(fifo); });
+  const Result piped = run(gather + " --out " + fifo);
+  reader.join();
+  EXPECT_EQ(piped.code, 0) << piped.err;
+  EXPECT_EQ(received.rfind("workload,model,machine,seed,status", 0), 0u) << received;
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+
+  // A link to a regular file: the file is replaced where it is, keeps its
+  // permissions, and the link stays a link.
+  const fs::path target = dir / "results.csv";
+  std::ofstream(target) << "old";
+  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write);
+  fs::create_symlink("results.csv", dir / "latest.csv");
+  for (const char* option : {"--out", "--trace", "--text-trace"}) {
+    const Result r = run(gather + " " + option + " " + (dir / "latest.csv").string());
+    EXPECT_EQ(r.code, 0) << option << ": " << r.err;
+    EXPECT_TRUE(fs::is_symlink(dir / "latest.csv")) << option;
+    EXPECT_NE(slurp(target.string()), "old") << option;
+    EXPECT_EQ(fs::status(target).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  }
+  for (const auto& e : fs::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  }
+
+  // A link to nothing is not followed to create a file; a directory is
+  // not replaced.
+  fs::create_symlink("nowhere.csv", dir / "dangling.csv");
+  const Result dangling = run(gather + " --out " + (dir / "dangling.csv").string());
+  EXPECT_EQ(dangling.code, 1);
+  EXPECT_NE(dangling.err.find("a symbolic link to nothing"), std::string::npos) << dangling.err;
+  EXPECT_FALSE(fs::exists(dir / "nowhere.csv"));
+  EXPECT_TRUE(fs::is_symlink(dir / "dangling.csv"));
+  fs::create_directories(dir / "adir");
+  const Result directory = run(gather + " --trace " + (dir / "adir").string());
+  EXPECT_EQ(directory.code, 1);
+  EXPECT_NE(directory.err.find("is a directory"), std::string::npos) << directory.err;
+  EXPECT_TRUE(fs::is_directory(dir / "adir"));
+
+  // calibrate --out goes the same way.
+  const Result calibrated = run("calibrate --quick --out " + (dir / "latest.csv").string());
+  EXPECT_EQ(calibrated.code, 0) << calibrated.err;
+  EXPECT_TRUE(fs::is_symlink(dir / "latest.csv"));
+  EXPECT_NE(slurp(target.string()).find("hardware:"), std::string::npos);
+}
+
+TEST(Cli, UsageMessagesNameTheMissingArgument) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"merge", "concsim: missing the DIR argument: the sweep directories to merge"},
+      {"baseline -o x.json", "concsim: missing the DIR argument: the finished sweep"},
+      {"check", "concsim: missing the BASELINE argument"},
+      {"run", "concsim: missing the FILE argument"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = run(args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_EQ(r.err.rfind(message, 0), 0u) << r.err;
+  }
+}
+
+// `run` has a wall-clock limit by default (ten minutes), which a user can
+// raise, or lift with 0 or "none".
+TEST(Cli, RunHasADefaultTimeoutThatCanBeRaisedOrLifted) {
+  const Result help = run("help run");
+  EXPECT_NE(help.out.find("--timeout arg (=600)"), std::string::npos) << help.out;
+  for (const char* t : {"0", "none", "2h", "30"}) {
+    const Result r = run(std::string("run configs/lectures/gather.yaml --timeout ") + t);
+    EXPECT_EQ(r.code, 0) << t << ": " << r.err;
+  }
+  const Result bad = run("run configs/lectures/gather.yaml --timeout soon");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("or 0 or \"none\" for no limit"), std::string::npos) << bad.err;
 }
 
 }  // namespace

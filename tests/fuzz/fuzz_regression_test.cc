@@ -1,8 +1,9 @@
-// Every input the loader fuzzer (fuzz_loader.cc) ever crashed on is kept in
-// tests/data/fuzz_regressions and replayed here through the same driver, in
-// the ordinary build: each must now be rejected with a load::ConfigError, and
-// nothing else may escape. The seeds' loop runs the driver over the shipped
-// configs too, so that the driver itself is known to accept good input.
+// Every input a fuzz target (tests/fuzz/CMakeLists.txt) ever crashed on is
+// kept in tests/data/fuzz_regressions/<target>/ and replayed here through the
+// same driver, in the ordinary build: nothing may escape the driver, and the
+// loader's inputs must now be rejected with a load::ConfigError. The seeds'
+// tests run the drivers over the shipped configs and the JSON corpus too,
+// so that each driver is known to accept good input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include "tests/fuzz/fuzz_input.h"
+#include "tests/fuzz/json_input.h"
+#include "tests/fuzz/run_input.h"
 
 namespace concsim::fuzz {
 namespace {
@@ -58,15 +61,84 @@ TEST(FuzzInput, ShippedConfigsLoad) {
   EXPECT_EQ(o.accepted, 3) << o.first_error;  // the file, the file with seed=7, the base with seed=7
 }
 
-TEST(FuzzRegressions, EachInputIsRejectedWithAConfigError) {
+// The regression directories: one per target, the loader's, the JSON
+// readers' and the runs'; nothing else (a target without a driver here
+// would have its regressions skipped).
+TEST(FuzzRegressions, EachTargetHasItsDirectory) {
   const fs::path dir = "tests/data/fuzz_regressions";
   ASSERT_TRUE(fs::is_directory(dir)) << "run from the source root";
-  for (const fs::path& p : files_in(dir)) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_directory()) names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"json", "loader", "run"}));
+  for (const auto& e : fs::directory_iterator(dir)) {
+    EXPECT_TRUE(e.is_directory() || e.path().filename() == "README.md") << e.path() << " belongs in a target's directory";
+  }
+}
+
+TEST(FuzzRegressions, EachLoaderInputIsRejectedWithAConfigError) {
+  for (const fs::path& p : files_in("tests/data/fuzz_regressions/loader")) {
     SCOPED_TRACE(p.string());
     Outcome o;
     EXPECT_NO_THROW(o = drive_loader(read_bytes(p)));
     EXPECT_GE(o.config_errors, 1);
   }
+}
+
+TEST(FuzzRegressions, EachJsonInputIsReadOrRejected) {
+  for (const fs::path& p : files_in("tests/data/fuzz_regressions/json")) {
+    SCOPED_TRACE(p.string());
+    EXPECT_NO_THROW(drive_json(read_bytes(p)));
+  }
+}
+
+TEST(FuzzRegressions, EachRunInputEndsWithinItsBudgets) {
+  for (const fs::path& p : files_in("tests/data/fuzz_regressions/run")) {
+    SCOPED_TRACE(p.string());
+    EXPECT_NO_THROW(drive_run(read_bytes(p)));
+  }
+}
+
+TEST(FuzzInput, TheJsonCorpusIsRead) {
+  const fs::path dir = "tests/data/fuzz_corpus/json";
+  for (const char* name : {"sweep.json", "point.json", "baseline.json"}) {
+    ASSERT_TRUE(fs::exists(dir / name)) << name;
+  }
+  EXPECT_TRUE(drive_json(read_bytes(dir / "sweep.json")).definition);
+  EXPECT_TRUE(drive_json(read_bytes(dir / "point.json")).point);
+  const JsonOutcome b = drive_json(read_bytes(dir / "baseline.json"));
+  EXPECT_TRUE(b.baseline);
+  EXPECT_TRUE(b.definition);  // its "sweep"
+  const JsonOutcome garbage = drive_json("{\"concsim_baseline\": 1, \"sweep\": 3}");
+  EXPECT_TRUE(garbage.parsed);
+  EXPECT_FALSE(garbage.baseline);
+  EXPECT_GE(garbage.input_errors, 1);
+}
+
+TEST(FuzzInput, ShippedLecturesRunUnderTwoModels) {
+  int ran = 0;
+  for (const fs::path& p : files_in("configs/lectures")) {
+    SCOPED_TRACE(p.string());
+    const RunOutcome o = drive_run(read_bytes(p));
+    EXPECT_EQ(o.rejected, 0) << o.first_error;
+    EXPECT_EQ(o.ran + o.stopped, 2);
+    ran += o.ran;
+  }
+  EXPECT_GE(ran, 20);
+}
+
+// The budgets hold where `concsim run` needs its address-space limit and
+// its timeout: a string doubled in every step ends as out of memory, and an
+// endless spawning loop is stopped, each in well under a second of work.
+TEST(FuzzInput, TheRunBudgetsStopWhatWouldTakeTheMachine) {
+  const RunOutcome doubling = drive_run(read_bytes("tests/data/hostile/string_doubling.yaml"));
+  EXPECT_EQ(doubling.out_of_memory + doubling.stopped, 2) << doubling.first_error;
+  const RunOutcome spawns = drive_run(read_bytes("tests/data/hostile/spawn_loop_yield.yaml"));
+  EXPECT_EQ(spawns.stopped + spawns.out_of_memory, 2) << spawns.first_error;
+  const RunOutcome refused = drive_run(read_bytes("tests/data/hostile/count_1e12.yaml"));
+  EXPECT_EQ(refused.rejected, 2);
 }
 
 }  // namespace

@@ -224,8 +224,12 @@ TEST(Node, Integers) {
   EXPECT_EQ(error_of([] { value_of("9223372036854775808").as_int(kInt64Min, kInt64Max); }),
             "workload.yaml:1:4: v: must be between -9223372036854775808 and "
             "9223372036854775807, got 9223372036854775808");
+  // Past the type, both ends of the range are named: "at least 0" would not
+  // say what is wrong with a seed of 2^63.
   EXPECT_EQ(error_of([] { value_of("99999999999999999999999").as_int(0, kInt64Max); }),
-            "workload.yaml:1:4: v: must be at least 0, got 99999999999999999999999");
+            "workload.yaml:1:4: v: must be between 0 and 9223372036854775807, got 99999999999999999999999");
+  EXPECT_EQ(error_of([] { value_of("9223372036854775808").as_int(0, kInt64Max); }),
+            "workload.yaml:1:4: v: must be between 0 and 9223372036854775807, got 9223372036854775808");
   EXPECT_EQ(error_of([] { value_of("-3").as_int(0, kInt64Max); }),
             "workload.yaml:1:4: v: must be at least 0, got -3");
   EXPECT_EQ(error_of([] { value_of("11").as_int(kInt64Min, 10); }),

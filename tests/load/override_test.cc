@@ -197,10 +197,29 @@ TEST(Override, NullOrMissingParentsBecomeMaps) {
   EXPECT_EQ(null_root.root().require("a").require("b").as_int(0, 9), 1);
 }
 
+// Reported where the file is, and without its text: the file may be any
+// file at all (a password file given as a workload).
 TEST(Override, ScalarRootCannotHoldKeys) {
-  Document doc = load("5\n");
+  Document doc = load("secret\n");
   EXPECT_EQ(error_of([&] { doc.apply_override("a=1"); }),
-            "--set:1:1: a: cannot set a key inside the document, which is a scalar");
+            "w.yaml:1:1: the file is a single value, not a mapping of keys; --set cannot set \"a\" in it");
+  EXPECT_EQ(error_of([&] { doc.apply_option("model", "x", "--model"); }),
+            "w.yaml:1:1: the file is a single value, not a mapping of keys; --model cannot set \"model\" in it");
+}
+
+// A --set value's errors name the whole path, the assignment's included.
+TEST(Override, ErrorsInsideAValueNameTheWholePath) {
+  Document doc = load("shared: {x: 1}\nmain: [{sleep: 1s}]\n");
+  const std::string bomb =
+      "[&a [1,1,1,1,1,1,1,1,1,1], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b], "
+      "&d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e], "
+      "*f, *f]";
+  const std::string shared = error_of([&] { doc.apply_override("shared.f=" + bomb); });
+  EXPECT_NE(shared.find(": shared.f[5][7]: expanding this alias makes the document larger than"), std::string::npos)
+      << shared;
+  // A numeric component inside a sequence is an index.
+  const std::string step = error_of([&] { doc.apply_override("main.0.x=" + bomb); });
+  EXPECT_NE(step.find(": main[0].x[5][7]: expanding this alias"), std::string::npos) << step;
 }
 
 TEST(Override, ResultMustStayWithinTheDepthLimit) {

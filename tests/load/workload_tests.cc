@@ -90,7 +90,7 @@ TEST(Workload, TopLevelKeys) {
       "description: a demo\n"
       "seed: 42\n"
       "model: threads\n"
-      "machine: laptop\n"
+      "machine: seda-2001\n"
       "limits: {horizon: 10s, max_events: 1000}\n"
       "loop: {executor_workers: 8}\n"
       "main: []\n");
@@ -98,10 +98,22 @@ TEST(Workload, TopLevelKeys) {
   EXPECT_EQ(w.description, "a demo");
   EXPECT_EQ(w.seed, 42u);
   EXPECT_EQ(w.model, "threads");
-  EXPECT_EQ(w.machine, "laptop");
+  EXPECT_EQ(w.machine, "seda-2001");
   EXPECT_EQ(w.horizon, 10 * sim::kSecond);
   EXPECT_EQ(w.max_events, 1000u);
   EXPECT_EQ(w.executor_workers, 8);
+}
+
+// A machine the name or path of which leads to no profile is reported at
+// the key, where it was written, not later as if the name were a file.
+TEST(Workload, AnUnknownMachineIsReportedAtItsKey) {
+  try {
+    load("name: demo\nmachine: laptop\nmain: []\n");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("w.yaml:2:10: machine: unknown machine profile \"laptop\"; ", 0), 0u)
+        << e.what();
+  }
 }
 
 TEST(Workload, SharedAndSync) {

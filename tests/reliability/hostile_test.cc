@@ -127,6 +127,14 @@ void check(const Case& c) {
   EXPECT_NE(r.err.find(c.text), std::string::npos) << "missing \"" << c.text << "\" in: " << r.err.substr(0, 2000);
   // A message, not a dump: the longest quotes an expression of at most 64 KiB.
   EXPECT_LT(r.err.size(), 100'000u);
+  // The corpus's stand-ins for secrets (a password file, a private key, an
+  // environment file given as a profile or a workload) are never quoted.
+  EXPECT_EQ(r.err.find("NEVER-ECHOED"), std::string::npos) << r.err.substr(0, 2000);
+  // Nothing a terminal acts on reaches it: no escape character, no C1 CSI,
+  // no bidirectional override.
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err.substr(0, 2000);
+  EXPECT_EQ(r.err.find("\xc2\x9b"), std::string::npos) << r.err.substr(0, 2000);
+  EXPECT_EQ(r.err.find("\xe2\x80\xae"), std::string::npos) << r.err.substr(0, 2000);
 }
 
 TEST(Hostile, CorpusIsCompleteAndLargeEnough) {
@@ -258,6 +266,22 @@ TEST_F(Generated, ADeepSetPath) {
   std::string path = "x";
   for (int i = 0; i < 100; ++i) path += ".x";
   expect("configs/lectures/gather.yaml", 2, "--set:1:", {"--set", path + "=1"});
+}
+
+// An alias bomb inside a --set value is located at its whole path, the
+// assignment's included (it was once "f[5][7]", not "shared.f[5][7]").
+TEST_F(Generated, AnAliasBombInASetValue) {
+  const std::string bomb =
+      "[&a [1,1,1,1,1,1,1,1,1,1], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b], "
+      "&d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e], "
+      "*f, *f]";
+  expect("configs/lectures/gather.yaml", 2, ": shared.f[5][7]: expanding this alias makes the document larger",
+         {"--set", "shared.f=" + bomb});
+}
+
+// A key path is escaped wherever it comes from, a --set path included.
+TEST_F(Generated, ATerminalEscapeInASetPath) {
+  expect("configs/lectures/gather.yaml", 2, "--set:1:1: \\x1b[2Jx: unknown key", {"--set", "\x1b[2Jx=1"});
 }
 
 // Every loop process has tables of its own (tasks, futures, locals). A run of

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -970,6 +972,219 @@ TEST(SweepCli, AFigureThatWasNotMeasuredIsEmptyNotZero) {
   // Off the chart: one point drawn, not two.
   const std::string svg = slurp(s / "latency_p99.svg");
   EXPECT_EQ(count_of(svg, "<circle"), 2u);  // the point and its legend entry
+}
+
+
+// A sweep and its baseline for the tests of what `check` accepts.
+fs::path baseline_of_a_sweep(const fs::path& dir) {
+  const fs::path s = dir / "s";
+  EXPECT_EQ(concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --out " + s.string(), dir).code, 0);
+  const fs::path baseline = dir / "baseline.json";
+  EXPECT_EQ(concsim("baseline " + s.string() + " -o " + baseline.string(), dir).code, 0);
+  return baseline;
+}
+
+// `text` with the first (or every) match of `pattern` replaced.
+std::string edited(const std::string& text, const std::string& pattern, const std::string& with, bool all) {
+  return std::regex_replace(text, std::regex(pattern), with,
+                            all ? std::regex_constants::format_default : std::regex_constants::format_first_only);
+}
+
+// A check passes only when the baseline covers what the sweep measures, and
+// the sweep what the baseline holds: a point whose metrics were emptied, a
+// metric removed or added, a point more or less, each fails.
+TEST(SweepCli, CheckFailsWhenTheBaselineAndTheSweepDoNotCoverEachOther) {
+  const fs::path dir = scratch("coverage");
+  const fs::path baseline = baseline_of_a_sweep(dir);
+  const std::string json = slurp(baseline);
+  ASSERT_EQ(concsim("check " + baseline.string(), dir).code, 0);
+  auto check_with = [&](const std::string& text) {
+    const fs::path b = dir / "edited.json";
+    std::ofstream(b) << text;
+    return concsim("check " + b.string(), dir);
+  };
+
+  const Result emptied = check_with(edited(json, "\"metrics\": \\{[^}]*\\}", "\"metrics\": {}", false));
+  EXPECT_EQ(emptied.code, 2) << emptied.out << emptied.err;
+  EXPECT_NE(emptied.err.find("the point connections=50 model=async has no metrics"), std::string::npos) << emptied.err;
+
+  const std::string metric = "\n *\"cpu_switch_ns\": [0-9]+,";
+  const Result one_lacks = check_with(edited(json, metric, "", false));
+  EXPECT_EQ(one_lacks.code, 2) << one_lacks.out << one_lacks.err;
+  EXPECT_NE(one_lacks.err.find("the point connections=50 model=async lacks the metric cpu_switch_ns"),
+            std::string::npos)
+      << one_lacks.err;
+
+  // Removed from every point: the figure was never checked, so it fails at
+  // every point whatever the tolerance.
+  const Result all_lack = check_with(edited(json, metric, "", true));
+  EXPECT_EQ(all_lack.code, 1) << all_lack.out << all_lack.err;
+  EXPECT_TRUE(std::regex_search(all_lack.out, std::regex("\ncpu_switch_ns +connections=50 model=threads +\\(missing\\) +"
+                                                         "[0-9]+ +not in baseline +0% +BEYOND\n")))
+      << all_lack.out;
+  EXPECT_NE(all_lack.out.find("4 differences beyond tolerance, in 1 metrics: cpu_switch_ns"), std::string::npos)
+      << all_lack.out;
+  EXPECT_EQ(concsim("check " + (dir / "edited.json").string() + " --tolerance '*=100%'", dir).code, 1);
+
+  // The converse: a metric the baseline has and the sweep lacks.
+  const Result extra = check_with(edited(json, "\"status\": \"completed\",", "\"status\": \"completed\", \"bogus_ns\": 1,", true));
+  EXPECT_EQ(extra.code, 1) << extra.out << extra.err;
+  EXPECT_TRUE(std::regex_search(extra.out, std::regex("\nbogus_ns +connections=50 model=async +1 +\\(missing\\) +missing "
+                                                      "+0% +BEYOND\n")))
+      << extra.out;
+
+  // A point more in the sweep than in the baseline, and one less.
+  const Result more = check_with(edited(json, "\"100\"\n", "\"100\", \"200\"\n", false));
+  EXPECT_EQ(more.code, 2);
+  EXPECT_NE(more.err.find("holds 4 points, its sweep has 6"), std::string::npos) << more.err;
+  const Result fewer = check_with(edited(json, "\"50\",\\s*\"100\"", "\"50\"", false));
+  EXPECT_EQ(fewer.code, 2);
+  EXPECT_NE(fewer.err.find("holds 4 points, its sweep has 2"), std::string::npos) << fewer.err;
+  EXPECT_TRUE(emptied.out.empty() && one_lacks.out.empty() && more.out.empty() && fewer.out.empty());
+}
+
+// What a baseline names (its workload, its overrides) is read as the
+// sweep would read it: errors are located, and a file that is not what it
+// is given as is never quoted.
+TEST(SweepCli, ABaselinesFilesAreNamedNotQuoted) {
+  const fs::path dir = scratch("baseline-files");
+  const fs::path baseline = baseline_of_a_sweep(dir);
+  const std::string json = slurp(baseline);
+  auto check_with = [&](const std::string& text) {
+    const fs::path b = dir / "edited.json";
+    std::ofstream(b) << text;
+    return concsim("check " + b.string(), dir);
+  };
+  const Result scalar = check_with(edited(json, "\"workload\": \"[^\"]*\"",
+                                          "\"workload\": \"tests/data/hostile/secret_key_as_workload.yaml\"", false));
+  EXPECT_EQ(scalar.code, 2);
+  EXPECT_NE(scalar.err.find("\ntests/data/hostile/secret_key_as_workload.yaml:1:1: the file is a single value, not a "
+                            "mapping of keys"),
+            std::string::npos)
+      << scalar.err;
+  EXPECT_EQ(scalar.err.find("NEVER-ECHOED"), std::string::npos) << scalar.err;
+  const Result shadow = check_with(edited(json, "\"overrides\": \\[\\]",
+                                          "\"overrides\": [\"machine=tests/data/hostile/machines/fake_shadow\"]", false));
+  EXPECT_EQ(shadow.code, 2);
+  EXPECT_NE(shadow.err.find("fake_shadow:1:1: not a machine profile"), std::string::npos) << shadow.err;
+  EXPECT_EQ(shadow.err.find("NEVER-ECHOED"), std::string::npos) << shadow.err;
+  // A baseline that is not a file of ours, or never ends, is refused
+  // without reading it whole.
+  const Result zero = concsim("check /dev/zero", dir);
+  EXPECT_EQ(zero.code, 2);
+  EXPECT_NE(zero.err.find("/dev/zero: is larger than 256 MiB"), std::string::npos) << zero.err;
+  // A baseline whose grid is too large to expand (once: out of memory).
+  const Result grid = concsim("check tests/data/fuzz_regressions/json/grid_of_125_million_points.json", dir);
+  EXPECT_EQ(grid.code, 2);
+  EXPECT_NE(grid.err.find("(500 values x 500 values x 500 values x 1 models) has more than 100000 points"),
+            std::string::npos)
+      << grid.err;
+  // baseline -o writes through a FIFO, as --out does.
+  const std::string fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  std::string received;
+  std::thread reader([&] { received = slurp(fifo); });
+  const Result piped = concsim("baseline " + (dir / "s").string() + " -o " + fifo, dir);
+  reader.join();
+  EXPECT_EQ(piped.code, 0) << piped.err;
+  EXPECT_EQ(received, json);
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+}
+
+// A grid too large to run is refused before anything is written.
+TEST(SweepCli, AGridOfMoreThanAHundredThousandPointsIsRefused) {
+  const fs::path dir = scratch("huge-grid");
+  std::string values;
+  for (int i = 1; i <= 400; ++i) {
+    if (i > 1) values += ',';
+    values += std::to_string(i);
+  }
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary shared.a=" + values + " --vary shared.b=" +
+                               values + " --models async --out " + (dir / "s").string(),
+                           dir);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("the grid (400 values x 400 values x 1 models) has more than 100000 points"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir / "s"));
+}
+
+// Holds the lock a sweep takes on its directory, as another sweep would,
+// with this process's id in the lock file.
+class HeldLock {
+ public:
+  explicit HeldLock(const fs::path& dir) {
+    fs::create_directories(dir);
+    fd_ = ::open((dir / ".concsim.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    EXPECT_GE(fd_, 0);
+    EXPECT_EQ(::flock(fd_, LOCK_EX | LOCK_NB), 0);
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    EXPECT_EQ(::write(fd_, pid.data(), pid.size()), static_cast<ssize_t>(pid.size()));
+  }
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+  ~HeldLock() { ::close(fd_); }
+
+ private:
+  int fd_ = -1;
+};
+
+// Two sweeps into one --out never interleave: the second fails with exit 2
+// and writes nothing while the first holds the directory.
+TEST(SweepCli, ASecondSweepIntoTheSameDirectoryFailsClearly) {
+  const fs::path dir = scratch("lock");
+  const fs::path out = dir / "s";
+  const std::string args = std::string("sweep ") + kWorkload + " " + kGrid + " --out " + out.string();
+  {
+    const HeldLock held(out);
+    const Result r = concsim(args, dir);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find(out.string() + " is in use by another concsim sweep or merge (process " +
+                         std::to_string(::getpid()) + "); wait for it to finish, or choose another --out"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(out / "sweep.json"));
+    EXPECT_TRUE(names_in(out / "points").empty());
+    const Result resumed = concsim(args + " --resume", dir);
+    EXPECT_EQ(resumed.code, 2) << resumed.err;
+  }
+  // Released (or left behind by a process that was killed): the lock file
+  // is taken again, and gone when the sweep is done.
+  const Result r = concsim(args, dir);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(out / ".concsim.lock"));
+  EXPECT_EQ(names_in(out / "points").size(), 4u);
+
+  // A merge into a directory in use fails the same way.
+  const fs::path merged = dir / "merged";
+  {
+    const HeldLock held(merged);
+    const Result m = concsim("merge " + out.string() + " --out " + merged.string(), dir);
+    EXPECT_EQ(m.code, 2) << m.err;
+    EXPECT_NE(m.err.find("is in use by another concsim sweep or merge"), std::string::npos) << m.err;
+    EXPECT_FALSE(fs::exists(merged / "sweep.json"));
+  }
+
+  // Two sweeps with different seeds started together: one writes the
+  // directory, the other is refused (by the lock, or by the points it
+  // finds), and every point file is of the one that ran.
+  const fs::path both = dir / "both";
+  const std::string a = bin() + " " + args.substr(0, args.find(" --out ")) + " --out " + both.string();
+  const std::string command = "(" + a + " --seed 11 2>" + (dir / "a.err").string() + "; echo $? >" +
+                              (dir / "a.code").string() + ") & (" + a + " --seed 12 2>" + (dir / "b.err").string() +
+                              "; echo $? >" + (dir / "b.code").string() + ") & wait";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string codes = slurp(dir / "a.code") + slurp(dir / "b.code");
+  EXPECT_TRUE(codes == "0\n2\n" || codes == "2\n0\n") << codes << slurp(dir / "a.err") << slurp(dir / "b.err");
+  const std::string seed = codes == "0\n2\n" ? "11" : "12";
+  EXPECT_NE(slurp(both / "sweep.json").find("\"seed\": " + seed + "\n"), std::string::npos);
+  EXPECT_EQ(names_in(both / "points").size(), 4u);
+  // Each point's seed derives from the sweep seed: the baseline of the
+  // directory runs again to the same figures only if every point is of
+  // that one sweep.
+  ASSERT_EQ(concsim("baseline " + both.string() + " -o " + (dir / "both.json").string(), dir).code, 0);
+  EXPECT_EQ(concsim("check " + (dir / "both.json").string(), dir).code, 0);
 }
 
 }  // namespace

@@ -68,7 +68,9 @@ TEST(MachineProfiles, Seda2001IsScaledFromCapriccioByTheClockRatio) {
   const MachineProfile p = load::load_machine("seda-2001");
   EXPECT_EQ(p.cores, 4);
   EXPECT_EQ(p.ram_bytes, 2 * GiB);
-  EXPECT_EQ(p.pick_model, models::PickCost::kLinear);
+  EXPECT_EQ(p.policy, models::SchedPolicy::kLinux22);
+  EXPECT_EQ(p.address_space, 3 * GiB);  // i386: TASK_SIZE 0xC0000000
+  EXPECT_EQ(p.cache.task_align, 8 * KiB);  // the task_union
   // Capriccio Table 1, LinuxThreads, at 2.4 GHz, x 2.4 GHz / 500 MHz.
   EXPECT_NEAR(static_cast<double>(p.thread_create), 37'900 * 4.8, 500);
   EXPECT_NEAR(static_cast<double>(p.context_switch), 710 * 4.8, 50);

@@ -142,10 +142,12 @@ TEST(Scheduler, CoreTimeAddsUpOnACostlyMachine) {
   EXPECT_NEAR(shares.useful + shares.system + shares.switching + shares.swap + shares.idle, 1.0, 1e-9);
 }
 
-// S2's mechanism on seda-2001's linear pick: N CPU-bound threads share 4
-// cores in 200 ms slices; each switch walks the run queue. With N = 1000
-// nearly all threads stay runnable until the last round, so most switches
-// see n >= 500 runnable threads; with N = 10, n <= 11 (the main thread too).
+// S2's mechanism on seda-2001's Linux 2.2 scheduler: N CPU-bound threads
+// share 4 cores in 200 ms slices; each switch walks the run queue, reading
+// two lines of every runnable task_struct. With N = 1000 nearly all threads
+// stay runnable until the last round, so most switches see n >= 500
+// runnable threads, more than the 64 task_structs the L2's sets hold: every
+// read misses. With N = 10, n <= 11 and every read hits the L2.
 double switch_cost_per_switch(int threads) {
   const auto r = run_threads(R"(
 functions:
@@ -167,17 +169,17 @@ main:
   return static_cast<double>(m.cpu.switch_ns) / static_cast<double>(switches);
 }
 
-TEST(Scheduler, SwitchOverheadGrowsWithRunnableThreadsUnderALinearPick) {
+TEST(Scheduler, Linux22WalkGrowsWithRunnableThreadsAndMissesBeyondTheL2Sets) {
   const models::MachineProfile p = load::load_machine("seda-2001");
-  ASSERT_EQ(p.pick_model, models::PickCost::kLinear);
+  ASSERT_EQ(p.policy, models::SchedPolicy::kLinux22);
   const double at10 = switch_cost_per_switch(10);
   const double at1000 = switch_cost_per_switch(1000);
-  // Upper bound at 10: every term at its largest for n = 11.
-  const double max10 = static_cast<double>(p.context_switch + p.pick_base + 11 * p.pick_per_thread + p.refill_cap);
-  // Lower bound at 1000, for the switches that see n >= 500.
-  const double min1000 = static_cast<double>(p.context_switch + p.pick_base + 500 * p.pick_per_thread);
-  EXPECT_LE(at10, max10);
+  const std::int64_t lines = p.cache.sched_bytes_per_task / p.cache.line;
+  // At 1000, for the switches that see n >= 500, each task costs goodness
+  // and `lines` memory reads; the lock's waits only add to it.
+  const double min1000 = static_cast<double>(p.context_switch + p.pick_base + 500 * (p.goodness + lines * p.cache.memory));
   EXPECT_GE(at1000, min1000);
+  // At 10, L2 hits: far less than a tenth of that.
   EXPECT_GT(at1000, 10 * at10);
 }
 
