@@ -16,7 +16,7 @@
 # Every point of both figures runs, the 1,024-thread point of figure 2 and
 # the 1,048,576-task point of figure 4 included (the largest takes ~15-40 s
 # and ~0.9 GB of the simulator's memory). tests/papers runs a subset.
-# Published figures: ../shared/claims.md, section B (SEDA, SOSP 2001).
+# Published figures: configs/claims/README.md, section B (SEDA, SOSP 2001).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -86,7 +86,7 @@ timed threads100k_mech run configs/default.yaml --model threads --machine "$WORK
   --connections 100000 --format csv
 timed threads1m run configs/default.yaml --model threads --machine ideal --connections 1000000 --format csv
 mkdir -p "$WORK/sweep"
-timed sweep sweep configs/default.yaml --jobs 2 --out "$WORK/sweep/out"
+timed sweep sweep configs/default.yaml --jobs 2 --allow-failures --out "$WORK/sweep/out"
 # The cost per event at the same work per connection: the default handler
 # with think time, duration, ramp and warm-up scaled with the connections
 # (2 ms, 4 ms, 1 ms and 2 ms per connection), so the offered load stays at
@@ -229,9 +229,9 @@ if rc == 0 and sec is not None:
         points = max(0, sum(1 for _ in open(os.path.join(work, "sweep", "out", "data.csv"))) - 1)
     except OSError:
         pass
-    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2` in ≤ 60 s | {sec:.1f} s, {points} points | {verdict(sec <= 60)} |")
+    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2 --allow-failures` in ≤ 60 s | {sec:.1f} s, {points} points | {verdict(sec <= 60)} |")
 else:
-    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2` | exit code {rc} after {sec or 0:.1f} s | {verdict(False)} |")
+    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2 --allow-failures` | exit code {rc} after {sec or 0:.1f} s | {verdict(False)} |")
 holds = [b for b in bench["benchmarks"] if b["name"].startswith("BM_Hold") and b.get("run_type", "iteration") == "iteration"]
 if holds:
     w("")

@@ -52,7 +52,9 @@ fi
 for s in "${sweeps[@]}"; do
   read -r file dir <<<"$s"
   echo "reports.sh: sweep $file -> reports/$dir" >&2
-  "$bin" sweep "$file" --jobs "$jobs" --out "$tmp/reports/$dir" 2>"$tmp/sweep.log" || {
+  # Points that stop at a limit of the machine (the default sweep's thread
+  # model at 100,000 connections) are results of the reports, listed in them.
+  "$bin" sweep "$file" --jobs "$jobs" --out "$tmp/reports/$dir" --allow-failures 2>"$tmp/sweep.log" || {
     cat "$tmp/sweep.log" >&2
     exit 1
   }

@@ -7,7 +7,7 @@
 
 namespace concsim::claims {
 
-// The claims as ../shared/claims.md states them (section A, second column),
+// The claims as configs/claims/README.md states them (section A, second column),
 // word for word.
 const std::vector<Claim>& all_claims() {
   static const std::vector<Claim> table{

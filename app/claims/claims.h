@@ -1,11 +1,11 @@
-// `concsim claims`: every claim of ../shared/claims.md (S1-S18), run and
+// `concsim claims`: every claim of configs/claims/README.md (S1-S18), run and
 // judged.
 //
 // Each claim has a check: it runs workload files (configs/claims/ and the
 // lecture library, configs/lectures/), computes the measured figures from
-// the runs' outputs, and compares them with the figures claims.md expects by
+// the runs' outputs, and compares them with the figures configs/claims/README.md expects by
 // a rule written in code. Expected figures are constants taken from
-// claims.md's text; measured ones only ever come from a RunOutput, so every
+// configs/claims/README.md's text; measured ones only ever come from a RunOutput, so every
 // figure in the printed table and in reports/claims.md is a run's.
 #pragma once
 
@@ -32,7 +32,7 @@ struct Table {
 // hold, CONDITIONAL when it holds but the runs show it true only under a
 // condition (`condition` says which), PASS otherwise.
 struct Check {
-  std::string expected;  // the claim's figures, from claims.md
+  std::string expected;  // the claim's figures, from configs/claims/README.md
   std::string measured;  // the same figures, from the runs
   bool pass = false;     // the verdict of the claim's rule
   std::vector<Table> tables;
@@ -81,7 +81,7 @@ std::string find_root();
 
 struct Claim {
   const char* id;     // "S1"
-  const char* claim;  // the claim as claims.md states it
+  const char* claim;  // the claim as configs/claims/README.md states it
   Check (*check)(Runs& runs);
 };
 

@@ -1,6 +1,6 @@
 // The claims about connections, memory and the scheduler (S1-S4): each runs
 // files of configs/claims/ under machine profiles of configs/machines/ and
-// judges the runs' metrics by the rule that claims.md's "reproduced means"
+// judges the runs' metrics by the rule that configs/claims/README.md's "reproduced means"
 // states (section A).
 #include <algorithm>
 #include <unordered_map>
@@ -63,7 +63,7 @@ std::vector<sim::Duration> deliveries(const run::RunOutput& r) {
 // any model on the same cores shows. The threads' share of the climb from
 // the first point to the last is 1 - control climb / climb.
 void judge_sweep(Figures& f, const std::string& name, const std::vector<SweepPoint>& sweep, Table& table) {
-  // claims.md S2 says "mostly idle" and "stays low": more than half of the
+  // configs/claims/README.md S2 says "mostly idle" and "stays low": more than half of the
   // cores' time idle at every point of the sweep.
   constexpr int kBusyPercentBelow = 50;
   std::vector<std::string> p99s;
@@ -123,7 +123,7 @@ void judge_sweep(Figures& f, const std::string& name, const std::vector<SweepPoi
 
 Check check_s1(Runs& runs) {
   const std::string file = claims_file("s1_stacks");
-  // claims.md S1: "10,000 connections".
+  // configs/claims/README.md S1: "10,000 connections".
   constexpr std::int64_t kConnections = 10'000;
   // Beyond both walls: the lecture profile's RAM holds ~16,000 threads,
   // linux-modern stops at 32,449.
@@ -153,7 +153,7 @@ Check check_s1(Runs& runs) {
   // "the report says which wall is hit first": the lecture profile's wall is
   // its RAM (configs/machines/lecture.yaml: ~16,000 threads); linux-modern's
   // is the thread limit, where pthread_create failed at 32,449 threads
-  // (claims.md C).
+  // (configs/claims/README.md C).
   const auto wall = [](const run::RunOutput& r) {
     return r.metrics.limit_hit ? r.metrics.limit_hit->which + " at " + thousands(r.metrics.limit_hit->threads) + " threads"
                                : std::string("none");
@@ -232,7 +232,7 @@ Check check_s3(Runs& runs) {
 
   Figures f;
   f.completed(loop);
-  // claims.md S3: "with a RAM limit in the machine profile, the threads model
+  // configs/claims/README.md S3: "with a RAM limit in the machine profile, the threads model
   // fails (thread creation refused / out of memory, as the profile says) at
   // a connection count where the event loop still runs; the report names
   // the limit that was hit". The profile's on_oom is kill.
@@ -263,7 +263,7 @@ Check check_s4(Runs& runs) {
   const std::int64_t stacks = memory_of(r, "stacks.resident") + memory_of(r, "stacks.reserved");
   Figures f;
   f.completed(r);
-  // claims.md S4: "50,000 and more concurrent connections on one loop, with
+  // configs/claims/README.md S4: "50,000 and more concurrent connections on one loop, with
   // memory per connection of a coroutine frame, not a stack".
   f.rule("connections open at once on one loop", "50,000 or more", thousands(open), open >= 50'000);
   f.rule("their requests", "served, none lost",
@@ -272,7 +272,7 @@ Check check_s4(Runs& runs) {
              duration(r.metrics.latency.p99) + ", limit hit: " +
              (r.metrics.limit_hit ? r.metrics.limit_hit->which : std::string("none")),
          r.metrics.completed > 0 && r.metrics.failed == 0 && !r.metrics.limit_hit);
-  // A coroutine frame: a CPython asyncio Task is ~2.2 KB (claims.md C).
+  // A coroutine frame: a CPython asyncio Task is ~2.2 KB (configs/claims/README.md C).
   f.rule("memory per connection", "a coroutine frame (~2.2 KB), no stack",
          bytes(frame) + " frame + " + bytes(buffers) + " socket buffers; stacks " + bytes(stacks),
          approx(frame, 2'200) && stacks == 0);

@@ -51,7 +51,7 @@ std::string percent(std::int64_t num, std::int64_t den) {
 std::int64_t per(std::int64_t total, std::int64_t units) { return units > 0 ? (total + units / 2) / units : 0; }
 
 bool approx(std::int64_t value, std::int64_t target) {
-  // claims.md writes "~" for figures measured on real machines, which vary by
+  // configs/claims/README.md writes "~" for figures measured on real machines, which vary by
   // a few percent between runs and kernels: 10% either side.
   return std::llabs(value - target) * 10 <= std::llabs(target);
 }

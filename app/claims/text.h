@@ -30,7 +30,7 @@ std::string gb(std::int64_t b);
 std::string percent(std::int64_t num, std::int64_t den);
 // Rounded integer division, for a per-unit figure.
 std::int64_t per(std::int64_t total, std::int64_t units);
-// Whether `value` is within 10% of `target`: claims.md's "~".
+// Whether `value` is within 10% of `target`: configs/claims/README.md's "~".
 [[nodiscard]] bool approx(std::int64_t value, std::int64_t target);
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator);

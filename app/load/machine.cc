@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <system_error>
 
@@ -380,6 +382,43 @@ bool scale_value(models::MachineProfile& p, const std::string& key, double facto
   const double scaled = std::nearbyint(static_cast<double>(*v) * factor);
   *v = std::max<std::int64_t>(scaled >= 9.2e18 ? INT64_MAX : static_cast<std::int64_t>(scaled), at_least_one ? 1 : 0);
   return true;
+}
+
+std::string machine_fingerprint(const std::string& name_or_path) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a's offset basis
+  std::string name = name_or_path;
+  for (int depth = 0; depth <= kMaxExtendsDepth; ++depth) {
+    std::string error;
+    const std::optional<std::string> path = resolve(name, &error);
+    if (!path) return "";
+    std::ifstream in(*path, std::ios::binary);
+    if (!in) return "";
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    // Each file's bytes, then a separator, into one FNV-1a.
+    for (unsigned char c : bytes.str() + '\0') {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    // Only a profile that names `extends` needs reading as YAML.
+    if (bytes.str().find("extends") == std::string::npos) break;
+    std::string base;
+    try {
+      const std::optional<Node> e = Document::load_file(*path).root().get("extends");
+      if (!e) break;
+      base = e->as_string();
+    } catch (const ConfigError&) {
+      return "";
+    }
+    name = base;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    hex[static_cast<std::size_t>(i)] = kHex[h & 0xF];
+    h >>= 4;
+  }
+  return "fnv1a64:" + hex;
 }
 
 }  // namespace concsim::load

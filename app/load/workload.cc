@@ -404,6 +404,8 @@ class Loader {
 
     check_size(w.program);
     for (const FunctionDef& f : w.program.functions) find_executor_jobs(f.steps);
+    w.file = doc_.name();
+    w.other_files = other_files_;
     if (!compile) return w;
 
     models::CompileError error;
@@ -412,6 +414,7 @@ class Loader {
       if (error.at.line > 0) pos = SourcePos{file_of(error.at), error.at.line, error.at.column};
       throw ConfigError(pos, error.at.path, error.message);
     }
+    check_overrides_are_read(w);
     return w;
   }
 
@@ -474,6 +477,44 @@ class Loader {
       n.fail(message);
     }
     return name;
+  }
+
+  // A shared variable given a value by --set (or a sweep's --vary) that no
+  // expression of the program reads has no effect: most likely a misspelled
+  // name, which would otherwise run as if the knob had been turned. Reads
+  // are the compiled program's kShared operands; `connections` (which also
+  // sizes socket buffers) and concsim's own `__` variables are exempt.
+  void check_overrides_are_read(const Workload& w) const {
+    std::vector<bool> read(w.compiled.shared.size(), false);
+    auto scan = [&](const models::Expr& e) {
+      for (const models::ExprOp& op : e.code) {
+        if (op.code == models::ExprOp::kShared && op.operand < read.size()) read[op.operand] = true;
+      }
+    };
+    for (const models::Expr& e : w.compiled.exprs) scan(e);
+    for (const models::Template& t : w.compiled.templates) {
+      for (const models::Expr& e : t.holes) scan(e);
+    }
+    std::vector<std::string> used;
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      if (read[i]) used.push_back(w.compiled.shared[i].name);
+    }
+    for (std::size_t i = 0; i < w.program.shared.size() && i < read.size(); ++i) {
+      const models::SharedDef& s = w.program.shared[i];
+      if (read[i] || s.name == "connections" || s.name.rfind("__", 0) == 0) continue;
+      if (file_of(s.at) == doc_.name()) continue;  // the workload's own, unread: its business
+      std::string message = "the workload never reads the shared variable " + quote(s.name) + ", so this value would "
+                            "change nothing";
+      const std::string best = suggest(s.name, used);
+      if (!best.empty()) {
+        message += "; did you mean " + quote(best) + "?";
+      } else if (!used.empty() && used.size() <= 12) {
+        message += "; it reads " + quoted_list(used);
+      } else if (used.empty()) {
+        message += "; it reads no shared variable";
+      }
+      throw ConfigError(SourcePos{file_of(s.at), s.at.line, s.at.column}, "shared." + s.name, message);
+    }
   }
 
   // ---- top-level sections ----
@@ -1417,6 +1458,11 @@ class Loader {
 }  // namespace
 
 Workload load_workload(const Document& doc) { return Loader(doc).run(true); }
+
+std::string Workload::located(int line, int column, const std::string& path) const {
+  const auto it = other_files.find(std::make_tuple(path, line, column));
+  return (it == other_files.end() ? file : it->second) + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
 
 Workload read_workload(const Document& doc) { return Loader(doc).run(false); }
 

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <limits>
 #include <string>
 
@@ -59,6 +61,14 @@ struct Workload {
   sim::Time duration = sim::kTimeMax;
   sim::Time horizon = sim::kTimeMax;  // limits.horizon
   std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max();  // limits.max_events
+
+  // Where the program's pieces were written: the file as given, and the
+  // pieces that came from --set (or another option), by (key path, line,
+  // column). For messages about a step, such as the exceptions a run lists.
+  std::string file;
+  std::map<std::tuple<std::string, int, int>, std::string> other_files;
+  // "w.yaml:3:7", or "--set:1:13" for a step from an override.
+  [[nodiscard]] std::string located(int line, int column, const std::string& path) const;
 };
 
 // Reads and compiles a workload. Throws ConfigError for anything wrong with

@@ -9,12 +9,12 @@
 namespace concsim::models {
 
 std::uint32_t ThreadModel::new_thread(std::uint32_t function, const std::vector<Value>& args,
-                                      std::string_view name, bool executor) {
+                                      std::string_view name, bool executor, sim::RandomStream rng) {
   const auto id = static_cast<std::uint32_t>(threads_.size());
   CONCSIM_CHECK(id < kModel - 1, "too many threads");
   threads_.emplace_back();
   Thread& t = threads_.back();
-  interp_.init_task(t.core, function, args, sim_.stream("task", id));
+  interp_.init_task(t.core, function, args, rng);
   t.name = executor ? store_.intern("executor:" + std::string(name)) : store_.intern(name);
   t.created = sim_.now();
   t.watchers = kNoWatch;
@@ -103,7 +103,15 @@ bool ThreadModel::spawn(int core, std::uint32_t id, const Request& req, bool exe
       return true;
     }
   }
-  const std::uint32_t child = new_thread(program_.spawns[req.spec].function, req.args, req.text, executor);
+  // A spawned thread's stream is split from its parent's; an executor job
+  // draws from its submitter's, as the same steps would inline, and hands it
+  // back when it is joined (on_joined).
+  Thread& parent = threads_[id];
+  const sim::RandomStream rng = executor ? parent.core.rng : parent.core.rng.split();
+  // Until it is handed back, the submitter holds a stream split off, so that
+  // one cancelled while it waits does not draw the job's numbers again.
+  if (executor) parent.core.rng = parent.core.rng.split();
+  const std::uint32_t child = new_thread(program_.spawns[req.spec].function, req.args, req.text, executor, rng);
   if (tracing()) trace(id, (executor ? "run_in_executor " : "spawn ") + task_name(child));
   threads_[id].child = child;
   if (limit != LimitKind::kNone) {

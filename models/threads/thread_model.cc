@@ -23,6 +23,8 @@ ThreadModel::ThreadModel(sim::Simulation& sim, const Program& program, const Mac
       free_watch_(kNoWatch) {
   sched_.add_working_set(options.working_set);
   requests_ = RequestStats(options.requests);
+  interp_.set_exception_log(&exceptions_);
+  interp_.set_stream_seed(sim_.seed());
   for (const SharedVar& v : program.shared) shared_.push_back(v.initial);
   for (const SyncObject& o : program.sync) {
     SyncState s;
@@ -43,7 +45,8 @@ ThreadModel::ThreadModel(sim::Simulation& sim, const Program& program, const Mac
 
 void ThreadModel::start(std::uint32_t function) {
   CONCSIM_CHECK(threads_.empty(), "start() is called once");
-  main_ = new_thread(function, {}, program_.functions[function].name, false);
+  // Every other thread's stream is split from its creator's; main's is the root.
+  main_ = new_thread(function, {}, program_.functions[function].name, false, sim_.stream("task", 0));
   threads_[main_].is_main = true;
   // The main thread exists with the process: no creation cost, no memory of
   // its own in the account (see memory_account.h).
@@ -206,6 +209,7 @@ void ThreadModel::block(int core, std::uint32_t thread, Wait wait, SpanKind span
   Thread& t = threads_[thread];
   t.sched = Sched::kBlocked;
   t.wait = wait;
+  t.compute.reset();
   ++voluntary_;
   recorder_.state(sim_.now(), thread, span);
   sched_.release(core, sim_.now());

@@ -53,7 +53,9 @@
 #include "models/loop/event_loop.h"  // TaskSummary
 #include "models/machine.h"
 #include "models/metrics.h"
+#include "models/exception_log.h"
 #include "models/requests.h"
+#include "models/runaway.h"
 #include "models/program/interpreter.h"
 #include "models/program/program.h"
 #include "models/program/trace.h"
@@ -72,6 +74,8 @@ enum class OnThreadLimit : std::uint8_t {
 struct ThreadOptions {
   // Instructions a task may run before it waits (see Interpreter::run).
   std::uint64_t step_budget = Interpreter::kMaxInstructionsPerStep;
+  // Cpu steps a thread may make in a row without blocking (models/runaway.h).
+  std::uint64_t compute_budget = kMaxComputeStepsWithoutWait;
   OnThreadLimit on_limit = OnThreadLimit::kRefuse;
   bool socket_per_thread = false;  // each spawned thread holds a connection's socket buffers
   std::int64_t working_set = 0;    // bytes of buffers each thread touches every time it runs (cache_model.h)
@@ -122,6 +126,8 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   // samples, hence not const.
   Metrics metrics();
   [[nodiscard]] const Recorder& recorder() const { return recorder_; }
+  // The exceptions raised in the run (models/exception_log.h).
+  [[nodiscard]] const ExceptionLog& exceptions() const { return exceptions_; }
   [[nodiscard]] const std::vector<Value>& shared() const { return shared_; }
   [[nodiscard]] const Store& store() const { return store_; }
   // The simulator's own memory for this model, for the per-thread budget.
@@ -166,6 +172,7 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
     std::uint32_t child = 0;     // the thread being created
     std::uint32_t watchers;      // head of the watches of threads joining this one
     std::uint32_t completion = 0;
+    ComputeStreak compute;       // cpu steps since the thread last blocked
     TaskState state = TaskState::kPending;
     Sched sched = Sched::kCreating;
     Wait wait = Wait::kNone;
@@ -236,7 +243,7 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
 
   // creating and ending threads, limits (thread_lifecycle.cc)
   std::uint32_t new_thread(std::uint32_t function, const std::vector<Value>& args, std::string_view name,
-                           bool executor);
+                           bool executor, sim::RandomStream rng);
   bool create(std::uint32_t thread);
   bool spawn(int core, std::uint32_t thread, const Request& req, bool executor, Resume* next);
   bool finish_spawn(int core, std::uint32_t thread, Resume* next);
@@ -301,6 +308,7 @@ class ThreadModel final : public sim::EventHandler, public sim::StallSource, pub
   std::uint64_t involuntary_ = 0;
   sim::LatencyRecorder latency_;
   RequestStats requests_;
+  ExceptionLog exceptions_;
   std::optional<LimitHit> limit_hit_;
 };
 

@@ -46,6 +46,12 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
         *next = Resume::with(Value::null());
         return true;
       }
+      if (threads_[id].compute.add(options_.compute_budget)) {
+        std::string detail = runaway_detail("thread " + task_name(id), options_.compute_budget, "blocking");
+        trace(id, "stopped: " + detail);
+        end_run(std::move(detail));
+        return false;
+      }
       if (tracing()) trace(id, "cpu " + sim::format_duration(req.duration));
       if (swapping_) {
         sim::Duration slowed = 0;
@@ -102,6 +108,9 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
       return false;
     }
     case K::kYield:
+      // sched_yield offers the core to the others: a pause, as an await is
+      // on the loop (models/runaway.h).
+      threads_[id].compute.reset();
       if (!sched_.has_waiting(core)) {
         *next = Resume::with(Value::null());  // nobody waits: sched_yield returns at once
         return true;

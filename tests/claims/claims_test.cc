@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -262,6 +263,47 @@ TEST(Claims, AConditionalClaimIsReportedWithItsCondition) {
   Figures g;
   g.qualifier("cause", "the threads", "the threads", true, "unused");
   EXPECT_EQ(verdict_of(g.check()), Verdict::kPass);
+}
+
+// The claims live in the repository: configs/claims/README.md states every
+// claim the command judges and the published figures the papers' workloads
+// are compared with, and nothing points outside the repository for them.
+TEST(Claims, TheClaimsAndTheirFiguresAreInTheRepository) {
+  const std::string doc = slurp("configs/claims/README.md");
+  ASSERT_FALSE(doc.empty());
+  for (int id = 1; id <= 18; ++id) {
+    EXPECT_NE(doc.find("\n| S" + std::to_string(id) + " | "), std::string::npos) << "S" << id;
+  }
+  // SEDA figure 2 as published, the same figures the workload compares
+  // with (its sweep.published points, in thread order).
+  const std::string fig2 = slurp("configs/papers/seda-2001-fig2.yaml");
+  std::string points;  // "{1:12899,2:18361,...,1024:2836}"
+  for (std::size_t i = fig2.find("points: {") + 8; i < fig2.size() && (points.empty() || points.back() != '}'); ++i) {
+    if (!std::isspace(static_cast<unsigned char>(fig2[i]))) points += fig2[i];
+  }
+  std::string row = doc.substr(doc.find("| tasks/s |") + 11);
+  row = row.substr(0, row.find('\n'));
+  std::string expected = "{";
+  std::size_t at = 0;
+  for (const char* threads : {"1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024"}) {
+    const std::size_t end = row.find('|', at);
+    std::string published = row.substr(at, end - at);
+    published.erase(std::remove_if(published.begin(), published.end(),
+                                   [](char c) { return c == ',' || c == ' '; }),
+                    published.end());
+    at = end + 1;
+    expected += std::string(expected.size() > 1 ? "," : "") + threads + ":" + published;
+  }
+  EXPECT_EQ(points, expected + "}");
+  // No file of the repository sends a reader outside it for the claims.
+  const std::string outside = std::string("..") + "/shared/";
+  for (const char* dir : {"app", "configs", "models", "sim", "tests", "tools"}) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      if (!e.is_regular_file()) continue;
+      EXPECT_EQ(slurp(e.path()).find(outside), std::string::npos) << e.path();
+    }
+  }
+  EXPECT_EQ(slurp("README.md").find(outside), std::string::npos);
 }
 
 }  // namespace

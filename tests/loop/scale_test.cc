@@ -1,5 +1,5 @@
 // The event loop against the thread model on one machine profile: claims
-// S3 and S4 of ../shared/claims.md, with expected figures worked out from
+// S3 and S4 of configs/claims/README.md, with expected figures worked out from
 // configs/machines/linux-modern.yaml.
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // configs/papers/seda-2001-fig2.yaml and -fig4.yaml on the seda-2001 machine
 // profile: every point against the paper's figure, and the shapes (the peak
 // at 8 threads, the collapse beyond 64, the flat event loop) from the
-// measured data. The published figures are those of ../shared/claims.md,
+// measured data. The published figures are those of configs/claims/README.md,
 // section B.
 //
 // Figure 2 runs all 11 points and asserts the documented error bounds of the
@@ -71,7 +71,7 @@ struct Published {
   double latency_ms;
 };
 
-// claims.md section B, SEDA figure 2: threads -> tasks/s and latency.
+// configs/claims/README.md section B, SEDA figure 2: threads -> tasks/s and latency.
 const std::map<int, Published> kFig2 = {
     {1, {12'899, 0.1}},   {2, {18'361, 0.1}},    {4, {22'808, 0.19}},   {8, {25'315, 0.28}},
     {16, {23'894, 0.65}}, {32, {22'549, 1.49}},  {64, {21'218, 2.99}},  {128, {13'978, 9.15}},
@@ -204,7 +204,7 @@ TEST(SedaSensitivity, TheCollapseFollowsTheMemoryLatency) {
 
 // ---- Figure 4: one event-loop thread ----
 
-// claims.md section B, SEDA figure 4: 13,047 tasks/s at 1 task in the
+// configs/claims/README.md section B, SEDA figure 4: 13,047 tasks/s at 1 task in the
 // pipeline, 28,241 at 8, flat at ~30,000 (within 3 %) from 128 to 1,048,576.
 constexpr double kFig4At1 = 13'047;
 constexpr double kFig4At8 = 28'241;

@@ -1,4 +1,4 @@
-// Machine profiles: the shipped ones say what claims.md says, every value of
+// Machine profiles: the shipped ones say what configs/claims/README.md says, every value of
 // a realistic profile names its source, and mistakes are located errors.
 #include <gtest/gtest.h>
 
@@ -45,7 +45,7 @@ TEST(MachineProfiles, LectureCommitsOneMebibytePerThread) {
   EXPECT_EQ(p.guard_bytes + p.kernel_stack + p.socket_buffer, 0);
 }
 
-// claims.md section C, figure by figure; the scheduler is CFS with Linux
+// configs/claims/README.md section C, figure by figure; the scheduler is CFS with Linux
 // 6.1's constants for two CPUs, the costs calibrate's on one such machine.
 TEST(MachineProfiles, LinuxModernIsThisProjectsMachine) {
   const MachineProfile p = load::load_machine("linux-modern");
@@ -58,7 +58,7 @@ TEST(MachineProfiles, LinuxModernIsThisProjectsMachine) {
   EXPECT_EQ(p.wakeup_granularity, ms(2));
   EXPECT_EQ(p.wakeup_latency, 0);  // when a woken thread runs is the scheduler's
   // A pinned hand-off in the model (the waker's FUTEX_WAKE, the switch, the
-  // woken thread's return from FUTEX_WAIT) within claims.md C's figures:
+  // woken thread's return from FUTEX_WAIT) within configs/claims/README.md C's figures:
   // 1.2-2 us per switch pinned, ~4 us per condition-variable ping-pong.
   const sim::Duration handoff = p.futex_wake + p.context_switch + p.futex_wait;
   EXPECT_GE(handoff, us(1) + 200);

@@ -89,7 +89,6 @@ sim::Duration since(Clock::time_point t0, Clock::time_point t) {
 // One connection's state; allocated before the run starts so that the
 // threads and fibers allocate nothing while they are measured.
 struct Connection {
-  sim::RandomStream rng;
   std::vector<sim::Duration> latencies;
   std::uint64_t completed = 0;
   std::uint64_t served = 0;
@@ -114,13 +113,17 @@ void serve(const ServerSpec& s, std::int64_t k, std::int64_t n, Clock::time_poin
     if (wait > 0) sleep_for(std::chrono::nanoseconds(wait));
   }
   for (std::int64_t r = 0; s.requests == 0 || r < s.requests; ++r) {
-    const sim::Duration think = sample(s.think, c.rng);
+    // The simulator's streams of request r of connection k (app/load/server.cc).
+    const auto key = static_cast<std::uint64_t>(k) * (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(r);
+    sim::RandomStream arrival_rng = sim::RandomStream::derive(s.seed, "arrival", key);
+    sim::RandomStream request_rng = sim::RandomStream::derive(s.seed, "request", key);
+    const sim::Duration think = sample(s.think, arrival_rng);
     const auto arrival = Clock::now() + std::chrono::nanoseconds(think);
     const sim::Time at = since(t0, arrival);
     if (at >= s.duration) break;
     if (think > 0) timed_sleep(think, sleep_for);
     for (const HandlerStep& step : s.handler) {
-      const sim::Duration d = sample(step.duration, c.rng);
+      const sim::Duration d = sample(step.duration, request_rng);
       if (step.kind == StepKind::kCpu) {
         spin(d);
       } else if (step.kind == StepKind::kSleep) {
@@ -196,10 +199,7 @@ std::vector<Connection> prepare(const ServerSpec& s, std::int64_t n) {
   const std::size_t cap = s.requests > 0 ? static_cast<std::size_t>(std::min<std::int64_t>(s.requests, 1 << 16))
                                          : std::size_t{1} << 12;
   for (std::int64_t k = 0; k < n; ++k) {
-    Connection& c = conns[static_cast<std::size_t>(k)];
-    // The simulator's task k + 1 (main is task 0) serves connection k.
-    c.rng = sim::RandomStream::derive(s.seed, "task", static_cast<std::uint64_t>(k + 1));
-    c.latencies.reserve(cap);
+    conns[static_cast<std::size_t>(k)].latencies.reserve(cap);
   }
   return conns;
 }

@@ -155,7 +155,7 @@ int cmd_ring(const std::vector<std::string>& args) {
   }
   if (spec.tokens > spec.threads) throw Usage("--tokens: at most --threads");
   // Room to create the threads first: 300 us each is three times what this
-  // project's machines take (claims.md C: ~96 us with the default stack).
+  // project's machines take (configs/claims/README.md C: ~96 us with the default stack).
   if (!start_given) spec.start_at = 20'000'000 + spec.threads * 300'000;
   const harness::RingResult r = harness::run_ring(spec);
   if (header) std::cout << harness::ring_csv_header();

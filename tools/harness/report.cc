@@ -131,7 +131,7 @@ ReportFiles render_report(const ReportInput& in) {
         "thread per connection (`std::thread`) and with one Boost.Fiber per connection on one thread (standing "
         "in for the event loop); `concsim run` simulated the same workload on the calibrated profile, with "
         "`--model threads` and `--model async` (one event loop). Each connection draws the same durations in "
-        "the harness as in the simulator (the same random stream per connection).\n\n";
+        "the harness as in the simulator (the same random streams per request).\n\n";
   md << "## Set-up\n\n| | |\n|---|---|\n";
   for (const auto& [k, v] : in.meta) md << "| " << k << " | " << v << " |\n";
   md << "\nThe machine is shared with other work, so the measured figures are noisy: each is the median of "
