@@ -58,6 +58,7 @@ int cmd_run(const std::vector<std::string>& args) {
   run::RunOptions options;
   options.trace_phases = vm.count("trace-phases") > 0;
   options.should_stop = [&guard] { return guard.should_stop(); };
+  options.should_stop_within_event = [&guard] { return guard.should_stop_within_event(); };
   run::RunOutput r;
   try {
     r = run::run_workload(w, options);

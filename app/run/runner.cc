@@ -172,6 +172,7 @@ void run_python(const load::Workload& w, const RunOptions& options, const models
   lo.step_budget = options.step_budget;
   lo.trace_phases = options.trace_phases;
   lo.executor_workers = static_cast<int>(w.executor_workers);
+  lo.should_stop = options.should_stop_within_event;
   models::loop::Loop loop(simulation, *w.python, lo);
   loop.start();
   const sim::RunResult r = simulation.run(limits_of(w, options));

@@ -30,6 +30,10 @@ struct RunOptions {
   // sim::RunLimits::should_stop of every simulation the run makes: the
   // resource guards' run-time half (app/run/guard.h).
   std::function<bool()> should_stop;
+  // Polled by a model within one simulator event, where a single event can
+  // run for long (an iteration of the event loop with millions of ready
+  // callbacks): the wall-clock and memory guards, without counting events.
+  std::function<bool()> should_stop_within_event;
 };
 
 struct NamedLine {
