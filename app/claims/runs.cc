@@ -21,7 +21,7 @@ const run::RunOutput& Runs::get(const std::string& file, const std::vector<std::
   key.append(options.trace_phases ? " phases" : "");
   auto& slot = cache_[key];
   if (!slot) {
-    load::Document doc = load::Document::load_file(path(file));
+    load::Document doc = load::load_program_document(path(file));
     for (const std::string& o : overrides) doc.apply_override(o);
     const load::Workload w = load::load_workload(doc);
     slot = std::make_unique<run::RunOutput>(run::run_workload(w, options));

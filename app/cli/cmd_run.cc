@@ -101,6 +101,7 @@ int cmd_run(const std::vector<std::string>& args) {
   run::RunOptions options;
   options.trace_phases = vm.count("trace-phases") > 0;
   options.should_stop = [&guard] { return guard.should_stop(); };
+  options.should_stop_within_event = [&guard] { return guard.should_stop_within_event(); };
   run::RunOutput r;
   try {
     // The progress line lives as long as the run, and is cleared after it.

@@ -61,7 +61,7 @@ std::uint64_t parse_seed(const std::string& text) {
 int run_sweep_command(const po::variables_map& vm) {
   if (!vm.count("out")) throw UsageError{"missing --out DIR: where the points and the report go", "sweep"};
   const std::string path = files(vm)[0];
-  load::Document doc = load::Document::load_file(path);
+  load::Document doc = load::load_program_document(path);
   std::vector<std::string> overrides;
   if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
   for (const std::string& o : overrides) doc.apply_override(o);

@@ -5,6 +5,7 @@
 #include "app/cli/command.h"
 #include "app/load/machine.h"
 #include "app/load/workload.h"
+#include "models/vm/compiler.h"
 #include "models/program/program.h"
 
 namespace concsim::cli {
@@ -26,6 +27,13 @@ int cmd_validate(const std::vector<std::string>& args) {
   const std::string path = files(vm)[0];
   const load::Workload w = load::load_workload(load_document(path, vm));
   load::load_machine(w.machine);  // the profile must load too, as run needs it
+  if (w.python) {
+    if (vm.count("disassemble")) std::cout << vm::disassemble(*w.python);
+    std::size_t instructions = 0;
+    for (const auto& c : w.python->codes) instructions += c->code.size();
+    std::cout << path << ": ok (" << w.python->codes.size() << " code objects, " << instructions << " instructions)\n";
+    return kOk;
+  }
   if (vm.count("disassemble")) std::cout << models::disassemble(w.compiled);
   std::cout << path << ": ok (" << w.compiled.functions.size() << " functions, " << w.compiled.code.size()
             << " instructions)\n";

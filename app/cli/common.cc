@@ -50,7 +50,7 @@ std::vector<std::string> files(const po::variables_map& vm) {
 }
 
 load::Document load_document(const std::string& path, const po::variables_map& vm) {
-  load::Document doc = load::Document::load_file(path);
+  load::Document doc = load::load_program_document(path);
   if (vm.count("set")) {
     for (const std::string& s : vm["set"].as<std::vector<std::string>>()) doc.apply_override(s);
   }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/load/workload.h"
-#include "models/program/ast.h"
+#include "models/program/steps.h"
 #include "sim/time.h"
 
 namespace concsim::load {

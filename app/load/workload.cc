@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/load/machine.h"
+#include "app/load/python_program.h"
 #include "app/load/server.h"
 #include "app/load/suggest.h"
 #include "app/load/text.h"
@@ -293,7 +294,7 @@ class Loader {
   Workload run(bool compile) {
     const Node root = doc_.root();
     root.expect_document({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
-                          "functions", "main", "server", "limits", "loop", "threads", "sweep"},
+                          "functions", "main", "server", "limits", "loop", "threads", "sweep", "python"},
                          "workload");
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
@@ -363,6 +364,27 @@ class Loader {
       w.program.shared.push_back(models::SharedDef{"connections", std::to_string(w.connections), ref(*n)});
     }
     if (auto n = root.get("sync")) read_sync(*n, w.program);
+
+    if (auto n = root.get("python")) {
+      // The program is a Python file: nothing of the step language applies.
+      for (const char* key : {"main", "functions", "server", "shared", "sync"}) {
+        if (root.has(key)) {
+          root.fail_key(key, std::string("a workload whose program is a Python file (python:) has no ") + key +
+                                 ": the Python file is the whole program");
+        }
+      }
+      std::filesystem::path file = non_empty_string(*n);
+      if (file.is_relative() && n->pos().file != "--set") {
+        file = std::filesystem::path(n->pos().file).parent_path() / file;
+      }
+      w.python_file = file.lexically_normal().string();
+      if (w.model != "async") {
+        root.fail_key("model", "not supported by concsim yet: a Python program under model " + quote(w.model) +
+                                   " (only async for now)");
+      }
+      if (compile) w.python = load_python_file(w.python_file);
+      return w;
+    }
 
     // Function names and parameters are read before any body, so that a
     // call to a function defined further down the file can be checked.
@@ -1462,6 +1484,27 @@ Workload load_workload(const Document& doc) { return Loader(doc).run(true); }
 std::string Workload::located(int line, int column, const std::string& path) const {
   const auto it = other_files.find(std::make_tuple(path, line, column));
   return (it == other_files.end() ? file : it->second) + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+Document load_program_document(const std::string& path) {
+  if (std::filesystem::path(path).extension() == ".py") return python_document(path);
+  return Document::load_file(path);
+}
+
+Document python_document(const std::string& path) {
+  const std::filesystem::path p(path);
+  // The name and file are YAML strings: quoted, so that any file name reads back.
+  auto quoted = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  return Document::load_string("name: " + quoted(p.stem().string()) + "\npython: " + quoted(p.filename().string()) +
+                                   "\n",
+                               path);
 }
 
 Workload read_workload(const Document& doc) { return Loader(doc).run(false); }

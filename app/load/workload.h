@@ -13,11 +13,13 @@
 #include <map>
 #include <tuple>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "app/load/config.h"
-#include "models/program/ast.h"
+#include "models/program/steps.h"
 #include "models/program/program.h"
+#include "models/vm/code.h"
 #include "sim/time.h"
 
 namespace concsim::load {
@@ -48,6 +50,10 @@ struct Workload {
   std::int64_t connections = 0;       // 0: not given; else also the shared variable `connections`
   models::ProgramAst program;         // `functions` plus a function "main" built from `main:`
   models::Program compiled;           // models::compile_program(program)
+  // `python: FILE`: the program is a Python file, run as its own top level
+  // (asyncio.run(main()) and all); empty for a program of YAML steps.
+  std::string python_file;
+  std::shared_ptr<const vm::Program> python;
   std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)
   std::int64_t processes = 1;         // loop.processes: event loops as worker processes
   std::string on_thread_limit = "refuse";  // threads.on_limit: "refuse" or "queue"
@@ -80,5 +86,13 @@ Workload load_workload(const Document& doc);
 // tests that look at the program tree itself; only load_workload reports the
 // errors the compiler finds (unknown variables, expression syntax, ...).
 Workload read_workload(const Document& doc);
+
+// The document `concsim run prog.py` stands for: `python: prog.py` and the
+// program's name, so that --set, the shortcuts and sweeps apply to a Python
+// program as to a workload file.
+Document python_document(const std::string& path);
+// A workload file, or a Python program (a path ending in ".py") as
+// python_document gives it.
+Document load_program_document(const std::string& path);
 
 }  // namespace concsim::load

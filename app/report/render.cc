@@ -262,9 +262,20 @@ void write_table(std::ostream& out, const run::RunOutput& r, const TableOptions&
                     : see_all);
     }
   }
+  if (r.python) {
+    if (!r.output.empty()) {
+      out << "\noutput\n";
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& l : r.output) {
+        rows.push_back({sim::format_seconds(l.t), l.task, (l.stream == 2 ? "stderr: " : "") + printable(l.text)});
+      }
+      table(out, rows, "  ");
+    }
+    if (r.outcome.failed) out << "\n" << r.outcome.traceback;
+  }
   std::size_t logs = 0;
   for (const auto& l : r.trace) logs += l.event.rfind("log: ", 0) == 0 ? 1 : 0;
-  if (logs > 0) {
+  if (logs > 0 && !r.python) {
     out << "\noutput\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& l : r.trace) {
@@ -304,6 +315,41 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
   j.field("end_time_ns", static_cast<std::int64_t>(r.end_time));
   j.field("events_processed", r.events);
   j.key("main").begin_object().field("state", r.main_state).field("result", r.main_result).end_object();
+  if (r.python) {
+    // What the program printed, and how it ended: the fields the
+    // differential test compares with CPython (tools/pydiff).
+    j.key("output").begin_array();
+    for (const auto& l : r.output) {
+      j.begin_object()
+          .field("t_ns", static_cast<std::int64_t>(l.t))
+          .field("task", l.task)
+          .field("stream", std::string(l.stream == 2 ? "stderr" : "stdout"))
+          .field("text", l.text)
+          .end_object();
+    }
+    j.end_array();
+    j.key("python").begin_object();
+    j.key("result");
+    if (r.outcome.ran) {
+      j.value(r.outcome.result);
+    } else {
+      j.null();
+    }
+    j.key("exception");
+    if (r.outcome.failed) {
+      j.begin_object().field("type", r.outcome.type).field("message", r.outcome.message);
+      j.field("traceback_text", r.outcome.traceback);
+      j.key("traceback").begin_array();
+      for (const auto& f : r.outcome.frames) {
+        j.begin_object().field("file", f.file).field("line", static_cast<std::int64_t>(f.line)).field("function", f.function).end_object();
+      }
+      j.end_array();
+      j.end_object();
+    } else {
+      j.null();
+    }
+    j.end_object();
+  }
   {
     const models::Metrics& m = r.metrics;
     j.key("metrics").begin_object();

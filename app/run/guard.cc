@@ -367,7 +367,12 @@ extern "C" void backstop_handler(int) {
 
 }  // namespace
 
-Estimate estimate(const load::Workload& w) { return Estimator(w).run(w); }
+Estimate estimate(const load::Workload& w) {
+  // A Python program has no counts to read ahead of the run: the run-time
+  // guards bound it.
+  if (w.python) return Estimate{};
+  return Estimator(w).run(w);
+}
 
 std::int64_t address_space_limit() {
   rlimit r{};
@@ -453,6 +458,15 @@ bool RunGuard::should_stop() {
     reason_ = "--max-events " + std::to_string(limits_.max_events) + " reached";
     return true;
   }
+  return time_or_memory_passed(events);
+}
+
+bool RunGuard::should_stop_within_event() {
+  if (tripped()) return true;
+  return time_or_memory_passed(polls_ * sim::kShouldStopInterval);
+}
+
+bool RunGuard::time_or_memory_passed(std::uint64_t events) {
   if (limits_.timeout_seconds > 0) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     if (elapsed.count() >= limits_.timeout_seconds) {

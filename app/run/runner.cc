@@ -1,9 +1,12 @@
 #include "app/run/runner.h"
 
 #include "app/load/machine.h"
+#include "app/load/python_program.h"
+#include "models/loop/loop.h"
 
 #include <malloc.h>
 
+#include <map>
 #include <memory>
 #include "models/threads/ablation.h"
 #include "sim/check.h"
@@ -168,6 +171,99 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
   }
 }
 
+models::TaskState state_of(const std::string& s) {
+  if (s == "running") return models::TaskState::kRunning;
+  if (s == "done") return models::TaskState::kDone;
+  if (s == "failed") return models::TaskState::kFailed;
+  if (s == "cancelled") return models::TaskState::kCancelled;
+  return models::TaskState::kPending;
+}
+
+// A Python program on the event-loop model (models/loop/loop.h).
+void run_python(const load::Workload& w, const RunOptions& options, const models::MachineProfile& profile,
+                sim::Simulation& simulation, RunOutput& out) {
+  models::loop::LoopOptions lo;
+  lo.machine = profile;
+  lo.asyncio_module = &load::loop_asyncio_program();
+  lo.record = options.record;
+  lo.record_limit = options.record_limit;
+  lo.step_budget = options.step_budget;
+  lo.trace_phases = options.trace_phases;
+  lo.executor_workers = static_cast<int>(w.executor_workers);
+  lo.should_stop = options.should_stop_within_event;
+  models::loop::Loop loop(simulation, *w.python, lo);
+  loop.start();
+  const sim::RunResult r = simulation.run(limits_of(w, options));
+  loop.close_spans(loop.finished() ? loop.finish_time() : r.end_time);
+  out.python = true;
+  out.reason = r.reason;
+  out.events = simulation.events_processed();
+  out.waiting = r.waiting;
+  out.detail = r.detail;
+  out.end_time = loop.finished() ? loop.finish_time() : r.end_time;
+  if (loop.killed()) {
+    out.status = "killed";
+    out.exit_code = 1;
+  } else if (loop.finished()) {
+    out.status = loop.failed() ? "failed" : "completed";
+    out.exit_code = loop.failed() ? 1 : 0;
+    out.detail = loop.failed() ? loop.uncaught_type() + ": " + loop.uncaught_message() : std::string();
+  } else {
+    out.status = sim::to_string(r.reason);
+    out.exit_code = 1;
+  }
+  out.main_state = loop.main_state();
+  out.main_result = loop.main_result();
+  std::map<std::uint32_t, std::uint32_t> row_of;  // a task's id -> its row
+  for (const models::loop::TaskSummary& t : loop.task_summaries()) {
+    row_of[t.id] = static_cast<std::uint32_t>(out.tasks.size());
+    out.tasks.push_back(models::TaskSummary{t.name, t.start, t.end, state_of(t.state), t.result, false});
+  }
+  auto task_index = [&](const std::string& name) -> std::uint32_t {
+    for (std::size_t i = 0; i < out.tasks.size(); ++i) {
+      if (out.tasks[i].name == name) return static_cast<std::uint32_t>(i);
+    }
+    // The top level or a thread of the executor: a row of its own.
+    out.tasks.push_back(models::TaskSummary{name, 0, out.end_time, models::TaskState::kRunning, "", true});
+    return static_cast<std::uint32_t>(out.tasks.size() - 1);
+  };
+  const models::loop::LoopStats& s = loop.stats();
+  out.loop.iterations = s.iterations;
+  out.loop.busy = s.busy;
+  out.loop.system = s.system;
+  out.loop.blocked = s.blocked;
+  out.loop.longest_stall = s.longest_stall;
+  if (s.longest_stall > 0) out.loop.longest_stall_task = task_index(s.longest_stall_task);
+  out.loop.longest_stall_at = s.longest_stall_at;
+  out.loop.blocking_count = s.blocking_count;
+  out.loop.blocking_max_lateness = s.blocking_max_lateness;
+  out.loop.max_ready = s.max_ready;
+  for (const models::loop::BlockingCall& b : s.blocking_calls) {
+    out.loop.blocking_calls.push_back(
+        models::BlockingCall{task_index(b.task), b.start, b.duration, b.callbacks_delayed, b.max_lateness});
+  }
+  out.loop_idle = std::max<sim::Duration>(0, out.end_time - out.loop.busy - out.loop.blocked);
+  out.executor_workers = loop.executor_workers();
+  out.metrics = loop.metrics();
+  for (const models::TraceLine& l : loop.recorder().lines()) {
+    out.trace.push_back(NamedLine{l.t, l.task < out.tasks.size() ? out.tasks[l.task].name : "loop", l.event});
+  }
+  for (const models::Span& sp : loop.recorder().spans()) {
+    const auto it = row_of.find(sp.task);
+    if (it == row_of.end()) continue;
+    out.spans.push_back(NamedSpan{out.tasks[it->second].name, it->second, sp.kind, sp.start, sp.end});
+  }
+  out.trace_truncated = loop.recorder().truncated();
+  for (const models::loop::OutputLine& l : loop.output()) out.output.push_back(OutputLine{l.t, l.task, l.stream, l.text});
+  out.outcome.ran = loop.ran() && !loop.run_result().empty();
+  out.outcome.result = loop.run_result();
+  out.outcome.failed = loop.failed();
+  out.outcome.type = loop.uncaught_type();
+  out.outcome.message = loop.uncaught_message();
+  out.outcome.traceback = loop.uncaught();
+  for (const auto& f : loop.uncaught_frames()) out.outcome.frames.push_back(PythonOutcome::Frame{f.file, f.line, f.function});
+}
+
 }  // namespace
 
 // glibc serves blocks of 128 KiB or more with mmap, and returns them to the
@@ -200,6 +296,10 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.machine_hash = load::machine_fingerprint(w.machine);
   sim::Simulation simulation(w.seed);
 
+  if (w.python) {
+    run_python(w, options, profile, simulation, out);
+    return out;
+  }
   if (w.model == "threads" || w.model == "pool") {
     models::ThreadOptions to;
     to.on_limit = w.on_thread_limit == "queue" ? models::OnThreadLimit::kQueue : models::OnThreadLimit::kRefuse;

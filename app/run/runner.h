@@ -39,6 +39,10 @@ struct RunOptions {
   // Called at the same polls (every 2^16 events) with the virtual time: a
   // long run's progress on a terminal.
   std::function<void(sim::Time)> progress;
+  // Polled by a model within one simulator event, where a single event can
+  // run for long (an iteration of the event loop with millions of ready
+  // callbacks): the wall-clock and memory guards, without counting events.
+  std::function<bool()> should_stop_within_event;
 };
 
 struct NamedLine {
@@ -53,6 +57,30 @@ struct NamedSpan {
   models::SpanKind kind;
   sim::Time start;
   sim::Time end;
+};
+
+// A line the program wrote (print, sys.stdout/stderr).
+struct OutputLine {
+  sim::Time t;
+  std::string task;  // the task's name, or the thread's ("MainThread")
+  int stream;        // 1 stdout, 2 stderr
+  std::string text;
+};
+
+// How a Python program ended.
+struct PythonOutcome {
+  bool ran = false;          // asyncio.run() returned a value
+  std::string result;        // its repr()
+  bool failed = false;       // an exception left the program
+  std::string type;          // "ValueError"
+  std::string message;       // str(exc)
+  std::string traceback;     // as CPython prints it
+  struct Frame {
+    std::string file;
+    int line;
+    std::string function;
+  };
+  std::vector<Frame> frames;  // outermost first
 };
 
 struct RunOutput {
@@ -89,6 +117,11 @@ struct RunOutput {
   // `metrics` too.
   models::Metrics metrics;
   models::ThreadStats threads;
+
+  // Python programs: what they printed and how they ended.
+  bool python = false;
+  std::vector<OutputLine> output;
+  PythonOutcome outcome;
 
   std::vector<NamedLine> trace;
   std::vector<NamedSpan> spans;

@@ -1,4 +1,5 @@
 #include "app/sweep/plan.h"
+#include "app/load/workload.h"
 
 #include <set>
 
@@ -7,7 +8,7 @@
 namespace concsim::sweep {
 
 load::Document base_document(const Definition& d) {
-  load::Document doc = load::Document::load_file(d.workload);
+  load::Document doc = load::load_program_document(d.workload);
   for (const std::string& o : d.overrides) doc.apply_override(o);
   return doc;
 }

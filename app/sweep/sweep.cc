@@ -142,6 +142,7 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
   // A SIGINT or SIGTERM (interrupt.h) cuts the running points short; they
   // are not written, so every point file on disk is a finished run.
   options.should_stop = [] { return interrupt_signal() != 0; };
+  options.should_stop_within_event = options.should_stop;
   std::atomic<std::size_t> written{0};
   try {
     for_each_parallel(to_run.size(), o.jobs, [&](std::size_t k) {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "models/program/ast.h"
+#include "models/program/steps.h"
 #include "models/program/expr.h"
 #include "models/program/value.h"
 

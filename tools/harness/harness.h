@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "app/load/config.h"
-#include "models/program/ast.h"
+#include "models/program/steps.h"
 #include "sim/time.h"
 
 namespace concsim::harness {

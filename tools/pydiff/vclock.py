@@ -457,6 +457,10 @@ def install_loop(asyncio):
 
         __hash__ = events.TimerHandle.__hash__
 
+    # repr() shows the class's name ("<TimerHandle when=... cb() at f.py:3>" in
+    # asyncio's log messages): CPython's, not the harness's.
+    SeqTimerHandle.__name__ = SeqTimerHandle.__qualname__ = "TimerHandle"
+
     class VirtualSelector(selectors.BaseSelector):
         """The loop's selector. The only file descriptor asyncio registers
         without real I/O is its self-pipe, written by call_soon_threadsafe; the
@@ -571,9 +575,10 @@ def install_loop(asyncio):
 # ---------------------------------------------------------------------------
 # Output recording and the result.
 
-# An absolute path: a slash not preceded by a word character, one or more
-# directories, then the file name (kept).
-_PATH_RE = re.compile(r"(?<![\w.])/(?:[^\s/:'\"<>()]+/)+([^\s/:'\"<>()]+)")
+# A path, absolute or relative: an optional leading slash (not after a word
+# character, a dot or a slash), one or more directories, then the file name
+# (kept).
+_PATH_RE = re.compile(r"(?<![\w./])/?(?:[^\s/:'\"<>()]+/)+([^\s/:'\"<>()]+)")
 
 
 def basename_paths(text):

@@ -1,0 +1,9 @@
+# Writes a C++ file whose function NAMESPACE::FUNCTION() returns the text of
+# INPUT (a model's Python module, compiled into the library).
+file(READ "${INPUT}" text)
+string(FIND "${text}" ")concsim_text\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the raw-string delimiter")
+endif()
+file(WRITE "${OUTPUT}.tmp" "// Generated from ${INPUT} by embed_text.cmake.\n#include <string_view>\nnamespace ${NAMESPACE} {\nstd::string_view ${FUNCTION}() {\n  static const char text[] = R\"concsim_text(${text})concsim_text\";\n  return std::string_view(text, sizeof(text) - 1);\n}\n}  // namespace ${NAMESPACE}\n")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

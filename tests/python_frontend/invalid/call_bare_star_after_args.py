@@ -1,0 +1,1 @@
+run(main, *, debug=None)

@@ -1,0 +1,1 @@
+x = [(i, j) for iin a for j in b]

@@ -1,0 +1,1 @@
+z = 'a' if x *else 'b'

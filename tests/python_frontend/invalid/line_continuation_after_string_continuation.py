@@ -1,0 +1,2 @@
+s = 'line one\
+continued'; t = 'wide \u200b' \ x

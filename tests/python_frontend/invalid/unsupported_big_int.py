@@ -1,0 +1,2 @@
+# concsim-expect: SyntaxError|not supported by concsim: integers beyond 64 bits|2|5
+x = 9223372036854775808

@@ -1,0 +1,2 @@
+# concsim-expect: SyntaxError|not supported by concsim: complex numbers|2|9
+z = 1 + 2j

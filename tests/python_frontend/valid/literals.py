@@ -1,0 +1,90 @@
+# Numbers: every base, underscores, floats as Python prints them.
+a = 0
+b = 00
+c = 0_0
+d = 123
+e = 1_000_000
+f = 0x1F
+g = 0XdeadBEEF
+h = 0o17
+i = 0O7_7
+j = 0b1010
+k = 0B1_0
+l = 9223372036854775807
+m = 0x7fffffffffffffff
+n = 1.5
+o = 1.
+p = .5
+q = 1e10
+r = 1E-10
+s = 1.5e+3
+t = 1_0.0_1e1_0
+u = 0.1
+v = 1e16
+w = 1e15
+x = 123456789012345678.0
+y = 1e-5
+z = 0.0001
+aa = 0.00001
+ab = 1e22
+ac = 5e-324
+ad = 1.7976931348623157e308
+ae = 1e400
+af = 2.5e-7
+ag = 100.0
+ah = 0e0
+ai = 00.5
+aj = 0.30000000000000004
+ak = 1234567890123456.7
+al = 12345678901234567.0
+am = 3.14159265358979323846
+an = 1e-4
+ao = 9.999999999999999e15
+# Strings: quotes, prefixes, escapes, repr's choice of quote.
+s1 = 'single'
+s2 = "double"
+s3 = '''triple single'''
+s4 = """triple double"""
+s5 = 'it\'s'
+s6 = "it's"
+s7 = 'say "hi"'
+s8 = "both ' and \""
+s9 = r'raw \n \d'
+s10 = R"raw \\ too"
+s11 = u'unicode kind'
+s12 = U"UNICODE"
+s13 = 'tab\there\nnewline\\backslash'
+s14 = '\x41\x42\u00e9\U0001F600\101\0\7\77'
+s15 = '\a\b\f\v\r'
+s16 = 'control \x01 \x1f \x7f'
+s17 = 'wide \u200b \u2028 \xa0 \xad \ufeff'
+s18 = 'caf\xe9 na\u00efve \u4e2d\u6587'
+s19 = 'caf\u00e9'
+s20 = 'line one\
+line two'
+s21 = """multi
+line
+  string"""
+s22 = '''with 'quotes' and "others"'''
+s23 = 'adjacent' "strings" '''concatenate'''
+s24 = ('parenthesised'
+       'concatenation'
+       "across lines")
+s25 = ''
+s26 = ""
+s27 = ''''''
+s28 = 'unknown \d escape kept'
+s29 = '\
+'
+s30 = 'é日本語😀'
+s31 = '\U0010ffff \U000e0001'
+s32 = "backslash N alone is an error, so not here"
+s33 = r'\N{not an escape in raw}'
+s34 = '\777'
+s35 = 'a' u'b' 'c'
+s36 = 1 if False else None
+t1 = True
+t2 = False
+t3 = None
+t4 = ...
+t5 = Ellipsis
