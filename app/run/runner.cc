@@ -193,7 +193,7 @@ void run_python(const load::Workload& w, const RunOptions& options, const models
   lo.should_stop = options.should_stop_within_event;
   models::loop::Loop loop(simulation, *w.python, lo);
   loop.start();
-  const sim::RunResult r = simulation.run(limits_of(w, options));
+  const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
   loop.close_spans(loop.finished() ? loop.finish_time() : r.end_time);
   out.python = true;
   out.reason = r.reason;

@@ -34,7 +34,9 @@ std::vector<Difference> compare_group(const BaselinePoint& base, const BaselineP
   }
   for (const auto& [metric, was] : base.metrics) {
     const auto interval = base.intervals.find(metric);
-    const auto is = std::find_if(now.metrics.begin(), now.metrics.end(), [&](const auto& m) { return m.first == metric; });
+    // A structured binding is not captured by clang 14: named here.
+    const std::string& name = metric;
+    const auto is = std::find_if(now.metrics.begin(), now.metrics.end(), [&](const auto& m) { return m.first == name; });
     if (interval == base.intervals.end() || is == now.metrics.end()) {
       exact_base.emplace_back(metric, was);
       continue;
