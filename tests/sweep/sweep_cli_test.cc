@@ -531,7 +531,7 @@ TEST(SweepCli, CheckCatchesAPerturbedMachineAndPassesAgainstItself) {
   EXPECT_NE(changed.out.find("cpu_switch_ns"), std::string::npos);
   // The event loop pays no context switches: its points do not change.
   EXPECT_EQ(changed.out.find("model=async"), std::string::npos) << changed.out;
-  const Result tolerated = concsim("check " + baseline.string() + " --tolerance '*=50%'", dir);
+  const Result tolerated = concsim("check " + baseline.string() + " --tolerance '*=150%'", dir);
   EXPECT_EQ(tolerated.code, 0) << tolerated.out;
   EXPECT_NE(tolerated.out.find("every difference is within its tolerance"), std::string::npos);
 
@@ -1058,7 +1058,7 @@ TEST(SweepCli, ABaselinesFilesAreNamedNotQuoted) {
   const Result scalar = check_with(edited(json, "\"workload\": \"[^\"]*\"",
                                           "\"workload\": \"tests/data/hostile/secret_key_as_workload.yaml\"", false));
   EXPECT_EQ(scalar.code, 2);
-  EXPECT_NE(scalar.err.find("\ntests/data/hostile/secret_key_as_workload.yaml:1:1: the file is a single value, not a "
+  EXPECT_NE(scalar.err.find("tests/data/hostile/secret_key_as_workload.yaml:1:1: the file is a single value, not a "
                             "mapping of keys"),
             std::string::npos)
       << scalar.err;
@@ -1101,7 +1101,7 @@ TEST(SweepCli, AGridOfMoreThanAHundredThousandPointsIsRefused) {
     if (i > 1) values += ',';
     values += std::to_string(i);
   }
-  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary shared.a=" + values + " --vary shared.b=" +
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=" + values + " --vary seed=" +
                                values + " --models async --out " + (dir / "s").string(),
                            dir);
   EXPECT_EQ(r.code, 2) << r.err;
@@ -1178,7 +1178,7 @@ TEST(SweepCli, ASecondSweepIntoTheSameDirectoryFailsClearly) {
   const std::string codes = slurp(dir / "a.code") + slurp(dir / "b.code");
   EXPECT_TRUE(codes == "0\n2\n" || codes == "2\n0\n") << codes << slurp(dir / "a.err") << slurp(dir / "b.err");
   const std::string seed = codes == "0\n2\n" ? "11" : "12";
-  EXPECT_NE(slurp(both / "sweep.json").find("\"seed\": " + seed + "\n"), std::string::npos);
+  EXPECT_NE(slurp(both / "sweep.json").find("\"seed\": " + seed + ",\n"), std::string::npos);
   EXPECT_EQ(names_in(both / "points").size(), 4u);
   // Each point's seed derives from the sweep seed: the baseline of the
   // directory runs again to the same figures only if every point is of
