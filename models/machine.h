@@ -107,6 +107,11 @@ struct MachineProfile {
   sim::Duration futex_wait = 0;  // a thread that waited on a futex: the wait's system call, entry to return
   sim::Duration futex_wake = 0;  // the waker's futex(FUTEX_WAKE) system call, per thread it wakes
   sim::Duration ipi = 0;         // a wake-up onto an idle core of another: the interrupt and the core leaving idle
+  // The same hand-off through a pipe (a workload's threads.handoff: pipe):
+  // the reader's read() of a byte that is there, the writer's write() into
+  // a pipe nobody waits on; they replace futex_wait and futex_wake.
+  sim::Duration pipe_read = 0;
+  sim::Duration pipe_write = 0;
   sim::Duration page_fault = 0;  // the first touch of one page of a new thread's stack
   sim::Duration syscall = 0;         // one system call (the loop's select, a blocking read)
   sim::Duration poll = 0;            // an epoll_wait that returns at once, beyond the syscall

@@ -35,6 +35,8 @@ RandomStream RandomStream::derive(std::uint64_t seed, std::string_view name,
   return RandomStream(mix64(key + 0x9e3779b97f4a7c15ULL * (index + 1)));
 }
 
+RandomStream RandomStream::split() { return RandomStream(mix64(next_u64() ^ 0xbb67ae8584caa73bULL)); }
+
 std::uint64_t RandomStream::next_u64() {
   state_ += 0x9e3779b97f4a7c15ULL;
   return mix64(state_);

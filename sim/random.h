@@ -7,6 +7,11 @@
 //
 //   key(seed, name) = mix(mix(seed ^ 0x6a09e667f3bcc909) ^ fnv1a64(name))
 //   key(seed, name, index) = mix(key(seed, name) + 0x9e3779b97f4a7c15 * (index + 1))
+//   split(stream)          = mix(next_u64(stream) ^ 0xbb67ae8584caa73b)
+//
+// split() gives a child entity (a task started by another) a stream of its
+// own that depends only on its parent's stream and the child's place among
+// the parent's draws, not on anything else in the run.
 //
 // where mix is the SplitMix64 finaliser. The distributions are implemented
 // here, not taken from <random>, whose algorithms differ between standard
@@ -33,6 +38,9 @@ class RandomStream {
 
   static RandomStream derive(std::uint64_t seed, std::string_view name);
   static RandomStream derive(std::uint64_t seed, std::string_view name, std::uint64_t index);
+
+  // The stream of a child entity; consumes one draw of this one.
+  RandomStream split();
 
   std::uint64_t next_u64();
   // Uniform on [0, 1) with 53 random bits: (next_u64() >> 11) * 2^-53.

@@ -3,19 +3,43 @@
 # prints each measured figure beside the paper's, with the relative error.
 #
 #   tools/papers.sh [fig2|fig4|all]      (default: all)
+#   tools/papers.sh ablation [DIR]       figure 2's ablation and sensitivity study,
+#                                        into DIR (default: reports/papers/seda-2001-fig2-ablation)
 #
 # Environment:
 #   CONCSIM  the concsim binary (default: build/app/concsim, then
 #            build-papers/app/concsim)
+#   PAPERS   the concsim-papers binary (ablation; default: beside CONCSIM,
+#            ../../tools/papers/concsim-papers)
 #   JOBS     points run at once (default: 2)
 #
 # Every point of both figures runs, the 1,024-thread point of figure 2 and
 # the 1,048,576-task point of figure 4 included (the largest takes ~15-40 s
 # and ~0.9 GB of the simulator's memory). tests/papers runs a subset.
-# Published figures: ../shared/claims.md, section B (SEDA, SOSP 2001).
+# Published figures: configs/claims/README.md, section B (SEDA, SOSP 2001).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+jobs=${JOBS:-2}
+what=${1:-all}
+
+# Figure 2's ablation (each mechanism switched off in turn, every point) and
+# sensitivity study (each estimate of seda-2001 halved and doubled, at five
+# points), with a fifth of the figure's tasks so that it takes a minute or
+# two. LinuxThreads has no futexes: that mechanism is left out.
+if [[ $what == ablation ]]; then
+  out=${2:-reports/papers/seda-2001-fig2-ablation}
+  papers=${PAPERS:-}
+  if [[ -z "$papers" ]]; then
+    for b in build/tools/papers/concsim-papers build-papers/tools/papers/concsim-papers; do
+      if [[ -x "$b" ]]; then papers=$b; break; fi
+    done
+  fi
+  [[ -n "$papers" && -x "$papers" ]] || { echo "papers.sh: no concsim-papers binary; build it or set PAPERS" >&2; exit 2; }
+  exec "$papers" study configs/papers/seda-2001-fig2.yaml --out "$out" --set shared.total_tasks=12000 \
+    --mechanisms none,switch,pick,lock,cache,ipi,faults --sensitivity-at 1,8,64,256,1024 --jobs "$jobs"
+fi
+
 bin=${CONCSIM:-}
 if [[ -z "$bin" ]]; then
   for b in build/app/concsim build-papers/app/concsim; do
@@ -23,8 +47,6 @@ if [[ -z "$bin" ]]; then
   done
 fi
 [[ -n "$bin" && -x "$bin" ]] || { echo "papers.sh: no concsim binary; build it or set CONCSIM" >&2; exit 2; }
-jobs=${JOBS:-2}
-what=${1:-all}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -77,8 +77,16 @@ timed() {  # NAME ARGS...: runs concsim ARGS, keeps its output and GNU time's fi
 timed async1m run configs/default.yaml --model async --connections 1000000 --format csv
 timed threads100k run configs/default.yaml --model threads --machine ideal --connections 100000 --format csv
 timed threads100k_lm run configs/default.yaml --model threads --connections 100000 --format csv
+# The thread model with every mechanism on: linux-modern's cfs policy, its
+# cache model, futexes, IPIs and page faults, with its thread limits lifted
+# so that all 100,000 threads are created; and a million threads on ideal.
+printf 'name: linux-modern-unlimited\nextends: linux-modern\nlimits: {max_threads: unlimited, max_map_count: unlimited}\n' \
+  >"$WORK/unlimited.yaml"
+timed threads100k_mech run configs/default.yaml --model threads --machine "$WORK/unlimited.yaml" \
+  --connections 100000 --format csv
+timed threads1m run configs/default.yaml --model threads --machine ideal --connections 1000000 --format csv
 mkdir -p "$WORK/sweep"
-timed sweep sweep configs/default.yaml --jobs 2 --out "$WORK/sweep/out"
+timed sweep sweep configs/default.yaml --jobs 2 --allow-failures --out "$WORK/sweep/out"
 # The cost per event at the same work per connection: the default handler
 # with think time, duration, ramp and warm-up scaled with the connections
 # (2 ms, 4 ms, 1 ms and 2 ms per connection), so the offered load stays at
@@ -199,6 +207,21 @@ if rc == 0 and sec is not None:
       f"{sec:.1f} s, {int(row.get('events_processed', 0)):,} events, peak RSS {mib(rss)} | {verdict(sec <= 30)} |")
 else:
     w(f"| 100,000 threads | failed (exit code {rc}) | {verdict(False)} |")
+sec, rss, rc = gnu_time("threads100k_mech")
+row = run_csv("threads100k_mech")
+if rc == 0 and sec is not None:
+    w(f"| … and with every mechanism of the thread model on (`linux-modern`: the cfs policy, the cache model, "
+      f"futexes, IPIs, page faults; its thread limits lifted) in ≤ 30 s | "
+      f"{sec:.1f} s, {int(row.get('events_processed', 0)):,} events, peak RSS {mib(rss)} | {verdict(sec <= 30)} |")
+else:
+    w(f"| 100,000 threads with every mechanism on | failed (exit code {rc}) | {verdict(False)} |")
+sec, rss, rc = gnu_time("threads1m")
+row = run_csv("threads1m")
+if rc == 0 and sec is not None:
+    w(f"| 1,000,000 thread-per-connection connections (`--model threads --machine ideal`) in ≤ 60 s | "
+      f"{sec:.1f} s, {int(row.get('events_processed', 0)):,} events, peak RSS {mib(rss)} | {verdict(sec <= 60)} |")
+else:
+    w(f"| 1,000,000 threads on ideal | failed (exit code {rc}) | {verdict(False)} |")
 sec, rss, rc = gnu_time("sweep")
 if rc == 0 and sec is not None:
     points = 0
@@ -206,9 +229,9 @@ if rc == 0 and sec is not None:
         points = max(0, sum(1 for _ in open(os.path.join(work, "sweep", "out", "data.csv"))) - 1)
     except OSError:
         pass
-    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2` in ≤ 60 s | {sec:.1f} s, {points} points | {verdict(sec <= 60)} |")
+    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2 --allow-failures` in ≤ 60 s | {sec:.1f} s, {points} points | {verdict(sec <= 60)} |")
 else:
-    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2` | exit code {rc} after {sec or 0:.1f} s | {verdict(False)} |")
+    w(f"| the default sweep, `concsim sweep configs/default.yaml --jobs 2 --allow-failures` | exit code {rc} after {sec or 0:.1f} s | {verdict(False)} |")
 holds = [b for b in bench["benchmarks"] if b["name"].startswith("BM_Hold") and b.get("run_type", "iteration") == "iteration"]
 if holds:
     w("")

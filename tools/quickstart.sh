@@ -41,9 +41,11 @@ cmake --build build -j"$jobs"
 if [ "$mode" = demo ]; then
   # The default sweep (configs/default.yaml's sweep: section) under both
   # models, then every claim. A fresh directory each time: the sweep refuses
-  # to mix its points with an older sweep's.
+  # to mix its points with an older sweep's. At 100,000 connections the
+  # thread model stops at the machine's thread limit: a result the sweep
+  # lists, and one the story expects (--allow-failures).
   rm -rf sweeps/default
-  ./build/app/concsim sweep configs/default.yaml --jobs "$jobs" --out sweeps/default
+  ./build/app/concsim sweep configs/default.yaml --jobs "$jobs" --out sweeps/default --allow-failures
   claims_status=0
   ./build/app/concsim claims --out-dir sweeps || claims_status=$?
   echo

@@ -175,12 +175,13 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   progress("token hand-offs between two threads, pinned and unpinned");
   const int round_trips = 10'000;
   bool pinned_ok = false;
-  const Spread pinned = measure_handoff(reps, round_trips, true, &pinned_ok);
-  const Spread unpinned = measure_handoff(reps, round_trips, false, nullptr);
-  progress("futex system calls and page faults");
+  const HandOff pinned = measure_handoff(reps, round_trips, true, &pinned_ok);
+  const HandOff unpinned = measure_handoff(reps, round_trips, false, nullptr);
+  progress("futex and pipe system calls and page faults");
   const Spread futex_wait = measure_futex_wait_call(reps, 200'000);
   const Spread futex_wake = measure_futex_wake_call(reps, 200'000);
   const Spread fault = measure_page_fault(reps, 4096);
+  const PipeCalls pipe = measure_pipe_calls(reps, 200'000);
   progress("caches (sysfs) and load latency by working-set size (pointer chase)");
   const std::vector<CacheLevel> caches = read_caches();
   // The largest cache a core has to itself, and the last level if others share it.
@@ -192,13 +193,21 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   if (priv == nullptr && !caches.empty()) priv = &caches.front();
   if (!caches.empty() && caches.back().sharing_cpus > 1 && &caches.back() != priv) shared = &caches.back();
   const std::int64_t line = priv != nullptr && priv->line > 0 ? priv->line : 64;
-  Spread chase_private, chase_shared, chase_memory;
+  Spread chase_private, chase_shared, chase_memory, chase_scattered, chase_shared_scattered;
   std::int64_t memory_bytes = std::int64_t{256} << 20;
   if (priv != nullptr) {
     chase_private = measure_chase(priv->size / 2, line, reps);
-    if (shared != nullptr) chase_shared = measure_chase(std::min(shared->size / 2, priv->size * 8), line, reps);
-    memory_bytes = std::max(memory_bytes, 8 * (shared != nullptr ? shared->size : priv->size));
-    chase_memory = measure_chase(memory_bytes, line, reps);
+    // Beyond the private cache, lines come back a page at a time, as a
+    // switched-in thread's working set does: the shared cache and memory are
+    // both measured with the lines of each page together.
+    if (shared != nullptr) {
+      chase_shared = measure_chase_paged(std::min(shared->size / 2, priv->size * 8), line, 4096, reps);
+      chase_shared_scattered = measure_chase(std::min(shared->size / 2, priv->size * 8), line, reps);
+    }
+    memory_bytes = o.memory_bytes > 0 ? o.memory_bytes
+                                      : std::max(memory_bytes, 8 * (shared != nullptr ? shared->size : priv->size));
+    chase_memory = measure_chase_paged(memory_bytes, line, 4096, reps);
+    chase_scattered = measure_chase(memory_bytes, line, reps);
   }
   progress("thread creation and join");
   const Spread create_join = measure_create_join(reps, 500);
@@ -262,7 +271,7 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
 
   if (have_batch) {
     e.push_back({"costs", "thread_create", duration_value(ns(s_create.median)),
-                 cat({"measured: pthread_create time in the creating thread, ", batch_how, ", default stack; ",
+                 cat({"measured: pthread_create, the creating thread's time on a core, ", batch_how, ", default stack; ",
                       describe_ns(s_create)})});
     e.push_back({"costs", "thread_exit", duration_value(ns(s_join.median)),
                  cat({"measured: after releasing the same blocked threads, wall time to join them all, per thread "
@@ -273,15 +282,18 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
     kept("costs", "thread_exit", duration_value(base.thread_exit), "no thread batch could run here");
   }
   // One pinned hand-off is, in the model, the waker's FUTEX_WAKE, the
-  // switch, and the woken thread's return from FUTEX_WAIT.
+  // switch, and the woken thread's return from FUTEX_WAIT: the two threads'
+  // time on the core per hand-off (their one core is never idle, so that is
+  // the hand-off's whole cost when nothing else runs there).
   const double switch_ns =
-      std::max(pinned.median - futex_wait.median - futex_wake.median, pinned.median / 2);
+      std::max(pinned.cpu.median - futex_wait.median - futex_wake.median, pinned.cpu.median / 2);
   e.push_back({"costs", "context_switch", duration_value(ns(switch_ns)),
                cat({"measured: a token handed back and forth between two threads ",
                     pinned_ok ? "pinned to one core" : "(pinning refused: unpinned)",
                     ", each sleeping on a futex until its turn, ", num(round_trips),
-                    " round trips (or 1 s) per run; one hand-off ", describe_ns(pinned),
-                    ", less the futex wait and wake system calls measured on their own"})});
+                    " round trips (or 1 s) per run; their time on the core per hand-off ", describe_ns(pinned.cpu),
+                    " (by the wall clock ", describe_ns(pinned.wall),
+                    "), less the futex wait and wake system calls measured on their own"})});
   e.push_back({"costs", "wakeup_latency", "0s",
                "the thread model's kernel policies leave it 0: a woken thread waits for a core (the scheduler), and a "
                "wake-up onto another core pays ipi"});
@@ -292,11 +304,20 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   e.push_back({"costs", "futex_wake", duration_value(ns(futex_wake.median)),
                cat({"measured: futex(FUTEX_WAKE_PRIVATE) with nobody waiting, 200,000 calls per run; ",
                     describe_ns(futex_wake)})});
-  const double ipi_ns = std::max(0.0, unpinned.median - pinned.median);
+  // A latency, not a core's time: by the wall clock, the fastest runs (the
+  // least disturbed by other work on the machine).
+  const double ipi_ns = std::max(0.0, unpinned.wall.min - pinned.wall.min);
   e.push_back({"costs", "ipi", duration_value(ns(ipi_ns)),
                cat({"measured: the same hand-off unpinned (the threads on different cores: each wake-up an IPI to an "
-                    "idle core), ",
-                    describe_ns(unpinned), ", less the pinned hand-off; 0 if not slower"})});
+                    "idle core), by the wall clock ",
+                    describe_ns(unpinned.wall), ", less the pinned one, ", describe_ns(pinned.wall),
+                    ", the fastest runs of each (the least disturbed); 0 if not slower"})});
+  e.push_back({"costs", "pipe_read", duration_value(ns(pipe.read.median)),
+               cat({"measured: read() of 8 bytes waiting in a pipe, 200,000 calls per run (in batches of 4,096 "
+                    "after as many writes); ",
+                    describe_ns(pipe.read)})});
+  e.push_back({"costs", "pipe_write", duration_value(ns(pipe.write.median)),
+               cat({"measured: write() of 8 bytes into a pipe nobody reads, same runs; ", describe_ns(pipe.write)})});
   e.push_back({"costs", "page_fault", duration_value(ns(fault.median)),
                cat({"measured: first write to each 4 KiB page of a fresh anonymous mapping (huge pages off), 4,096 "
                     "pages per run; ",
@@ -361,7 +382,8 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
       e.push_back({"cache", "shared_hit", duration_value(ns(chase_shared.median)),
                    cat({"measured: pointer chase over ",
                         format_bytes(static_cast<double>(std::min(shared->size / 2, priv->size * 8))),
-                        ", random order; ", describe_ns(chase_shared)})});
+                        ", the lines of each 4 KiB page together in random order and the pages in random order; ",
+                        describe_ns(chase_shared)})});
     } else {
       e.push_back({"cache", "shared", "0B", "read: no cache level is shared by several CPUs in sysfs"});
       e.push_back({"cache", "shared_hit", duration_value(ns(chase_memory.median)),
@@ -370,7 +392,9 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
     }
     e.push_back({"cache", "memory", duration_value(ns(chase_memory.median)),
                  cat({"measured: pointer chase over ", format_bytes(static_cast<double>(memory_bytes)),
-                      ", random order (TLB misses included); ", describe_ns(chase_memory)})});
+                      ", the lines of each 4 KiB page together in random order and the pages in random order "
+                      "(a TLB miss per page, as a working set of a few pages comes back); ",
+                      describe_ns(chase_memory)})});
   } else {
     kept("cache", "private", size_value(base.cache.private_bytes), "sysfs describes no cache here");
   }
@@ -474,7 +498,9 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
       cat({"Host: ", cpu_model(), ", ", num(cores), " cores, ", u.sysname, " ", u.release, " ", u.machine, "."}),
       cat({"Every timed figure is the median of ", num(reps),
            " runs; its source gives the spread (smallest to largest run)."}),
-      "A loaded or shared machine spreads them wider: calibrate on a quiet one.",
+      "Costs are the measuring thread's time on a core (CLOCK_THREAD_CPUTIME_ID), so that other work on a",
+      "shared machine does not count; the IPI, a latency, is the wall clock's. A loaded machine still spreads",
+      "them wider (its caches are shared too): calibrate on a quiet one.",
       "",
       "Measured but not a key of the profile:",
       cat({"  std::thread create + join, one after another: ", describe_ns(create_join)}),
@@ -484,6 +510,8 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
            " stack, malloc'd (VmSize grew ", describe_bytes(s_f_reserved),
            " per fiber: the allocator's arena was reserved beforehand)"}),
       cat({"  Boost.Fiber switch: ", describe_ns(f_switch), " (also costs.per_event)"}),
+      cat({"  pointer chases with every load on a random page: over the memory chase's span (a TLB miss each) ",
+           describe_ns(chase_scattered), "; over the shared cache's ", describe_ns(chase_shared_scattered)}),
       cat({"  threads at a 1 MiB stack: reserved ", describe_bytes(s_reserved_1m), ", resident ",
            describe_bytes(s_resident_1m)}),
       cat({"  kernel limits read: pid_max ", num(k.pid_max), ", threads-max ", num(k.threads_max),

@@ -17,6 +17,9 @@ struct Options {
   std::int64_t fibers = 2000;     // fibers per memory batch
   std::size_t fiber_stack = 64 * 1024;  // the fibers' fixed stack
   std::string base_profile = "linux-modern";  // where the keys that cannot be measured come from
+  // The span of the memory latency chase; 0: 256 MiB or eight times the
+  // last-level cache, whichever is more (tests use less, to be quick).
+  std::int64_t memory_bytes = 0;
 };
 
 // The kernel's thread limits, read (never provoked).

@@ -63,6 +63,12 @@ bool pin_self(int cpu) {
 
 }  // namespace
 
+double thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
 Spread spread_of(std::vector<double> values) {
   Spread s;
   if (values.empty()) return s;
@@ -132,9 +138,9 @@ std::string describe_bytes(const Spread& s) { return describe(s, format_bytes); 
 Spread measure_syscall(int repetitions, int calls) {
   std::vector<double> v;
   for (int r = 0; r < repetitions; ++r) {
-    const auto t0 = Clock::now();
+    const double t0 = thread_cpu_ns();
     for (int i = 0; i < calls; ++i) syscall(SYS_getppid);
-    v.push_back(ns_since(t0) / calls);
+    v.push_back((thread_cpu_ns() - t0) / calls);
   }
   return spread_of(std::move(v));
 }
@@ -145,21 +151,21 @@ Spread measure_epoll_wait(int repetitions, int calls) {
   if (fd < 0) return {};
   epoll_event ev{};
   for (int r = 0; r < repetitions; ++r) {
-    const auto t0 = Clock::now();
+    const double t0 = thread_cpu_ns();
     for (int i = 0; i < calls; ++i) epoll_wait(fd, &ev, 1, 0);
-    v.push_back(ns_since(t0) / calls);
+    v.push_back((thread_cpu_ns() - t0) / calls);
   }
   close(fd);
   return spread_of(std::move(v));
 }
 
-Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinned_ok) {
+HandOff measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinned_ok) {
   // Token values: whose turn it is (0: a, 1: b), kEnd: stop. Player a ends
   // the run after `round_trips` or after a second, whichever comes first, so
   // that a loaded machine cannot stretch the measurement without bound.
   constexpr int kEnd = 3;
   constexpr int kWaiting = 2;
-  std::vector<double> v;
+  std::vector<double> v, on_cores;
   const int cpu = first_cpu();
   std::atomic<bool> all_pinned{true};
   for (int r = 0; r < repetitions; ++r) {
@@ -167,6 +173,7 @@ Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinn
     std::atomic<int> ready{0};
     int done = 0;
     Clock::time_point deadline;
+    double cpu_a = 0, cpu_b = 0;
     auto wait_for_turn = [&](int mine) {
       for (int seen = token.load(std::memory_order_acquire); seen != mine && seen != kEnd;
            seen = token.load(std::memory_order_acquire)) {
@@ -183,11 +190,13 @@ Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinn
     std::thread a([&] {
       if (pinned && !pin_self(cpu)) all_pinned = false;
       ready.fetch_add(1);
+      const double c0 = thread_cpu_ns();
       for (int i = 0;; ++i) {
         wait_for_turn(0);
         if (i == round_trips || (i % 256 == 0 && Clock::now() > deadline)) {
           done = i;
           pass(kEnd);
+          cpu_a = thread_cpu_ns() - c0;
           return;
         }
         pass(1);
@@ -196,7 +205,9 @@ Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinn
     std::thread b([&] {
       if (pinned && !pin_self(cpu)) all_pinned = false;
       ready.fetch_add(1);
+      const double c0 = thread_cpu_ns();
       while (wait_for_turn(1)) pass(0);
+      cpu_b = thread_cpu_ns() - c0;
     });
     while (ready.load() < 2) std::this_thread::yield();
     const auto t0 = Clock::now();
@@ -204,10 +215,13 @@ Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinn
     pass(0);
     a.join();
     b.join();
-    if (done > 0) v.push_back(ns_since(t0) / (2.0 * done));
+    if (done > 0) {
+      v.push_back(ns_since(t0) / (2.0 * done));
+      on_cores.push_back((cpu_a + cpu_b) / (2.0 * done));
+    }
   }
   if (pinned_ok) *pinned_ok = all_pinned;
-  return spread_of(std::move(v));
+  return HandOff{spread_of(std::move(v)), spread_of(std::move(on_cores))};
 }
 
 Spread measure_create_join(int repetitions, int threads) {
@@ -256,7 +270,7 @@ ThreadBatch measure_thread_batch(std::int64_t count, std::size_t stack_size) {
   const ProcStatus before = read_self_status();
   const std::int64_t maps_before = self_mappings();
   const MemInfo mem_before = read_meminfo();
-  const auto t0 = Clock::now();
+  const double t0 = thread_cpu_ns();
   for (std::int64_t i = 0; i < count; ++i) {
     const int rc = pthread_create(&ids[static_cast<std::size_t>(i)], &attr, blocked_thread, &shared);
     if (rc != 0) {
@@ -268,7 +282,7 @@ ThreadBatch measure_thread_batch(std::int64_t count, std::size_t stack_size) {
     }
     ++b.created;
   }
-  const double create_total = ns_since(t0);
+  const double create_total = thread_cpu_ns() - t0;  // the creating thread's time on a core
   pthread_attr_destroy(&attr);
   // Wait (at most 10 s) until every thread is blocked in its futex wait.
   const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -355,10 +369,10 @@ Spread measure_fiber_switch(int repetitions, int switches, std::size_t stack_siz
       };
       boost::fibers::fiber a(std::allocator_arg, boost::fibers::fixedsize_stack(stack_size), body);
       boost::fibers::fiber b(std::allocator_arg, boost::fibers::fixedsize_stack(stack_size), body);
-      const auto t0 = Clock::now();
+      const double t0 = thread_cpu_ns();
       a.join();
       b.join();
-      v.push_back(ns_since(t0) / (2.0 * each));
+      v.push_back((thread_cpu_ns() - t0) / (2.0 * each));
     }
   });
   runner.join();

@@ -19,6 +19,12 @@ struct Spread {
   int n = 0;
 };
 Spread spread_of(std::vector<double> values);
+
+// This thread's time on a core so far, ns (CLOCK_THREAD_CPUTIME_ID). The
+// per-call measurements (system calls, faults, loads, switches on one core)
+// time with it rather than the wall clock, so that on a shared machine the
+// other work that takes the core away between calls does not count.
+double thread_cpu_ns();
 // "median 1.23us (1.10-1.50us over 5 runs)", values in ns or bytes.
 std::string describe_ns(const Spread& s);
 std::string describe_bytes(const Spread& s);
@@ -31,11 +37,16 @@ Spread measure_syscall(int repetitions, int calls);
 // One epoll_wait on an empty epoll set with a zero timeout, ns.
 Spread measure_epoll_wait(int repetitions, int calls);
 // One hand-off of a token between two threads that sleep on a futex while
-// waiting, ns per hand-off (half a round trip). `pinned`: both threads on the
+// waiting, ns per hand-off (half a round trip): by the wall clock, and as
+// the two threads' time on a core together. `pinned`: both threads on the
 // first CPU of this process's affinity set; *pinned_ok is false when pinning
 // was refused (the figure is then unpinned). A run stops after `round_trips`
 // or one second, whichever comes first.
-Spread measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinned_ok);
+struct HandOff {
+  Spread wall;
+  Spread cpu;
+};
+HandOff measure_handoff(int repetitions, int round_trips, bool pinned, bool* pinned_ok);
 // std::thread creation and join of an empty thread, one after another, ns.
 Spread measure_create_join(int repetitions, int threads);
 

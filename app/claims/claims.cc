@@ -7,7 +7,7 @@
 
 namespace concsim::claims {
 
-// The claims as ../shared/claims.md states them (section A, second column),
+// The claims as configs/claims/README.md states them (section A, second column),
 // word for word.
 const std::vector<Claim>& all_claims() {
   static const std::vector<Claim> table{
@@ -63,6 +63,20 @@ std::vector<Result> check_all(Runs& runs) {
   std::vector<Result> out;
   for (const Claim& c : all_claims()) out.push_back(Result{c.id, c.claim, c.check(runs)});
   return out;
+}
+
+Verdict verdict_of(const Check& c) {
+  if (!c.pass) return Verdict::kFail;
+  return c.condition.empty() ? Verdict::kPass : Verdict::kConditional;
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "PASS";
+    case Verdict::kConditional: return "CONDITIONAL";
+    case Verdict::kFail: return "FAIL";
+  }
+  return "FAIL";
 }
 
 bool all_pass(const std::vector<Result>& results) {

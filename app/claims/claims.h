@@ -1,11 +1,11 @@
-// `concsim claims`: every claim of ../shared/claims.md (S1-S18), run and
+// `concsim claims`: every claim of configs/claims/README.md (S1-S18), run and
 // judged.
 //
 // Each claim has a check: it runs workload files (configs/claims/ and the
 // lecture library, configs/lectures/), computes the measured figures from
-// the runs' outputs, and compares them with the figures claims.md expects by
+// the runs' outputs, and compares them with the figures configs/claims/README.md expects by
 // a rule written in code. Expected figures are constants taken from
-// claims.md's text; measured ones only ever come from a RunOutput, so every
+// configs/claims/README.md's text; measured ones only ever come from a RunOutput, so every
 // figure in the printed table and in reports/claims.md is a run's.
 #pragma once
 
@@ -28,13 +28,20 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
-// What a claim's check found.
+// What a claim's check found. The verdict is FAIL when the rule does not
+// hold, CONDITIONAL when it holds but the runs show it true only under a
+// condition (`condition` says which), PASS otherwise.
 struct Check {
-  std::string expected;  // the claim's figures, from claims.md
+  std::string expected;  // the claim's figures, from configs/claims/README.md
   std::string measured;  // the same figures, from the runs
   bool pass = false;     // the verdict of the claim's rule
   std::vector<Table> tables;
+  std::string condition;  // when it passes: the condition it needs, or "" (true as stated)
 };
+
+enum class Verdict { kPass, kConditional, kFail };
+[[nodiscard]] Verdict verdict_of(const Check& c);
+const char* to_string(Verdict v);  // "PASS", "CONDITIONAL", "FAIL"
 
 // Runs workload files and keeps their outputs, so that claims sharing a run
 // (S17 reuses S1's, S8's and S10's) pay for it once.
@@ -74,7 +81,7 @@ std::string find_root();
 
 struct Claim {
   const char* id;     // "S1"
-  const char* claim;  // the claim as claims.md states it
+  const char* claim;  // the claim as configs/claims/README.md states it
   Check (*check)(Runs& runs);
 };
 
@@ -91,12 +98,14 @@ struct Result {
 
 // Runs every claim's check, in order.
 std::vector<Result> check_all(Runs& runs);
+// No claim is judged false (a conditional one is not).
 [[nodiscard]] bool all_pass(const std::vector<Result>& results);
 
 // The table for a terminal: each claim's id, verdict, claim, expected and
 // measured figures, then the claims' own tables.
 std::string render_text(const std::vector<Result>& results);
-// A list of {id, claim, expected, measured, pass}.
+// A list of {id, claim, expected, measured, pass, verdict, condition}:
+// verdict "pass", "conditional" or "fail"; pass is false only for "fail".
 std::string render_json(const std::vector<Result>& results);
 // reports/claims.md.
 std::string render_markdown(const std::vector<Result>& results);

@@ -108,7 +108,7 @@ Check check_s17(Runs& runs) {
   f.completed(loop_modern).completed(threads_modern).completed(loop_lecture).completed(threads_lecture);
   f.completed(loop_races).completed(threads_races).completed(loop_blocking).completed(threads_blocking);
   f.completed(loop_scale);
-  // claims.md S17: "memory per unit tiny vs ~1 MB": the lecture's thread
+  // configs/claims/README.md S17: "memory per unit tiny vs ~1 MB": the lecture's thread
   // holds its 1 MiB stack, the loop's connection far less on every profile.
   f.rule("memory per connection", "tiny vs ~1 MB",
          kib(resident_per_unit(loop_modern)) + " vs " + kib(resident_per_unit(threads_modern)) + " (lecture: " +

@@ -1,7 +1,7 @@
 // The lecture library's claims (S5-S16, S18): each runs its file of
 // configs/lectures/ and compares the run's figures with the claim's exactly.
 // The figures and how they are read from a run follow
-// tests/loop/lecture_test.cc; the expected values are claims.md's (section A,
+// tests/loop/lecture_test.cc; the expected values are configs/claims/README.md's (section A,
 // "reproduced means").
 #include <algorithm>
 
@@ -57,7 +57,7 @@ Check check_s5(Runs& runs) {
   const run::RunOutput& r = runs.recorded(lecture("gather"));
   Figures f;
   f.completed(r);
-  // claims.md S5: "end time exactly 1.0 s; completion order B, C, A; results A, B, C".
+  // configs/claims/README.md S5: "end time exactly 1.0 s; completion order B, C, A; results A, B, C".
   f.exact("end", "1s", duration(r.end_time));
   f.exact("completion", "B, C, A", join(logs_with(r, "Finished fetch "), ", "));
   f.exact("results", "['Data from source A', 'Data from source B', 'Data from source C']", r.main_result);
@@ -69,7 +69,7 @@ Check check_s6(Runs& runs) {
   const auto waited = first_log(r, "done ");
   Figures f;
   f.completed(r);
-  // claims.md S6: "wait returns at 1.2 s, A's cleanup runs at 1.2 s", done
+  // configs/claims/README.md S6: "wait returns at 1.2 s, A's cleanup runs at 1.2 s", done
   // {B, C}, pending {A}, CancelledError at A's await, drained by gather.
   f.exact("wait returns", "done [B, C], pending [A] at 1.2s",
           waited ? waited->event + " at " + duration(waited->t) : "missing");
@@ -105,7 +105,7 @@ Check check_s7(Runs& runs) {
   }
   Figures f;
   f.completed(r);
-  // claims.md S7: open and close awaited, rows 5 ms apart, a concurrent task
+  // configs/claims/README.md S7: open and close awaited, rows 5 ms apart, a concurrent task
   // between rows; lecture 21's connection opens in 10 ms and closes in 2 ms.
   f.exact("connected", "10ms", log_time(r, "connected"));
   f.exact("rows", "15ms, 20ms, 25ms", join(rows, ", "));
@@ -125,7 +125,7 @@ Check check_s8(Runs& runs) {
   f.completed(r);
   f.require(on_loop && returned && executor, "the workload's phase lines are missing");
   if (on_loop && returned && executor) {
-    // claims.md S8: a ticker every 0.1 s "is delayed by a 1 s blocking call,
+    // configs/claims/README.md S8: a ticker every 0.1 s "is delayed by a 1 s blocking call,
     // and is not delayed when the call is offloaded": the call runs from
     // 0.25 s, so the tick due at 0.3 s waits until 1.25 s.
     f.exact("ticker delay, call on the loop", "950ms", duration(ticker_delay(r, on_loop->t, returned->t)));
@@ -142,7 +142,7 @@ Check check_s9(Runs& runs) {
   f.completed(r);
   f.require(p1 && p2, "the workload's phase lines are missing");
   if (p1 && p2) {
-    // claims.md S9: "the same loop with and without the yield, and the other
+    // configs/claims/README.md S9: "the same loop with and without the yield, and the other
     // task's waiting time in each": a 10 ms heartbeat behind a 100 ms loop
     // waits 90 ms; with sleep(0) every 10 ms of work, two batches, 20 ms.
     f.exact("heartbeat delay without sleep(0)", "90ms", duration(worst_heartbeat_delay(r, "1", p1->t)));
@@ -158,7 +158,7 @@ Check check_s10(Runs& runs) {
   const std::int64_t preempted = shared_int(threads, "counter");
   Figures f;
   f.completed(loop).completed(threads);
-  // claims.md S10: "no lost updates on the event loop, lost updates under
+  // configs/claims/README.md S10: "no lost updates on the event loop, lost updates under
   // preemptive threads": 10 workers x 100 increments.
   f.exact("event loop, no await between read and write", "1000 of 1000", std::to_string(shared_int(loop, "counter")) + " of 1000");
   f.exact("event loop, an await between", "100 of 1000",
@@ -181,7 +181,7 @@ Check check_s11(Runs& runs) {
   for (const auto& [t, n] : starts) rounds.push_back(duration(t) + " x" + std::to_string(n));
   Figures f;
   f.completed(r);
-  // claims.md S11: "end time exactly 4.0 s": three at a time, ceil(10 / 3) rounds.
+  // configs/claims/README.md S11: "end time exactly 4.0 s": three at a time, ceil(10 / 3) rounds.
   f.exact("end", "4s", duration(r.end_time));
   f.exact("fetches started", "0s x3, 1s x3, 2s x3, 3s x1", join(rounds, ", "));
   return f.check();
@@ -191,7 +191,7 @@ Check check_s12(Runs& runs) {
   const run::RunOutput& r = runs.recorded(lecture("producer_consumer"));
   Figures f;
   f.completed(r);
-  // claims.md S12: "consumer done at exactly 1.1 s".
+  // configs/claims/README.md S12: "consumer done at exactly 1.1 s".
   f.exact("consumer done", "1.1s", log_time(r, "consumer done"));
   return f.check();
 }
@@ -200,7 +200,7 @@ Check check_s13(Runs& runs) {
   const run::RunOutput& r = runs.recorded(lecture("gather_vs_sequential"));
   Figures f;
   f.completed(r);
-  // claims.md S13: "exactly those end times": 0.1 s vs 10 s, 1 s vs 3 s.
+  // configs/claims/README.md S13: "exactly those end times": 0.1 s vs 10 s, 1 s vs 3 s.
   f.exact("100 sleeps, concurrent", "100ms", phase_span(r, "concurrent-100"));
   f.exact("sequential", "10s", phase_span(r, "sequential-100"));
   f.exact("3 fetches, concurrent", "1s", phase_span(r, "concurrent-3"));
@@ -212,7 +212,7 @@ Check check_s14(Runs& runs) {
   const run::RunOutput& r = runs.recorded(lecture("cpu_bound"));
   Figures f;
   f.completed(r);
-  // claims.md S14: four 1 s CPU-bound jobs take "4x one job on one loop,
+  // configs/claims/README.md S14: four 1 s CPU-bound jobs take "4x one job on one loop,
   // ~1x on 4 cores with 4 workers".
   f.exact("four 1 s jobs on one loop", "4s", phase_span(r, "loop"));
   f.exact("on 4 executor workers", "1s", phase_span(r, "executor"));
@@ -229,7 +229,7 @@ Check check_s15(Runs& runs) {
   }
   Figures f;
   f.completed(w).completed(a);
-  // claims.md S15: wait(FIRST_COMPLETED) over 1, 2, 3 s returns at 1 s;
+  // configs/claims/README.md S15: wait(FIRST_COMPLETED) over 1, 2, 3 s returns at 1 s;
   // as_completed over 3, 1, 2 s yields in completion order.
   f.exact("wait(FIRST_COMPLETED)", "done [t1], pending [t2, t3] at 1s",
           first ? first->event.substr(17) + " at " + duration(first->t) : "missing");
@@ -243,7 +243,7 @@ Check check_s16(Runs& runs) {
   const auto collected = first_log(r, "return_exceptions=True: ");
   Figures f;
   f.completed(r);
-  // claims.md S16: "both behaviours, with the other tasks' completion
+  // configs/claims/README.md S16: "both behaviours, with the other tasks' completion
   // times": task 2 raises at once, tasks 1 and 3 sleep 1 s.
   f.exact("gather raises", "ValueError('Task 2 failed!') at 0s",
           raised ? raised->event.substr(14) + " at " + duration(raised->t) : "missing");
@@ -286,7 +286,7 @@ Check check_s18(Runs& runs) {
   for (const run::NamedLine& l : log_lines(r)) resumed.push_back(l.event + " at " + duration(l.t));
   Figures f;
   f.completed(r);
-  // claims.md S18: "the event loop model has those phases, and the trace
+  // configs/claims/README.md S18: "the event loop model has those phases, and the trace
   // can show them": poll for I/O, take due timers, run what is ready.
   f.exact("every iteration", "poll -> timers -> run", order);
   f.rule("iterations traced", "2 or more", std::to_string(iterations.size()), iterations.size() >= 2);

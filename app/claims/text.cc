@@ -51,7 +51,7 @@ std::string percent(std::int64_t num, std::int64_t den) {
 std::int64_t per(std::int64_t total, std::int64_t units) { return units > 0 ? (total + units / 2) / units : 0; }
 
 bool approx(std::int64_t value, std::int64_t target) {
-  // claims.md writes "~" for figures measured on real machines, which vary by
+  // configs/claims/README.md writes "~" for figures measured on real machines, which vary by
   // a few percent between runs and kernels: 10% either side.
   return std::llabs(value - target) * 10 <= std::llabs(target);
 }
@@ -84,6 +84,21 @@ Figures& Figures::rule(const std::string& label, const std::string& expected, co
   return *this;
 }
 
+Figures& Figures::qualifier(const std::string& label, const std::string& expected, const std::string& measured,
+                            bool holds, const std::string& condition) {
+  std::string e = label;
+  e.append(": ").append(expected);
+  std::string m = label;
+  m.append(": ").append(measured);
+  if (!holds) {
+    m.append(" (differs)");
+    conditions_.push_back(condition);
+  }
+  expected_.push_back(std::move(e));
+  measured_.push_back(std::move(m));
+  return *this;
+}
+
 Figures& Figures::require(bool ok, const std::string& why) {
   if (!ok) {
     unmet_.push_back(why);
@@ -113,6 +128,7 @@ Check Figures::check() const {
   }
   c.pass = pass_;
   c.tables = tables_;
+  c.condition = join(conditions_, " ");
   return c;
 }
 

@@ -30,7 +30,7 @@ std::string gb(std::int64_t b);
 std::string percent(std::int64_t num, std::int64_t den);
 // Rounded integer division, for a per-unit figure.
 std::int64_t per(std::int64_t total, std::int64_t units);
-// Whether `value` is within 10% of `target`: claims.md's "~".
+// Whether `value` is within 10% of `target`: configs/claims/README.md's "~".
 [[nodiscard]] bool approx(std::int64_t value, std::int64_t target);
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
@@ -46,6 +46,11 @@ class Figures {
   Figures& exact(const std::string& label, const std::string& expected, const std::string& measured);
   // Passes by a rule the caller evaluated.
   Figures& rule(const std::string& label, const std::string& expected, const std::string& measured, bool pass);
+  // A figure that decides whether the claim holds as stated or only under a
+  // condition: when `holds` is false the claim does not fail, it becomes
+  // conditional on `condition` (a sentence for the report).
+  Figures& qualifier(const std::string& label, const std::string& expected, const std::string& measured, bool holds,
+                     const std::string& condition);
   // A condition the figures rely on (the run completed): silent when met,
   // shown in the measured text and failing the check when not.
   Figures& require(bool ok, const std::string& why);
@@ -60,6 +65,7 @@ class Figures {
   std::vector<std::string> measured_;
   std::vector<std::string> unmet_;
   std::vector<Table> tables_;
+  std::vector<std::string> conditions_;
   bool pass_ = true;
 };
 

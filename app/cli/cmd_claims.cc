@@ -1,4 +1,4 @@
-// concsim claims: runs every claim of ../shared/claims.md, prints the table
+// concsim claims: runs every claim of configs/claims/README.md, prints the table
 // and writes reports/claims.md.
 #include <filesystem>
 #include <iostream>
@@ -24,10 +24,11 @@ po::options_description claims_options() {
 std::string claims_help() {
   std::ostringstream out;
   out << "Usage: concsim claims [OPTIONS]\n\n"
-         "Runs every claim of ../shared/claims.md (S1-S18): each claim's workloads (configs/claims/,\n"
+         "Runs every claim of configs/claims/README.md (S1-S18): each claim's workloads (configs/claims/,\n"
          "configs/lectures/) are run, the measured figures computed from the runs and compared with\n"
-         "the claim's by a rule. Prints id, claim, expected, measured and PASS or FAIL, writes\n"
-         "DIR/claims.md, and exits 1 if any claim fails.\n\n";
+         "the claim's by a rule. Prints id, verdict (PASS, CONDITIONAL: true only under a condition\n"
+         "the report names, or FAIL), claim, expected and measured, writes DIR/claims.md, and exits 1\n"
+         "if a claim is judged false.\n\n";
   out << claims_options();
   return out.str();
 }

@@ -1,12 +1,17 @@
 // concsim run FILE: one run, printed as a table, JSON or CSV.
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <sstream>
 
 #include "app/cli/command.h"
 #include "app/load/text.h"
 #include "app/load/workload.h"
+#include "app/report/json.h"
 #include "app/report/render.h"
 #include "app/run/guard.h"
 #include "app/run/runner.h"
@@ -24,9 +29,47 @@ po::options_description output_options() {
       ("out", po::value<std::string>(), "PATH: write the results there instead of stdout")
       ("trace", po::value<std::string>(), "FILE: write Chrome Trace Event JSON (opens in ui.perfetto.dev)")
       ("text-trace", po::value<std::string>(), "FILE: write the text trace (virtual time, task, event)")
-      ("trace-phases", "also trace the event loop's own phases (poll, timers, run)");
+      ("trace-phases", "also trace the event loop's own phases (poll, timers, run)")
+      ("details", "table: list everything (every task, blocking call, log line, exception), not the first 10")
+      ("no-trace", "json: leave out the trace (everything else stays)");
   return d;
 }
+
+// A long run's progress on stderr, when stderr is a terminal: the virtual
+// time reached, redrawn in place at most five times a second, after the
+// first second (a short run shows nothing). Wall-clock time appears only
+// here, never in the results.
+class RunProgress {
+ public:
+  explicit RunProgress(sim::Time end) : end_(end), start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+  void operator()(sim::Time now) {
+    const auto t = std::chrono::steady_clock::now();
+    if (t - start_ < std::chrono::seconds(1) || t - last_ < std::chrono::milliseconds(200)) return;
+    last_ = t;
+    const double wall = std::chrono::duration<double>(t - start_).count();
+    auto seconds = [](sim::Time t) { return report::fixed(t, sim::kSecond, 1) + "s"; };
+    std::string line = "concsim: running, virtual time " + seconds(now);
+    if (end_ > 0 && end_ < sim::kTimeMax) line += " of at most " + seconds(end_);
+    std::ostringstream w;
+    w.setf(std::ios::fixed);
+    w.precision(1);
+    w << wall;
+    line += ", " + w.str() + "s elapsed";
+    // \x1b[K clears what a longer previous line left behind.
+    std::cerr << '\r' << line << "\x1b[K" << std::flush;
+    drawn_ = true;
+  }
+  ~RunProgress() {
+    if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
+  }
+
+ private:
+  sim::Time end_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+  bool drawn_ = false;
+};
 
 }  // namespace
 
@@ -58,8 +101,15 @@ int cmd_run(const std::vector<std::string>& args) {
   run::RunOptions options;
   options.trace_phases = vm.count("trace-phases") > 0;
   options.should_stop = [&guard] { return guard.should_stop(); };
+  options.should_stop_within_event = [&guard] { return guard.should_stop_within_event(); };
   run::RunOutput r;
   try {
+    // The progress line lives as long as the run, and is cleared after it.
+    std::optional<RunProgress> progress;
+    if (::isatty(STDERR_FILENO) == 1) {
+      progress.emplace(w.horizon);
+      options.progress = [&progress](sim::Time now) { (*progress)(now); };
+    }
     r = run::run_workload(w, options);
   } catch (const std::bad_alloc&) {
     // Growth within one event, which the guard's polls cannot see, ran into
@@ -72,11 +122,13 @@ int cmd_run(const std::vector<std::string>& args) {
 
   std::ostringstream out;
   if (format == "json") {
-    report::write_json(out, r);
+    report::write_json(out, r, vm.count("no-trace") ? report::JsonDetail::kNoTrace : report::JsonDetail::kFull);
   } else if (format == "csv") {
     report::write_csv(out, r);
   } else {
-    report::write_table(out, r);
+    report::TableOptions table;
+    table.details = vm.count("details") > 0;
+    report::write_table(out, r, table);
   }
   if (vm.count("out")) {
     if (!write_output(vm["out"].as<std::string>(), out.str())) return kFailed;

@@ -34,6 +34,12 @@ po::options_description sweep_options() {
                                            "(default: the workload's sweep.models, else its model)")
       ("jobs", po::value<std::string>(), "N: points run at once (default: the number of cores)")
       ("seed", po::value<std::string>(), "N: the sweep seed (default: the workload's seed)")
+      ("replications", po::value<std::string>(), "N: independent runs of every point, each with its own seed; the "
+                                                 "report gives means and 95% intervals (default: the workload's "
+                                                 "sweep.replications, else 1)")
+      ("seeding", po::value<std::string>(), "common | per-point: every point with the sweep seed (common random "
+                                            "numbers, the default), or a seed per point mixed from its varied values")
+      ("allow-failures", "exit 0 even when points stalled or failed (they are still listed)")
       ("set", po::value<std::vector<std::string>>()->composing(), "K=V: override a value of the workload "
                                                                    "(repeatable)")
       ("out", po::value<std::string>(), "DIR: where the points and the report go (required)")
@@ -88,6 +94,11 @@ int run_sweep_command(const po::variables_map& vm) {
     d.models = section.models.empty() ? std::vector<std::string>{w.model} : section.models;
   }
   d.seed = vm.count("seed") ? parse_seed(vm["seed"].as<std::string>()) : w.seed;
+  d.replications = vm.count("replications")
+                       ? sweep::parse_replications(vm["replications"].as<std::string>(), "--replications")
+                       : section.replications.value_or(1);
+  d.seeding = vm.count("seeding") ? sweep::parse_seeding(vm["seeding"].as<std::string>(), "--seeding")
+                                  : section.seeding.value_or(sweep::Seeding::kCommon);
   d.published = section.published;
   if (d.published) {
     bool varied = false;
@@ -127,6 +138,18 @@ int run_sweep_command(const po::variables_map& vm) {
   } else {
     std::cerr << "concsim: no report for a shard; collect the shards with `concsim merge DIR... --out DIR`\n";
   }
+  // A point that stalled or failed is a result, but not the one a CI job
+  // (or a reader of the charts) expects: say which, and fail unless told.
+  if (!c.failures.empty()) {
+    const bool allowed = vm.count("allow-failures") > 0;
+    std::cerr << "concsim: " << (allowed ? "note: " : "") << c.failures.size() << " of " << c.selected
+              << " points did not run to a clean end:\n";
+    for (const sweep::PointFailure& f : c.failures) std::cerr << "  " << f.point << ": " << f.why << '\n';
+    if (!allowed) {
+      std::cerr << "concsim: exit 1; pass --allow-failures if these are the results you expect\n";
+      return kFailed;
+    }
+  }
   return kOk;
 }
 
@@ -163,12 +186,16 @@ int guarded(const std::function<int()>& body) {
 std::string sweep_help() {
   std::ostringstream out;
   out << "Usage: concsim sweep FILE [--vary KEY=V1,V2,...]... [--models async,threads]\n"
-         "                     [--jobs N] [--seed N] [--set K=V]... --out DIR [--resume] [--shard K/N]\n\n"
+         "                     [--replications N] [--seeding common|per-point] [--jobs N] [--seed N]\n"
+         "                     [--set K=V]... --out DIR [--resume] [--shard K/N] [--allow-failures]\n\n"
          "Runs the workload in FILE at every point of a grid (the values of each --vary, times the\n"
-         "models), in parallel, and writes DIR/points/<point>.json per point, then DIR/report.md,\n"
-         "DIR/data.csv, DIR/data.json and the charts (*.svg). Each point's seed mixes the sweep seed\n"
-         "with the point's varied values, so results never depend on --jobs or order. A `sweep:`\n"
-         "section in FILE may give defaults for --vary and --models, and published figures.\n\n";
+         "models, times the replications), in parallel, and writes DIR/points/<point>.json per run,\n"
+         "then DIR/report.md, DIR/data.csv, DIR/data.json and the charts (*.svg). Every point runs\n"
+         "with the sweep seed (common random numbers: two points that differ only in a knob face the\n"
+         "same draws); replication r > 1 with a seed derived from it. Results never depend on --jobs\n"
+         "or order. Exits 1 when points stalled or failed, naming them, unless --allow-failures. A\n"
+         "`sweep:` section in FILE may give defaults for --vary, --models, --replications and\n"
+         "--seeding, and published figures.\n\n";
   out << sweep_options();
   return out.str();
 }

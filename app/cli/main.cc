@@ -29,7 +29,7 @@ const std::vector<Command>& commands() {
       {"merge", "collect the shards of a sweep and write its report", merge_help, cmd_merge},
       {"baseline", "record a finished sweep's figures for later checks", baseline_help, cmd_baseline},
       {"check", "run a baseline's points again and compare every figure", check_help, cmd_check},
-      {"claims", "run every claim of claims.md and judge it", claims_help, cmd_claims},
+      {"claims", "run every claim of configs/claims/README.md and judge it", claims_help, cmd_claims},
       {"calibrate", "measure this host and write a machine profile", calibrate_help, cmd_calibrate},
   };
   return table;

@@ -1,9 +1,13 @@
 #include "app/load/machine.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <system_error>
 
@@ -93,7 +97,7 @@ class ProfileReader {
     if (auto s = section(root, "hardware", {"cores", "ram", "swap"})) read_hardware(*s);
     if (auto s = section(root, "costs", {"thread_create", "thread_exit", "context_switch", "wakeup_latency",
                                          "syscall", "poll", "per_event", "futex_wait", "futex_wake", "ipi",
-                                         "page_fault"})) {
+                                         "page_fault", "pipe_read", "pipe_write"})) {
       read_costs(*s);
     }
     if (auto s = section(root, "scheduler", {"policy", "pick", "pick_base", "pick_per_thread", "refill_per_thread",
@@ -191,6 +195,8 @@ class ProfileReader {
     duration(s, "futex_wake", &p_.futex_wake);
     duration(s, "ipi", &p_.ipi);
     duration(s, "page_fault", &p_.page_fault);
+    duration(s, "pipe_read", &p_.pipe_read);
+    duration(s, "pipe_write", &p_.pipe_write);
   }
 
   void read_scheduler(const Node& s) {
@@ -310,6 +316,109 @@ models::MachineProfile load_machine(const std::string& name_or_path) {
 models::MachineProfile read_machine(const Document& doc) {
   ProfileReader reader(0);
   return reader.read(doc);
+}
+
+std::int64_t* numeric_value(models::MachineProfile& p, const std::string& key) {
+  models::CacheProfile& c = p.cache;
+  const std::pair<const char*, std::int64_t*> table[] = {
+      {"hardware.ram", &p.ram_bytes},
+      {"hardware.swap", &p.swap_bytes},
+      {"costs.thread_create", &p.thread_create},
+      {"costs.thread_exit", &p.thread_exit},
+      {"costs.context_switch", &p.context_switch},
+      {"costs.wakeup_latency", &p.wakeup_latency},
+      {"costs.syscall", &p.syscall},
+      {"costs.poll", &p.poll},
+      {"costs.per_event", &p.per_event},
+      {"costs.futex_wait", &p.futex_wait},
+      {"costs.futex_wake", &p.futex_wake},
+      {"costs.ipi", &p.ipi},
+      {"costs.page_fault", &p.page_fault},
+      {"costs.pipe_read", &p.pipe_read},
+      {"costs.pipe_write", &p.pipe_write},
+      {"scheduler.pick_base", &p.pick_base},
+      {"scheduler.pick_per_thread", &p.pick_per_thread},
+      {"scheduler.refill_per_thread", &p.refill_per_thread},
+      {"scheduler.refill_cap", &p.refill_cap},
+      {"scheduler.sched_latency", &p.sched_latency},
+      {"scheduler.min_granularity", &p.min_granularity},
+      {"scheduler.goodness", &p.goodness},
+      {"scheduler.wakeup_granularity", &p.wakeup_granularity},
+      {"cache.line", &c.line},
+      {"cache.private", &c.private_bytes},
+      {"cache.private_ways", &c.private_ways},
+      {"cache.private_hit", &c.private_hit},
+      {"cache.shared", &c.shared_bytes},
+      {"cache.shared_ways", &c.shared_ways},
+      {"cache.shared_hit", &c.shared_hit},
+      {"cache.memory", &c.memory},
+      {"cache.misses_in_flight", &c.misses_in_flight},
+      {"cache.thread_working_set", &c.thread_working_set},
+      {"cache.sched_bytes_per_task", &c.sched_bytes_per_task},
+      {"cache.task_align", &c.task_align},
+      {"memory.page", &p.page_size},
+      {"memory.stack_reserved", &p.stack_reserved},
+      {"memory.stack_resident", &p.stack_resident},
+      {"memory.guard", &p.guard_bytes},
+      {"memory.kernel_stack", &p.kernel_stack},
+      {"memory.socket_buffer", &p.socket_buffer},
+      {"memory.task_frame", &p.task_frame},
+      {"limits.max_threads", &p.max_threads},
+      {"limits.max_map_count", &p.max_map_count},
+      {"limits.mappings_per_thread", &p.mappings_per_thread},
+      {"limits.address_space", &p.address_space},
+  };
+  for (const auto& [name, value] : table) {
+    if (key == name) return value;
+  }
+  return nullptr;
+}
+
+bool scale_value(models::MachineProfile& p, const std::string& key, double factor) {
+  std::int64_t* v = numeric_value(p, key);
+  if (v == nullptr) return false;
+  const bool at_least_one = key == "cache.line" || key == "cache.private_ways" || key == "cache.shared_ways" ||
+                            key == "cache.misses_in_flight" || key == "memory.page";
+  const double scaled = std::nearbyint(static_cast<double>(*v) * factor);
+  *v = std::max<std::int64_t>(scaled >= 9.2e18 ? INT64_MAX : static_cast<std::int64_t>(scaled), at_least_one ? 1 : 0);
+  return true;
+}
+
+std::string machine_fingerprint(const std::string& name_or_path) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a's offset basis
+  std::string name = name_or_path;
+  for (int depth = 0; depth <= kMaxExtendsDepth; ++depth) {
+    std::string error;
+    const std::optional<std::string> path = resolve(name, &error);
+    if (!path) return "";
+    std::ifstream in(*path, std::ios::binary);
+    if (!in) return "";
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    // Each file's bytes, then a separator, into one FNV-1a.
+    for (unsigned char c : bytes.str() + '\0') {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    // Only a profile that names `extends` needs reading as YAML.
+    if (bytes.str().find("extends") == std::string::npos) break;
+    std::string base;
+    try {
+      const std::optional<Node> e = Document::load_file(*path).root().get("extends");
+      if (!e) break;
+      base = e->as_string();
+    } catch (const ConfigError&) {
+      return "";
+    }
+    name = base;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    hex[static_cast<std::size_t>(i)] = kHex[h & 0xF];
+    h >>= 4;
+  }
+  return "fnv1a64:" + hex;
 }
 
 }  // namespace concsim::load

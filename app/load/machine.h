@@ -46,4 +46,16 @@ models::MachineProfile load_machine(const std::string& name_or_path);
 // is resolved by name through the search path.
 models::MachineProfile read_machine(const Document& doc);
 
+// The value of a profile's duration, size or count by its key
+// ("costs.ipi", "cache.memory"), for tools that vary one value (a
+// sensitivity study); nullptr for a key that names no such number.
+std::int64_t* numeric_value(models::MachineProfile& profile, const std::string& key);
+// Multiplies that value by `factor`, rounded, at least 1 where the profile
+// needs one (ways, misses in flight, line); false for an unknown key.
+bool scale_value(models::MachineProfile& profile, const std::string& key, double factor);
+// "fnv1a64:" and a hash of the bytes of the profile's file and of every
+// profile it extends, in order: a baseline records it, so that `check` can
+// say when a profile changed. "" when the profile cannot be found or read.
+std::string machine_fingerprint(const std::string& name_or_path);
+
 }  // namespace concsim::load

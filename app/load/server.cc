@@ -89,6 +89,16 @@ class Builder {
     s.tasks.push_back(std::move(t));
     return s;
   }
+  // From here on the task draws from the stream `name` of this connection's
+  // current request (see models::StepKind::kStream): the index packs the
+  // connection (< 2^24) and the request's number on it (< 2^32 assumed).
+  [[nodiscard]] Step stream(const std::string& name) const {
+    Step s = step(StepKind::kStream);
+    s.text = name;
+    s.expr = "connection * 4294967296 + request";
+    s.expr_at = at_;
+    return s;
+  }
   [[nodiscard]] const SourceRef& at() const { return at_; }
 
  private:
@@ -101,12 +111,19 @@ class Builder {
 //     [sleep: connection * ramp / connections]    # when the client connects
 //     request = 0
 //     loop:
+//       stream arrival                            # draws keyed by (connection, request)
 //       arrive think_time into closed             # the client thinks; the server waits for I/O
 //       if closed: break                          # past `duration`: the connection closes
+//       stream request
 //       try: handler...; request_done
 //       except Exception: request_done(failed)
 //       request = request + 1
 //       [if request >= requests: break]
+//
+// The two streams make the draws common random numbers: request j of
+// connection c has the same think time and the same service times whatever
+// the model, the task or thread that serves it, the order connections were
+// opened in, or the number of draws of the requests before it.
 //
 // Poisson arrivals (each connection's share of the server's stream is a
 // Poisson stream of rate R / connections) replace the think time with an
@@ -138,6 +155,7 @@ void connection_loop(const ServerSpec& s, bool pool, const Builder& b, FunctionD
   }
   conn.steps.push_back(b.set("request", "0"));
   Step loop = b.step(StepKind::kLoop);
+  loop.body.push_back(b.stream("arrival"));
   if (poisson) {
     Step draw = b.step(StepKind::kDraw);
     draw.duration.kind = DurationSpec::Kind::kDistribution;
@@ -162,6 +180,7 @@ void connection_loop(const ServerSpec& s, bool pool, const Builder& b, FunctionD
     loop.body.push_back(std::move(arrive));
   }
   loop.body.push_back(b.break_if("closed"));
+  loop.body.push_back(b.stream("request"));
   loop.body.push_back(b.attempt(s.handler));
   loop.body.push_back(b.set("request", "request + 1"));
   if (pool && !poisson) loop.body.push_back(b.set("since", "now()"));
@@ -174,7 +193,8 @@ void connection_loop(const ServerSpec& s, bool pool, const Builder& b, FunctionD
 //   request = 0
 //   loop:                                   # one pass; break leaves it
 //     if connection == c:
-//       arrive at t into closed; if closed: break; try handler...; request = request + 1
+//       arrive at t into closed; if closed: break; stream request; try handler...;
+//       request = request + 1
 //       ... (at most `requests` of them)
 //     break
 void arrival_list(const ServerSpec& s, std::int64_t connections, const Builder& b, FunctionDef& conn) {
@@ -191,6 +211,7 @@ void arrival_list(const ServerSpec& s, std::int64_t connections, const Builder& 
       due.at = s.time_at[j];
       branch.push_back(b.arrive_at(due));
       branch.push_back(b.break_if("closed"));
+      branch.push_back(b.stream("request"));
       branch.push_back(attempt);
       branch.push_back(b.set("request", "request + 1"));
       if (s.requests && ++k >= *s.requests) break;

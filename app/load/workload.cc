@@ -324,11 +324,12 @@ class Loader {
     // under the thread model: raise RuntimeError (refuse), or wait for a
     // thread to exit (queue).
     if (auto n = root.get("threads")) {
-      n->expect_keys({"on_limit", "pool", "working_set", "without", "gil"});
+      n->expect_keys({"gil", "handoff", "on_limit", "pool", "working_set", "without"});
       if (auto k = n->get("gil")) w.gil = k->as_bool();
       if (auto k = n->get("pool")) w.pool_threads = k->as_int(1, kMaxPoolThreads);
       if (auto k = n->get("working_set")) w.thread_working_set = k->as_size(0, std::int64_t{1} << 30);
       if (auto k = n->get("without")) w.without = read_mechanisms(*k);
+      if (auto k = n->get("handoff")) w.handoff_pipe = k->as_enum<bool>({{"futex", false}, {"pipe", true}});
       if (auto l = n->get("on_limit")) {
         w.on_thread_limit = std::string(l->as_enum<std::string_view>({{"refuse", "refuse"}, {"queue", "queue"}}));
       }
@@ -431,6 +432,8 @@ class Loader {
 
     check_size(w.program);
     for (const FunctionDef& f : w.program.functions) find_executor_jobs(f.steps);
+    w.file = doc_.name();
+    w.other_files = other_files_;
     if (!compile) return w;
 
     models::CompileError error;
@@ -439,6 +442,7 @@ class Loader {
       if (error.at.line > 0) pos = SourcePos{file_of(error.at), error.at.line, error.at.column};
       throw ConfigError(pos, error.at.path, error.message);
     }
+    check_overrides_are_read(w);
     return w;
   }
 
@@ -501,6 +505,44 @@ class Loader {
       n.fail(message);
     }
     return name;
+  }
+
+  // A shared variable given a value by --set (or a sweep's --vary) that no
+  // expression of the program reads has no effect: most likely a misspelled
+  // name, which would otherwise run as if the knob had been turned. Reads
+  // are the compiled program's kShared operands; `connections` (which also
+  // sizes socket buffers) and concsim's own `__` variables are exempt.
+  void check_overrides_are_read(const Workload& w) const {
+    std::vector<bool> read(w.compiled.shared.size(), false);
+    auto scan = [&](const models::Expr& e) {
+      for (const models::ExprOp& op : e.code) {
+        if (op.code == models::ExprOp::kShared && op.operand < read.size()) read[op.operand] = true;
+      }
+    };
+    for (const models::Expr& e : w.compiled.exprs) scan(e);
+    for (const models::Template& t : w.compiled.templates) {
+      for (const models::Expr& e : t.holes) scan(e);
+    }
+    std::vector<std::string> used;
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      if (read[i]) used.push_back(w.compiled.shared[i].name);
+    }
+    for (std::size_t i = 0; i < w.program.shared.size() && i < read.size(); ++i) {
+      const models::SharedDef& s = w.program.shared[i];
+      if (read[i] || s.name == "connections" || s.name.rfind("__", 0) == 0) continue;
+      if (file_of(s.at) == doc_.name()) continue;  // the workload's own, unread: its business
+      std::string message = "the workload never reads the shared variable " + quote(s.name) + ", so this value would "
+                            "change nothing";
+      const std::string best = suggest(s.name, used);
+      if (!best.empty()) {
+        message += "; did you mean " + quote(best) + "?";
+      } else if (!used.empty() && used.size() <= 12) {
+        message += "; it reads " + quoted_list(used);
+      } else if (used.empty()) {
+        message += "; it reads no shared variable";
+      }
+      throw ConfigError(SourcePos{file_of(s.at), s.at.line, s.at.column}, "shared." + s.name, message);
+    }
   }
 
   // ---- top-level sections ----
@@ -1444,6 +1486,11 @@ class Loader {
 }  // namespace
 
 Workload load_workload(const Document& doc) { return Loader(doc).run(true); }
+
+std::string Workload::located(int line, int column, const std::string& path) const {
+  const auto it = other_files.find(std::make_tuple(path, line, column));
+  return (it == other_files.end() ? file : it->second) + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
 
 Document load_program_document(const std::string& path) {
   if (std::filesystem::path(path).extension() == ".py") return python_document(path);

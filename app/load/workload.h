@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "app/load/config.h"
 #include "models/program/steps.h"
@@ -62,12 +64,21 @@ struct Workload {
   // threads.gil: Python's global interpreter lock under the thread model
   // (models/threads/thread_host.h); unset: on for Python programs.
   std::optional<bool> gil;
+  bool handoff_pipe = false;               // threads.handoff: pipe (waits and wakes are pipe reads and writes)
   // A server workload's measuring window: requests arriving before `warmup`
   // are not counted; none arrives at or after `duration`.
   sim::Time warmup = 0;
   sim::Time duration = sim::kTimeMax;
   sim::Time horizon = sim::kTimeMax;  // limits.horizon
   std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max();  // limits.max_events
+
+  // Where the program's pieces were written: the file as given, and the
+  // pieces that came from --set (or another option), by (key path, line,
+  // column). For messages about a step, such as the exceptions a run lists.
+  std::string file;
+  std::map<std::tuple<std::string, int, int>, std::string> other_files;
+  // "w.yaml:3:7", or "--set:1:13" for a step from an override.
+  [[nodiscard]] std::string located(int line, int column, const std::string& path) const;
 };
 
 // Reads and compiles a workload. Throws ConfigError for anything wrong with

@@ -84,6 +84,9 @@ void metric_rows(const run::RunOutput& r, std::vector<std::vector<std::string>>&
     // No sample (a warm-up longer than the run, say): not a latency of 0.
     rows.push_back({"latency", std::string("none measured (no ") + (m.unit == "requests" ? "request" : "task") +
                                    " completed in the measured window)"});
+  } else if (!latency_measured(r)) {
+    rows.push_back({"latency", "none: the run " + r.status + " (" + std::to_string(l.count) + " " + m.unit +
+                                   " completed before it did)"});
   } else {
     rows.push_back({"latency", "mean " + sim::format_duration(l.mean) + ", p50 " + sim::format_duration(l.p50) +
                                    ", p90 " + sim::format_duration(l.p90) + ", p99 " + sim::format_duration(l.p99) +
@@ -128,18 +131,64 @@ void table(std::ostream& out, std::vector<std::vector<std::string>> rows, const 
   }
 }
 
+// A cell of a list cut to `width` characters (at a UTF-8 boundary) unless
+// everything is asked for.
+std::string cut(const std::string& s, bool details, std::size_t width = 100) {
+  if (details || s.size() <= width) return s;
+  std::size_t at = width - 3;
+  while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  return s.substr(0, at) + "...";
+}
+
+// "... 12 more (--details lists them)".
+void more_line(std::ostream& out, std::size_t more, const std::string& where) {
+  if (more > 0) out << "  ... " << more << " more (" << where << ")\n";
+}
+
+// The exceptions raised, by type, for the summary: "7 raised: ValueError 5,
+// CancelledError 2".
+std::string exception_summary(const models::ExceptionLog& log) {
+  std::vector<std::pair<std::string, std::uint64_t>> by_type;
+  for (const models::RaisedException& e : log.entries()) {
+    auto it = std::find_if(by_type.begin(), by_type.end(), [&](const auto& t) { return t.first == e.type; });
+    if (it == by_type.end()) {
+      by_type.emplace_back(e.type, e.count);
+    } else {
+      it->second += e.count;
+    }
+  }
+  std::stable_sort(by_type.begin(), by_type.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string text = std::to_string(log.total()) + " raised";
+  for (std::size_t i = 0; i < by_type.size() && i < 3; ++i) {
+    text += (i == 0 ? ": " : ", ") + by_type[i].first + " " + std::to_string(by_type[i].second);
+  }
+  if (by_type.size() > 3) text += ", ...";
+  if (log.unlisted() > 0) text += " (" + std::to_string(log.unlisted()) + " at places not listed)";
+  return text;
+}
+
 }  // namespace
 
-void write_table(std::ostream& out, const run::RunOutput& r) {
+bool latency_measured(const run::RunOutput& r) {
+  if (r.metrics.latency.count == 0) return false;
+  // A run that hung, ran away, was killed or interrupted measured what it
+  // got to, not what the workload asked for.
+  return r.status == "completed" || r.status == "horizon" || r.status == "event_budget" || r.status == "quiescent";
+}
+
+void write_table(std::ostream& out, const run::RunOutput& r, const TableOptions& options) {
+  const bool all = options.details;
+  const std::size_t cap = all ? std::numeric_limits<std::size_t>::max() : options.max_rows;
+  const std::string see_all = "--details lists them";
   out << "concsim " << r.version << ": workload " << printable(r.workload) << ", model " << r.model
       << ", machine " << printable(r.machine) << ", seed " << r.seed << "\n\n";
   std::vector<std::vector<std::string>> summary{
       {"status", r.status + (r.detail.empty() ? "" : " (" + r.detail + ")")},
       {"end time", sim::format_seconds(r.end_time)},
       {"events", std::to_string(r.events)},
-      {"main", r.main_state + (r.main_result.empty() ? "" : " -> " + r.main_result)},
+      {"main", r.main_state + (r.main_result.empty() ? "" : " -> " + cut(r.main_result, all))},
   };
-  if (r.model == "threads") {
+  if (r.model == "threads" || r.model == "pool") {
     summary.push_back({"threads", "at most " + std::to_string(r.threads.peak_threads) + " at once, " +
                                       std::to_string(r.threads.max_runnable) + " runnable; " +
                                       std::to_string(r.threads.refused) + " refused, " +
@@ -156,24 +205,62 @@ void write_table(std::ostream& out, const run::RunOutput& r) {
                                                   sim::format_seconds(r.loop.longest_stall_at) + ")"});
   }
   metric_rows(r, summary);
+  if (r.exceptions.total() > 0) summary.push_back({"exceptions", exception_summary(r.exceptions)});
+  std::size_t shared_shown = 0;
+  std::size_t shared_total = 0;
   for (const auto& [name, value] : r.shared) {
-    if (!is_internal(name)) summary.push_back({"shared " + name, value});
+    if (is_internal(name)) continue;
+    ++shared_total;
+    if (shared_shown >= cap) continue;
+    ++shared_shown;
+    summary.push_back({"shared " + name, cut(value, all)});
   }
   table(out, summary, "");
+  more_line(out, shared_total - shared_shown, "shared variables; " + see_all);
+
+  if (!r.exceptions.entries().empty()) {
+    out << "\nexceptions\n";
+    std::vector<std::vector<std::string>> rows{{"where", "type", "message", "raised", "ended tasks", "failed requests"}};
+    // The most raised first; ties in order of first raise.
+    const auto& entries = r.exceptions.entries();
+    std::vector<std::size_t> order(entries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return entries[a].count > entries[b].count; });
+    for (std::size_t k = 0; k < order.size() && k < cap; ++k) {
+      const std::size_t i = order[k];
+      const models::RaisedException& e = entries[i];
+      const std::string where = (i < r.exception_where.size() ? r.exception_where[i] + " " : std::string()) + e.path;
+      rows.push_back({where, e.type, cut(e.message, all, 60), std::to_string(e.count), std::to_string(e.tasks_failed),
+                      std::to_string(e.requests_failed)});
+    }
+    table(out, rows, "  ");
+    more_line(out, entries.size() - std::min(entries.size(), cap), see_all);
+  }
   if (!r.waiting.empty()) {
     out << "\nwaiting when the run stalled\n";
     std::vector<std::vector<std::string>> rows{{"task", "waits on"}};
-    for (const auto& w : r.waiting) rows.push_back({w.task, w.waits_on});
+    for (std::size_t i = 0; i < r.waiting.size() && i < cap; ++i) rows.push_back({r.waiting[i].task, r.waiting[i].waits_on});
     table(out, rows, "  ");
+    more_line(out, r.waiting.size() - std::min(r.waiting.size(), cap), see_all);
   }
   if (!r.loop.blocking_calls.empty()) {
     out << "\nblocking calls\n";
     std::vector<std::vector<std::string>> rows{{"task", "start", "duration", "callbacks delayed", "max lateness"}};
-    for (const auto& b : r.loop.blocking_calls) {
+    const auto& calls = r.loop.blocking_calls;
+    for (std::size_t i = 0; i < calls.size() && i < cap; ++i) {
+      const auto& b = calls[i];
       rows.push_back({r.tasks.at(b.task).name, sim::format_seconds(b.start), sim::format_duration(b.duration),
                       std::to_string(b.callbacks_delayed), sim::format_duration(b.max_lateness)});
     }
     table(out, rows, "  ");
+    const std::size_t listed = std::min(calls.size(), cap);
+    if (r.loop.blocking_count > listed) {
+      more_line(out, r.loop.blocking_count - listed,
+                calls.size() < r.loop.blocking_count
+                    ? "the first " + std::to_string(calls.size()) + " are kept: --details, --format json"
+                    : see_all);
+    }
   }
   if (r.python) {
     if (!r.output.empty()) {
@@ -186,41 +273,45 @@ void write_table(std::ostream& out, const run::RunOutput& r) {
     }
     if (r.outcome.failed) out << "\n" << r.outcome.traceback;
   }
-  bool any_log = false;
-  for (const auto& l : r.trace) any_log = any_log || l.event.rfind("log: ", 0) == 0;
-  if (any_log && !r.python) {
+  std::size_t logs = 0;
+  for (const auto& l : r.trace) logs += l.event.rfind("log: ", 0) == 0 ? 1 : 0;
+  if (logs > 0 && !r.python) {
     out << "\noutput\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& l : r.trace) {
-      if (l.event.rfind("log: ", 0) == 0) rows.push_back({sim::format_seconds(l.t), l.task, l.event.substr(5)});
+      if (rows.size() >= cap) break;
+      if (l.event.rfind("log: ", 0) == 0) rows.push_back({sim::format_seconds(l.t), l.task, cut(l.event.substr(5), all)});
     }
     table(out, rows, "  ");
+    more_line(out, logs - rows.size(), "lines; " + see_all);
   }
   out << "\ntasks\n";
   std::vector<std::vector<std::string>> rows{{"task", "start", "end", "state", "result"}};
-  constexpr std::size_t kMaxRows = 50;
-  for (std::size_t i = 0; i < r.tasks.size() && i < kMaxRows; ++i) {
+  for (std::size_t i = 0; i < r.tasks.size() && i < cap; ++i) {
     const auto& t = r.tasks[i];
-    rows.push_back({t.name, time_or_dash(t.start), time_or_dash(t.end), models::to_string(t.state), t.result});
+    rows.push_back({t.name, time_or_dash(t.start), time_or_dash(t.end), models::to_string(t.state), cut(t.result, all)});
   }
   table(out, rows, "  ");
-  if (r.tasks.size() > kMaxRows) out << "  ... " << (r.tasks.size() - kMaxRows) << " more (see --format json)\n";
-  const std::string tl = timeline(r);
+  more_line(out, r.tasks.size() - std::min(r.tasks.size(), cap), see_all + "; --format json has them");
+  const std::string tl = timeline(r, 60, all ? 40 : options.max_rows);
   if (!tl.empty()) out << "\ntimeline\n" << tl;
   if (r.trace_truncated) out << "\n(trace truncated at the recording limit)\n";
 }
 
 void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
-  const bool full = detail == JsonDetail::kFull;
+  const bool full = detail != JsonDetail::kFiguresOnly;
   JsonWriter j(out);
   j.begin_object();
   j.field("concsim_version", r.version);
   j.field("workload", r.workload);
   j.field("model", r.model);
   j.field("machine", r.machine);
+  if (!r.machine_hash.empty()) j.field("machine_hash", r.machine_hash);
   j.field("seed", r.seed);
   j.field("status", r.status);
   if (!r.detail.empty()) j.field("detail", r.detail);
+  // What `concsim run` exits with: 1 when the run failed a check of its own.
+  j.field("exit_code", r.exit_code);
   j.field("end_time_ns", static_cast<std::int64_t>(r.end_time));
   j.field("events_processed", r.events);
   j.key("main").begin_object().field("state", r.main_state).field("result", r.main_result).end_object();
@@ -268,9 +359,18 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
     j.field("peak_tasks", m.peak_tasks);
     j.key("latency_ns").begin_object();
     j.field("count", m.latency.count);
-    j.field("mean", static_cast<std::int64_t>(m.latency.mean)).field("p50", static_cast<std::int64_t>(m.latency.p50));
-    j.field("p90", static_cast<std::int64_t>(m.latency.p90)).field("p99", static_cast<std::int64_t>(m.latency.p99));
-    j.field("p999", static_cast<std::int64_t>(m.latency.p999)).field("max", static_cast<std::int64_t>(m.latency.max));
+    // null, not 0, when nothing was measured (latency_measured).
+    const bool measured = latency_measured(r);
+    for (const auto& [name, v] : {std::pair<const char*, sim::Duration>{"mean", m.latency.mean},
+                                  {"p50", m.latency.p50}, {"p90", m.latency.p90}, {"p99", m.latency.p99},
+                                  {"p999", m.latency.p999}, {"max", m.latency.max}}) {
+      j.key(name);
+      if (measured) {
+        j.value(static_cast<std::int64_t>(v));
+      } else {
+        j.null();
+      }
+    }
     j.end_object();
     j.key("memory_bytes").begin_object();
     j.field("peak_resident", m.memory.peak_resident).field("peak_reserved", m.memory.peak_reserved);
@@ -302,14 +402,16 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
     }
     j.end_object();
   }
-  if (r.model == "threads") {
+  // The thread model's figures (threads, pool), or the event loop's.
+  const bool thread_model = r.model == "threads" || r.model == "pool";
+  if (thread_model) {
     j.key("threads").begin_object();
     j.field("peak_threads", r.threads.peak_threads).field("max_runnable", r.threads.max_runnable);
     j.field("switches_in", r.threads.switches_in).field("refused", r.threads.refused).field("queued", r.threads.queued);
     j.field("swapped", r.threads.swapped).field("killed", r.threads.killed);
     j.end_object();
   }
-  if (r.model != "threads") {
+  if (!thread_model) {
   j.key("loop").begin_object();
   j.field("iterations", r.loop.iterations);
   j.field("busy_ns", static_cast<std::int64_t>(r.loop.busy));
@@ -355,6 +457,27 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
     for (const auto& w : r.waiting) j.begin_object().field("task", w.task).field("waits_on", w.waits_on).end_object();
     j.end_array();
   }
+  {
+    // Every entry in full; a sweep's point keeps the first few.
+    const auto& entries = r.exceptions.entries();
+    const std::size_t listed = full ? entries.size() : std::min<std::size_t>(entries.size(), 10);
+    j.key("exceptions").begin_object();
+    j.field("total", r.exceptions.total());
+    j.field("unlisted", r.exceptions.unlisted());
+    j.key("listed").begin_array();
+    for (std::size_t i = 0; i < listed; ++i) {
+      const models::RaisedException& e = entries[i];
+      j.begin_object().field("type", e.type).field("message", e.message);
+      j.field("where", i < r.exception_where.size() ? r.exception_where[i] : std::string());
+      j.field("path", e.path);
+      j.field("first_at_ns", static_cast<std::int64_t>(e.first_at));
+      j.field("count", e.count).field("tasks_failed", e.tasks_failed).field("requests_failed", e.requests_failed);
+      j.end_object();
+    }
+    j.end_array();
+    if (listed < entries.size()) j.field("listed_truncated", true);
+    j.end_object();
+  }
   j.field("tasks_total", static_cast<std::uint64_t>(r.tasks.size()));
   if (!full) {
     j.end_object();
@@ -372,12 +495,14 @@ void write_json(std::ostream& out, const run::RunOutput& r, JsonDetail detail) {
     j.end_object();
   }
   j.end_array();
-  j.key("trace").begin_array();
-  for (const auto& l : r.trace) {
-    j.begin_object().field("t_ns", static_cast<std::int64_t>(l.t)).field("task", l.task).field("event", l.event).end_object();
+  if (detail == JsonDetail::kFull) {
+    j.key("trace").begin_array();
+    for (const auto& l : r.trace) {
+      j.begin_object().field("t_ns", static_cast<std::int64_t>(l.t)).field("task", l.task).field("event", l.event).end_object();
+    }
+    j.end_array();
+    j.field("trace_truncated", r.trace_truncated);
   }
-  j.end_array();
-  j.field("trace_truncated", r.trace_truncated);
   j.end_object();
 }
 
@@ -409,9 +534,14 @@ void write_csv(std::ostream& out, const run::RunOutput& r) {
       << cell(r.status) << ',' << r.end_time << ',' << r.events << ',' << r.loop.iterations << ','
       << r.loop.busy << ',' << r.loop.blocked << ',' << r.loop_idle << ',' << r.loop.longest_stall << ','
       << r.tasks.size() << ',' << done << ',' << failed << ',' << cancelled << ',' << m.completed << ','
-      << m.failed << ',' << throughput(m) << ',' << m.latency.mean << ',' << m.latency.p50 << ','
-      << m.latency.p90 << ',' << m.latency.p99 << ',' << m.latency.p999 << ',' << m.latency.max << ','
-      << m.memory.peak_resident << ',' << m.memory.peak_reserved << ',' << m.cpu.useful_ns << ','
+      << m.failed << ',' << throughput(m) << ',';
+  // Empty, not 0, when nothing was measured (latency_measured).
+  const bool measured = latency_measured(r);
+  for (const sim::Duration v : {m.latency.mean, m.latency.p50, m.latency.p90, m.latency.p99, m.latency.p999, m.latency.max}) {
+    if (measured) out << v;
+    out << ',';
+  }
+  out << m.memory.peak_resident << ',' << m.memory.peak_reserved << ',' << m.cpu.useful_ns << ','
       << m.cpu.system_ns << ',' << m.cpu.switch_ns << ',' << m.cpu.swap_ns << ',' << m.cpu.idle_ns << ','
       << m.context_switches.voluntary << ',' << m.context_switches.involuntary << ','
       << (m.limit_hit ? cell(m.limit_hit->which) : std::string()) << '\n';
@@ -426,7 +556,7 @@ void write_text_trace(std::ostream& out, const run::RunOutput& r) {
   if (r.trace_truncated) out << "(trace truncated at the recording limit)\n";
 }
 
-std::string timeline(const run::RunOutput& r, int width) {
+std::string timeline(const run::RunOutput& r, int width, std::size_t max_rows) {
   if (r.end_time <= 0 || r.spans.empty()) return "";
   // Rows in order of first appearance; the loop's own pseudo-task is left out.
   std::vector<std::string> names;
@@ -437,8 +567,7 @@ std::string timeline(const run::RunOutput& r, int width) {
       names.push_back(printable(s.task));
     }
   }
-  constexpr std::size_t kMaxRows = 40;
-  if (names.size() > kMaxRows) return "";
+  if (names.size() > max_rows) return "";
   const auto w = static_cast<std::size_t>(width);
   // Per cell, the time spent in each state; the cell shows the longest one,
   // and running or blocked if present at all (they are the story).

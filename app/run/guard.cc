@@ -458,6 +458,15 @@ bool RunGuard::should_stop() {
     reason_ = "--max-events " + std::to_string(limits_.max_events) + " reached";
     return true;
   }
+  return time_or_memory_passed(events);
+}
+
+bool RunGuard::should_stop_within_event() {
+  if (tripped()) return true;
+  return time_or_memory_passed(polls_ * sim::kShouldStopInterval);
+}
+
+bool RunGuard::time_or_memory_passed(std::uint64_t events) {
   if (limits_.timeout_seconds > 0) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     if (elapsed.count() >= limits_.timeout_seconds) {

@@ -119,6 +119,9 @@ class RunGuard {
 
   // Called every sim::kShouldStopInterval events: true once a limit is hit.
   bool should_stop();
+  // The wall-clock and memory limits alone, for a model to poll within one
+  // simulator event (RunOptions::should_stop_within_event); counts no events.
+  bool should_stop_within_event();
 
   [[nodiscard]] bool tripped() const { return !reason_.empty(); }
   // What was hit, e.g. "--timeout of 2s reached after 1310720 events".
@@ -135,6 +138,7 @@ class RunGuard {
   std::chrono::steady_clock::time_point start_;
   std::uint64_t polls_ = 0;
   std::string reason_;
+  bool time_or_memory_passed(std::uint64_t events);
 };
 
 // A last resort behind RunGuard's timeout, which is only polled between

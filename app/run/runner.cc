@@ -58,6 +58,7 @@ void collect(Model& model, const sim::Simulation& simulation, const sim::RunResu
   }
   out.tasks = model.task_summaries();
   out.metrics = model.metrics();
+  out.exceptions = model.exceptions();
   for (std::size_t i = 0; i < w.compiled.shared.size(); ++i) {
     out.shared.emplace_back(w.compiled.shared[i].name, model.store().format(model.shared()[i], &model, true));
   }
@@ -70,12 +71,26 @@ void collect(Model& model, const sim::Simulation& simulation, const sim::RunResu
   out.trace_truncated = model.recorder().truncated();
 }
 
-sim::RunLimits limits_of(const load::Workload& w, const RunOptions& options) {
+sim::RunLimits limits_of(const load::Workload& w, const RunOptions& options, const sim::Simulation& simulation) {
   sim::RunLimits limits;
   limits.horizon = w.horizon;
   limits.max_events = w.max_events;
-  limits.should_stop = options.should_stop;
+  if (options.progress) {
+    limits.should_stop = [&options, &simulation] {
+      options.progress(simulation.now());
+      return options.should_stop && options.should_stop();
+    };
+  } else {
+    limits.should_stop = options.should_stop;
+  }
   return limits;
+}
+
+void locate_exceptions(const load::Workload& w, RunOutput& out) {
+  out.exception_where.clear();
+  for (const models::RaisedException& e : out.exceptions.entries()) {
+    out.exception_where.push_back(w.located(e.line, e.column, e.path));
+  }
 }
 
 std::uint32_t main_of(const load::Workload& w) {
@@ -100,11 +115,12 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
     lo.machine.cores = static_cast<int>(std::max<std::int64_t>(1, base.machine.cores / w.processes));
     lo.stop_when_done = false;
     lo.shared_overrides.emplace_back(load::kProcessVariable, models::Value::integer(p));
+    lo.process = static_cast<std::uint32_t>(p);
     lo.record = options.record && p == 0;  // the first process's trace stands for all
     loops.push_back(std::make_unique<models::EventLoop>(simulation, w.compiled, lo));
     loops.back()->start(main_of(w));
   }
-  const sim::RunResult r = simulation.run(limits_of(w, options));
+  const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
   for (auto& loop : loops) loop->release_run_state();
   models::EventLoop& first = *loops.front();
   collect(first, simulation, r, w, out);
@@ -117,8 +133,10 @@ void run_processes(const load::Workload& w, const RunOptions& options, const mod
   m = models::Metrics{};
   m.cpu.cores = base.machine.cores;
   out.tasks.clear();
+  out.exceptions = models::ExceptionLog{};
   for (std::size_t p = 0; p < loops.size(); ++p) {
     models::EventLoop& loop = *loops[p];
+    out.exceptions.merge(loop.exceptions());
     all_done = all_done && loop.finished();
     end = std::max(end, loop.finished() ? loop.finish_time() : r.end_time);
     requests.merge(loop.request_stats());
@@ -173,9 +191,10 @@ void run_python(const load::Workload& w, const RunOptions& options, const models
   lo.step_budget = options.step_budget;
   lo.trace_phases = options.trace_phases;
   lo.executor_workers = static_cast<int>(w.executor_workers);
+  lo.should_stop = options.should_stop_within_event;
   models::loop::Loop loop(simulation, *w.python, lo);
   loop.start();
-  const sim::RunResult r = simulation.run(limits_of(w, options));
+  const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
   loop.close_spans(loop.finished() ? loop.finish_time() : r.end_time);
   out.python = true;
   out.reason = r.reason;
@@ -262,7 +281,7 @@ void run_python_threads(const load::Workload& w, const RunOptions& options, cons
   ho.modules = load::thread_model_programs();
   th::ThreadHost host(simulation, *w.python, profile, ho);
   host.start();
-  const sim::RunResult r = simulation.run(limits_of(w, options));
+  const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
   host.close_spans(host.finished() ? host.finish_time() : r.end_time);
   out.python = true;
   out.reason = r.reason;
@@ -330,8 +349,10 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.seed = w.seed;
   // Both models run on the same machine profile, so that they are compared
   // fairly. Throws load::ConfigError when it cannot be loaded.
-  models::MachineProfile profile = load::load_machine(w.machine);
+  models::MachineProfile profile = options.machine != nullptr ? *options.machine : load::load_machine(w.machine);
+  if (w.handoff_pipe) models::hand_off_through_pipes(profile);
   for (const std::string& m : w.without) models::switch_off(profile, m);
+  out.machine_hash = load::machine_fingerprint(w.machine);
   sim::Simulation simulation(w.seed);
 
   if (w.python) {
@@ -351,11 +372,13 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
     to.record = options.record;
     to.record_limit = options.record_limit;
     to.step_budget = options.step_budget;
+    to.compute_budget = options.compute_budget;
     models::ThreadModel model(simulation, w.compiled, profile, to);
     model.start(main_of(w));
-    const sim::RunResult r = simulation.run(limits_of(w, options));
+    const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
     collect(model, simulation, r, w, out);
     out.threads = model.stats();
+    locate_exceptions(w, out);
     return out;
   }
 
@@ -367,20 +390,23 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   lo.record = options.record;
   lo.record_limit = options.record_limit;
   lo.step_budget = options.step_budget;
+  lo.compute_budget = options.compute_budget;
   lo.trace_phases = options.trace_phases;
   if (w.processes > 1) {
     run_processes(w, options, lo, simulation, out);
     out.loop_idle = std::max<sim::Duration>(0, out.end_time * w.processes - out.loop.busy - out.loop.blocked);
+    locate_exceptions(w, out);
     return out;
   }
   models::EventLoop loop(simulation, w.compiled, lo);
   loop.start(main_of(w));
-  const sim::RunResult r = simulation.run(limits_of(w, options));
+  const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
   loop.release_run_state();
   collect(loop, simulation, r, w, out);
   out.loop = loop.stats();
   out.loop_idle = out.end_time - out.loop.busy - out.loop.blocked;
   out.executor_workers = loop.executor_workers();
+  locate_exceptions(w, out);
   return out;
 }
 

@@ -27,9 +27,22 @@ struct RunOptions {
   // Instructions a task may run without waiting before the run is stopped as
   // an endless loop (tests lower it to stay fast).
   std::uint64_t step_budget = models::Interpreter::kMaxInstructionsPerStep;
+  // Compute steps a task may make in a row without waiting (models/runaway.h).
+  std::uint64_t compute_budget = models::kMaxComputeStepsWithoutWait;
   // sim::RunLimits::should_stop of every simulation the run makes: the
   // resource guards' run-time half (app/run/guard.h).
   std::function<bool()> should_stop;
+  // Run on this profile instead of loading the workload's (`machine:`); the
+  // workload's threads.without and threads.handoff still apply. Tools that
+  // vary a profile's value use it.
+  const models::MachineProfile* machine = nullptr;
+  // Called at the same polls (every 2^16 events) with the virtual time: a
+  // long run's progress on a terminal.
+  std::function<void(sim::Time)> progress;
+  // Polled by a model within one simulator event, where a single event can
+  // run for long (an iteration of the event loop with millions of ready
+  // callbacks): the wall-clock and memory guards, without counting events.
+  std::function<bool()> should_stop_within_event;
 };
 
 struct NamedLine {
@@ -75,6 +88,7 @@ struct RunOutput {
   std::string workload;
   std::string model;
   std::string machine;
+  std::string machine_hash;  // load::machine_fingerprint of the profile it ran on
   std::uint64_t seed = 0;
 
   // How the run ended.
@@ -94,6 +108,10 @@ struct RunOutput {
   sim::Duration loop_idle = 0;
   int executor_workers = 0;
   std::vector<std::pair<std::string, std::string>> shared;  // final values
+  // Every model: the exceptions raised, where and how often, and where each
+  // entry was raised as "file:line:column".
+  models::ExceptionLog exceptions;
+  std::vector<std::string> exception_where;
 
   // The thread model's results (model "threads"); the event loop will fill
   // `metrics` too.

@@ -8,7 +8,6 @@
 #include "app/sweep/definition.h"
 
 namespace concsim::sweep {
-namespace {
 
 const Tolerance* tolerance_for(const std::string& metric, const std::vector<Tolerance>& tolerances) {
   // The last one given for the metric wins, then the last "*".
@@ -28,8 +27,6 @@ std::string ppm_text(std::int64_t ppm) {
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s + "%";
 }
-
-}  // namespace
 
 Tolerance parse_tolerance(const std::string& text, const std::vector<std::string>& metrics) {
   const std::size_t eq = text.find('=');

@@ -18,6 +18,12 @@ struct Tolerance {
 // metric not in `metrics` (with a did-you-mean).
 Tolerance parse_tolerance(const std::string& text, const std::vector<std::string>& metrics);
 
+// The tolerance of `metric`: the last given for it, else the last "*", else
+// none (nullptr).
+const Tolerance* tolerance_for(const std::string& metric, const std::vector<Tolerance>& tolerances);
+// "5%", "0.25%": parts per million as a percentage, trailing zeros dropped.
+std::string ppm_text(std::int64_t ppm);
+
 struct Difference {
   std::string metric;
   std::string point;

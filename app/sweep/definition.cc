@@ -82,11 +82,28 @@ std::vector<std::string> string_list(const JsonValue& v, const std::string& what
 
 }  // namespace
 
+const char* to_string(Seeding s) { return s == Seeding::kPerPoint ? "per-point" : "common"; }
+
+std::uint64_t parse_replications(const std::string& text, const std::string& option) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > kMaxReplications) {
+    throw InputError(option + " \"" + text + "\": expected an integer from 1 to " + std::to_string(kMaxReplications));
+  }
+  return n;
+}
+
+Seeding parse_seeding(const std::string& text, const std::string& option) {
+  if (text == "common") return Seeding::kCommon;
+  if (text == "per-point") return Seeding::kPerPoint;
+  throw InputError(option + " \"" + text + "\": expected common or per-point");
+}
+
 SweepSection read_sweep_section(const load::Node& root) {
   SweepSection s;
   const std::optional<load::Node> sweep = root.get("sweep");
   if (!sweep) return s;
-  sweep->expect_keys({"vary", "models", "published"});
+  sweep->expect_keys({"vary", "models", "replications", "seeding", "published"});
   if (auto vary = sweep->get("vary")) {
     for (const auto& [key, values] : vary->entries()) {
       Vary v{key, scalar_list(values)};
@@ -95,6 +112,12 @@ SweepSection read_sweep_section(const load::Node& root) {
     if (s.vary.empty()) vary->fail("expected at least one key to vary");
   }
   if (auto models = sweep->get("models")) s.models = scalar_list(*models);
+  if (auto r = sweep->get("replications")) {
+    s.replications = static_cast<std::uint64_t>(r->as_int(1, static_cast<std::int64_t>(kMaxReplications)));
+  }
+  if (auto seeding = sweep->get("seeding")) {
+    s.seeding = seeding->as_enum<Seeding>({{"common", Seeding::kCommon}, {"per-point", Seeding::kPerPoint}});
+  }
   if (auto pub = sweep->get("published")) {
     pub->expect_keys({"source", "metric", "key", "points"});
     Published p;
@@ -205,6 +228,8 @@ void write_definition(report::JsonWriter& w, const Definition& d) {
   for (const std::string& m : d.models) w.value(m);
   w.end_array();
   w.field("seed", d.seed);
+  w.field("seeding", to_string(d.seeding));
+  w.field("replications", d.replications);
   if (d.published) {
     const Published& p = *d.published;
     w.key("published").begin_object();
@@ -249,6 +274,11 @@ Definition read_definition(const JsonValue& v, const std::string& what) {
   if (ec != std::errc() || end != seed.data() + seed.size()) {
     throw InputError(what + ": seed: expected an integer >= 0");
   }
+  // Absent from the definitions of older versions, which seeded per point
+  // and ran each point once.
+  d.seeding = Seeding::kPerPoint;
+  if (const JsonValue* s = v.find("seeding")) d.seeding = parse_seeding(s->text(), what + ": seeding");
+  if (const JsonValue* r = v.find("replications")) d.replications = parse_replications(r->text(), what + ": replications");
   if (const JsonValue* p = v.find("published")) {
     Published pub;
     pub.source = member(*p, "source", what + ": published").text();

@@ -40,6 +40,15 @@ struct Published {
   std::vector<std::pair<std::string, std::string>> points;  // value of key -> figure
 };
 
+// How points are seeded. kCommon (the default): every point runs with the
+// sweep seed, so two points that differ only in a varied knob face the same
+// random draws (common random numbers: within a run each entity's draws come
+// from a stream keyed by the entity, see README "Random streams"). kPerPoint:
+// each point's seed mixes the sweep seed with its varied values, so points
+// draw independently of each other.
+enum class Seeding { kCommon, kPerPoint };
+const char* to_string(Seeding s);
+
 struct Definition {
   std::string version;        // the concsim that ran it
   std::string workload;       // the file's path as given
@@ -50,16 +59,26 @@ struct Definition {
   std::vector<Vary> vary;              // outermost first
   std::vector<std::string> models;
   std::uint64_t seed = 1;  // the sweep seed; each point's seed derives from it
+  Seeding seeding = Seeding::kCommon;
+  // Independent runs of every point, each with its own seed; the report
+  // gives each figure's mean and 95 % confidence interval over them.
+  std::uint64_t replications = 1;
   std::optional<Published> published;
 };
 
+// The most replications a point may have.
+inline constexpr std::uint64_t kMaxReplications = 10'000;
+
 // The defaults a workload file may give in its `sweep:` section:
-//   sweep: {vary: {KEY: [V1, V2]}, models: [async, threads],
+//   sweep: {vary: {KEY: [V1, V2]}, models: [async, threads], replications: N,
+//           seeding: common | per-point,
 //           published: {source: S, metric: M, key: K, points: {V: FIGURE}}}
 // Throws load::ConfigError at the offending node.
 struct SweepSection {
   std::vector<Vary> vary;
   std::vector<std::string> models;
+  std::optional<std::uint64_t> replications;
+  std::optional<Seeding> seeding;
   std::optional<Published> published;
 };
 SweepSection read_sweep_section(const load::Node& root);
@@ -69,6 +88,10 @@ Vary parse_vary(const std::string& option);
 // "async,threads". Throws InputError; the models themselves are checked by
 // loading the workload with each.
 std::vector<std::string> parse_models(const std::string& option);
+// "5": 1 to kMaxReplications. Throws InputError naming `option`.
+std::uint64_t parse_replications(const std::string& text, const std::string& option);
+// "common" or "per-point". Throws InputError naming `option`.
+Seeding parse_seeding(const std::string& text, const std::string& option);
 // Keys varied twice, `model` varied (use --models), duplicate values or
 // models, a published key that is not varied or a metric that is not a
 // column. Throws InputError.

@@ -14,7 +14,8 @@ namespace {
 // its start and ends in a hash of the whole name.
 constexpr std::size_t kMaxFileName = 200;
 
-std::string file_name_of(const std::vector<std::pair<std::string, std::string>>& values, const std::string& model) {
+std::string file_name_of(const std::vector<std::pair<std::string, std::string>>& values, const std::string& model,
+                         std::uint64_t replication) {
   std::string name;
   for (const auto& [key, value] : values) {
     name += file_name_piece(key);
@@ -24,6 +25,7 @@ std::string file_name_of(const std::vector<std::pair<std::string, std::string>>&
   }
   name += "model=";
   name += file_name_piece(model);
+  if (replication > 0) name += ",rep=" + std::to_string(replication);
   if (name.size() > kMaxFileName) {
     const std::string hash = hex64(fnv1a64(name));
     name.resize(kMaxFileName - 1 - hash.size());
@@ -54,7 +56,14 @@ std::string canonical_name(const std::vector<std::pair<std::string, std::string>
   return name;
 }
 
-std::uint64_t point_seed(std::uint64_t sweep_seed, const std::vector<std::pair<std::string, std::string>>& values) {
+std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) {
+  if (replication <= 1) return seed;
+  // Workload seeds are at most INT64_MAX.
+  return mix64(seed ^ mix64(0x7265706c69636174ULL + replication)) >> 1;
+}
+
+std::uint64_t point_seed(const Definition& d, const std::vector<std::pair<std::string, std::string>>& values) {
+  const std::uint64_t sweep_seed = d.seed;
   std::string text;
   for (const auto& [key, value] : values) {
     if (key == "seed") {
@@ -68,6 +77,7 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, const std::vector<std::pair<s
     text += value;
     text += ' ';
   }
+  if (d.seeding == Seeding::kCommon) return sweep_seed;
   // Workload seeds are at most INT64_MAX.
   return mix64(sweep_seed ^ mix64(fnv1a64(text))) >> 1;
 }
@@ -81,31 +91,46 @@ std::vector<Point> expand(const Definition& d) {
     factors += std::to_string(v.values.size()) + " values x ";
   }
   factors += std::to_string(d.models.size()) + " models";
+  if (d.replications > 1) {
+    size = std::min<std::size_t>(size * d.replications, kMaxPoints + 1);
+    factors += " x " + std::to_string(d.replications) + " replications";
+  }
   if (size > kMaxPoints) {
     throw InputError("the grid (" + factors + ") has more than " + std::to_string(kMaxPoints) +
                      " points; split it into several sweeps");
   }
   std::vector<Point> points;
   points.reserve(size);
+  std::size_t group = 0;
   std::vector<std::size_t> at(d.vary.size(), 0);
   std::set<std::string> names;
   std::set<std::string> files;
   while (true) {
     std::vector<std::pair<std::string, std::string>> values;
     for (std::size_t k = 0; k < d.vary.size(); ++k) values.emplace_back(d.vary[k].key, d.vary[k].values[at[k]]);
-    const std::uint64_t seed = point_seed(d.seed, values);
+    const std::uint64_t seed = point_seed(d, values);
+    const bool replicated = d.replications > 1;
     for (const std::string& model : d.models) {
-      Point p;
-      p.index = points.size();
-      p.values = values;
-      p.model = model;
-      p.name = canonical_name(values, model);
-      p.file_name = file_name_of(values, model);
-      p.seed = seed;
-      if (!names.insert(p.name).second || !files.insert(p.file_name).second) {
-        throw InputError("two points share the name \"" + p.name + "\"; make the values distinct");
+      const std::string name = canonical_name(values, model);
+      if (!names.insert(name).second) {
+        throw InputError("two points share the name \"" + name + "\"; make the values distinct");
       }
-      points.push_back(std::move(p));
+      for (std::uint64_t r = 1; r <= d.replications; ++r) {
+        Point p;
+        p.index = points.size();
+        p.group = group;
+        p.values = values;
+        p.model = model;
+        p.replication = r;
+        p.name = replicated ? name + " rep=" + std::to_string(r) : name;
+        p.file_name = file_name_of(values, model, replicated ? r : 0);
+        p.seed = replication_seed(seed, r);
+        if (!files.insert(p.file_name).second) {
+          throw InputError("two points share the name \"" + p.name + "\"; make the values distinct");
+        }
+        points.push_back(std::move(p));
+      }
+      ++group;
     }
     // The next combination, the last key turning fastest.
     std::size_t k = d.vary.size();

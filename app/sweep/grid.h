@@ -1,7 +1,9 @@
 // The points of a sweep: the outer product of the varied keys' values (the
-// first --vary outermost) and the models (innermost), each with a canonical
-// name, a file name and a seed that depend on the point alone, never on
-// --jobs, the order points run in, or sharding.
+// first --vary outermost), the models and the replications (innermost), each
+// with a canonical name, a file name and a seed that depend on the point
+// alone, never on --jobs, the order points run in, or sharding. A "point"
+// here is one run; the replications of one (values, model) form a group,
+// which the report shows as one row.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +20,9 @@ struct Point {
   std::size_t index = 0;                                    // in grid order
   std::vector<std::pair<std::string, std::string>> values;  // (key, value), in --vary order
   std::string model;
-  std::string name;       // canonical: "connections=100 model=async"
+  std::uint64_t replication = 1;  // 1-based
+  std::size_t group = 0;          // index of its (values, model) among the groups, in grid order
+  std::string name;       // canonical: "connections=100 model=async", "... model=async rep=2" when replicated
   std::string file_name;  // "connections=100,model=async.json", safe in any file system
   std::uint64_t seed = 0;
 };
@@ -29,17 +33,21 @@ struct Point {
 // billion points' worth of memory.
 inline constexpr std::size_t kMaxPoints = 100'000;
 
-// The points in grid order. Throws InputError for a key without values, a
-// grid over kMaxPoints, or two points whose names or file names coincide.
+// The points in grid order (each replication its own point). Throws
+// InputError for a key without values, a grid over kMaxPoints (replications
+// counted), or two points whose names or file names coincide.
 std::vector<Point> expand(const Definition& d);
 
 // "k1=v1 k2=v2 model=m".
 std::string canonical_name(const std::vector<std::pair<std::string, std::string>>& values, const std::string& model);
 
-// A point's seed mixes the sweep seed with the canonical text of its varied
-// values, without the model: both models of a comparison face the same
-// random draws. When `seed` itself is varied, its value is the seed.
-std::uint64_t point_seed(std::uint64_t sweep_seed, const std::vector<std::pair<std::string, std::string>>& values);
+// A point's seed: the sweep seed (Seeding::kCommon), or the sweep seed mixed
+// with the canonical text of its varied values (kPerPoint); never the model,
+// so the models of a comparison face the same random draws. When `seed`
+// itself is varied, its value is the seed. Replication 1 runs with that
+// seed, replication r > 1 with replication_seed(seed, r).
+std::uint64_t point_seed(const Definition& d, const std::vector<std::pair<std::string, std::string>>& values);
+std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication);
 
 struct Shard {
   std::size_t k = 1;  // 1-based

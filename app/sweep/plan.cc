@@ -46,7 +46,8 @@ std::vector<load::Workload> load_points(const load::Document& base, const std::v
         seed_varied = seed_varied || key == "seed";
       }
       doc.apply_override("model=" + p.model);
-      if (!seed_varied) doc.apply_override("seed=" + std::to_string(p.seed));
+      // A varied seed is the first replication's; the others derive from it.
+      if (!seed_varied || p.replication > 1) doc.apply_override("seed=" + std::to_string(p.seed));
       out.push_back(load::load_workload(doc));
       if (machines.insert(out.back().machine).second) (void)load::load_machine(out.back().machine);
     } catch (const load::ConfigError& e) {

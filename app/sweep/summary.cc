@@ -1,5 +1,8 @@
 #include "app/sweep/summary.h"
 
+#include <cmath>
+
+#include "app/report/svg.h"
 #include "app/sweep/decimal.h"
 #include "app/sweep/escape.h"
 
@@ -57,14 +60,25 @@ std::vector<std::string> summary(const Definition& d, const Layout& l) {
     const SeriesPoint* p = at_x(s, x);
     if (p == nullptr) continue;
     const Figures& f = l.figures[p->point];
-    parts.push_back(markdown_escape(s.name) + " completed " + f.throughput + " " + markdown_escape(f.unit) +
-                    "/s with a p99 latency of " + human_duration(f.latency_p99_ns) + ", using " +
-                    human_size(f.peak_resident) + " resident and " + human_size(f.peak_reserved) +
-                    " reserved memory, and spent " + percent(f.switch_ns, core_time(f)) +
-                    " of core time switching context");
+    const Interval tp = stat(l, p->point, "throughput_per_s");
+    const Interval p99 = stat(l, p->point, "latency_p99_ns");
+    const std::string throughput = tp.has_interval() ? plus_minus(tp, 1) : f.throughput;
+    std::string latency = "no latency measured";
+    if (f.latency_p99_ns) {
+      latency = "a p99 latency of " + (p99.has_interval() ? plus_minus_duration(p99) : human_duration(*f.latency_p99_ns));
+    }
+    parts.push_back(markdown_escape(s.name) + " completed " + throughput + " " + markdown_escape(f.unit) +
+                    "/s with " + latency + ", using " + human_size(f.peak_resident) + " resident and " +
+                    human_size(f.peak_reserved) + " reserved memory, and spent " +
+                    percent(f.switch_ns, core_time(f)) + " of core time switching context");
   }
   if (!parts.empty()) {
-    out.push_back(where(l, x) + join(parts, "; ") + ".");
+    std::string sentence = where(l, x) + join(parts, "; ") + ".";
+    if (l.replications > 1) {
+      sentence += " Each figure is the mean of " + std::to_string(l.replications) +
+                  " runs, ± half its 95 % confidence interval.";
+    }
+    out.push_back(sentence);
   }
 
   // Ratios of every other series to the first, at the same point.
@@ -77,7 +91,9 @@ std::vector<std::string> summary(const Definition& d, const Layout& l) {
       const Figures& a = l.figures[base->point];
       const Figures& b = l.figures[p->point];
       const std::string tp = times(b.throughput, a.throughput);
-      const std::string lat = times(std::to_string(b.latency_p99_ns), std::to_string(a.latency_p99_ns));
+      const std::string lat = a.latency_p99_ns && b.latency_p99_ns
+                                  ? times(std::to_string(*b.latency_p99_ns), std::to_string(*a.latency_p99_ns))
+                                  : std::string();
       const std::string mem = times(std::to_string(b.peak_resident), std::to_string(a.peak_resident));
       std::vector<std::string> facts;
       if (!tp.empty()) facts.push_back("throughput " + tp + " times");
@@ -111,16 +127,19 @@ std::vector<std::string> summary(const Definition& d, const Layout& l) {
   }
   if (!limits.empty()) out.push_back("Limits of the machine: " + join(limits, "; ") + ".");
 
-  // Points whose run did not complete.
+  // Runs that did not complete.
   std::vector<std::string> failed;
-  for (std::size_t i = 0; i < l.figures.size(); ++i) {
-    if (l.figures[i].status != "completed") {
-      failed.push_back(markdown_escape(l.results[i]->point.name) + " (" + markdown_escape(l.figures[i].status) + ")");
+  std::size_t runs = 0;
+  for (const auto& group : l.runs) {
+    for (const PointResult* r : group) {
+      ++runs;
+      const std::string status = r->run.text_at("status");
+      if (status != "completed") failed.push_back(markdown_escape(r->point.name) + " (" + markdown_escape(status) + ")");
     }
   }
   if (!failed.empty()) {
-    out.push_back(std::to_string(failed.size()) + " of " + std::to_string(l.figures.size()) +
-                  " points did not complete: " + join(failed, ", ") + ".");
+    out.push_back(std::to_string(failed.size()) + " of " + std::to_string(runs) +
+                  (l.replications > 1 ? " runs" : " points") + " did not complete: " + join(failed, ", ") + ".");
   }
 
   // The largest gap to the published figures.
@@ -137,8 +156,12 @@ std::vector<std::string> summary(const Definition& d, const Layout& l) {
       const std::optional<std::string> figure = published_at(*d.published, value);
       std::optional<Decimal> pub = figure ? parse_decimal(*figure) : std::nullopt;
       std::optional<Decimal> now;
-      for (std::size_t c = 0; c < r.row.columns.size(); ++c) {
-        if (r.row.columns[c] == d.published->metric) now = parse_decimal(r.row.cells[c]);
+      if (l.runs[i].size() == 1) {
+        for (std::size_t c = 0; c < r.row.columns.size(); ++c) {
+          if (r.row.columns[c] == d.published->metric) now = parse_decimal(r.row.cells[c]);
+        }
+      } else if (const Interval m = stat(l, i, d.published->metric); m.measured()) {
+        now = parse_decimal(report::fixed_decimal(m.mean, 1));
       }
       if (!pub || !now || pub->mantissa == 0) continue;
       const std::string change = percent_change(*pub, *now);

@@ -78,6 +78,12 @@ std::string missing_list(const std::vector<const Point*>& missing) {
   return list;
 }
 
+// "completed", or "completed (main raised ...)" for a run that failed a
+// check of its own: the progress line says what the summary will.
+std::string outcome(const run::RunOutput& out) {
+  return out.exit_code != 0 && !out.detail.empty() ? out.status + " (" + out.detail + ")" : out.status;
+}
+
 run::RunOptions sweep_run_options() {
   run::RunOptions o;
   // Sweeps keep figures, not traces: a point file stays small however many
@@ -136,6 +142,7 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
   // A SIGINT or SIGTERM (interrupt.h) cuts the running points short; they
   // are not written, so every point file on disk is a finished run.
   options.should_stop = [] { return interrupt_signal() != 0; };
+  options.should_stop_within_event = options.should_stop;
   std::atomic<std::size_t> written{0};
   try {
     for_each_parallel(to_run.size(), o.jobs, [&](std::size_t k) {
@@ -147,7 +154,7 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
       write_files(o.dir, {{"points/" + p.file_name, point_file_content(p, out)}});
       ++written;
       const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
-      progress.finished(p.name, out.status, wall.count());
+      progress.finished(p.name, outcome(out), wall.count());
     });
   } catch (...) {
     progress.close();
@@ -158,6 +165,16 @@ SweepCounts run_sweep(const Definition& d, const SweepOptions& o, std::ostream& 
     throw Interrupted{sig, written.load(), counts.skipped + written.load(), counts.selected};
   }
   counts.ran = to_run.size();
+  for (std::size_t i : selected) {
+    const std::optional<PointResult> r = read_point(o.dir, points[i]);
+    if (!r) continue;
+    const std::string status = r->run.text_at("status");
+    const JsonValue* code = r->run.find("exit_code");
+    const bool failed = code != nullptr ? code->text() != "0" : status != "completed";
+    if (!failed) continue;
+    const std::string detail = r->run.text_at("detail");
+    counts.failures.push_back(PointFailure{points[i].name, detail.empty() ? status : status + "; " + detail});
+  }
   if (o.shard.n == 1) {
     write_sweep_report(o.dir, d);
     counts.report = true;
@@ -197,7 +214,7 @@ std::vector<MetricRow> rerun_points(const Definition& d, const std::vector<Point
       const run::RunOutput out = run::run_workload(workloads[i], options);
       rows[i] = metric_row(out);
       const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
-      progress.finished(points[i].name, out.status, wall.count());
+      progress.finished(points[i].name, outcome(out), wall.count());
     });
   } catch (...) {
     progress.close();

@@ -25,12 +25,20 @@ struct SweepOptions {
   bool terminal = false;
 };
 
+// A point of this shard whose run did not end cleanly (it stalled, ran away,
+// was killed or interrupted, or main raised): what `run` would exit 1 for.
+struct PointFailure {
+  std::string point;
+  std::string why;  // "stalled", "completed; main raised ValueError('x')"
+};
+
 struct SweepCounts {
   std::size_t points = 0;   // in the grid
   std::size_t selected = 0; // in this shard
   std::size_t ran = 0;
   std::size_t skipped = 0;
   bool report = false;      // the report was written (unsharded sweeps)
+  std::vector<PointFailure> failures;  // in grid order, skipped points included
 };
 
 // Validates everything (definition, workload, every point) before writing

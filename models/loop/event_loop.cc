@@ -44,13 +44,18 @@ EventLoop::EventLoop(sim::Simulation& sim, const Program& program, const LoopOpt
                                               : std::min(32, options.machine.cores + 4);
   cores_free_ = std::max(1, options.machine.cores);
   worker_on_core_.assign(static_cast<std::size_t>(max_workers_), false);
+  interp_.set_exception_log(&exceptions_);
+  interp_.set_stream_seed(sim_.seed());
   sim_.add_stall_source(this);
 }
 
 // ---------------------------------------------------------------- loop ----
 
 void EventLoop::start(std::uint32_t function) {
-  main_ = create_task(function, {}, program_.functions[function].name);
+  // Every other task's stream is split from its creator's; main's is the
+  // root (one per process when several loops share the simulation).
+  main_ = create_task(function, {}, program_.functions[function].name,
+                      options_.process == 0 ? sim_.stream("task", 0) : sim_.stream("process", options_.process));
   tasks_[main_].is_main = true;
 }
 
@@ -107,6 +112,7 @@ void EventLoop::on_event(std::uint64_t t) {
         release_core();
       }
       busy_task_ = Recorder::kNoTask;
+      after_compute_ = true;
       step(task, Resume::with(Value::null()));
       if (busy_task_ == Recorder::kNoTask && iterating_) run_ready();
       break;
@@ -379,6 +385,9 @@ void EventLoop::run_callback(const Callback& cb) {
       Job& j = jobs_[cb.a];
       Future* f = get(j.future);
       if (f == nullptr || f->state != FutState::kPending) return;
+      // The job drew from its submitter's stream (submit_job); the task,
+      // still waiting for it, goes on from where the job left the stream.
+      tasks_[j.owner].core.rng = j.core.rng;
       if (j.failed) {
         set_exception(j.future, j.result);
       } else {
@@ -494,11 +503,11 @@ Resume EventLoop::outcome_of(FutRef r) {
 // --------------------------------------------------------------- tasks ----
 
 std::uint32_t EventLoop::create_task(std::uint32_t function, const std::vector<Value>& args,
-                                     std::string_view name) {
+                                     std::string_view name, sim::RandomStream rng) {
   const auto id = static_cast<std::uint32_t>(tasks_.size());
   CONCSIM_CHECK(id < kJobIdBase, "too many tasks");
   Task& t = tasks_.emplace_back();
-  interp_.init_task(t.core, function, args, sim_.stream("task", id));
+  interp_.init_task(t.core, function, args, rng);
   // Names are kept apart, not interned: a million distinct "conn{i}" names
   // would cost a hash-table node each for no lookup.
   t.name = names_.add(name);
@@ -523,6 +532,10 @@ void EventLoop::step(std::uint32_t task, Resume resume) {
     }
     t.state = TaskState::kRunning;
   }
+  // A task that comes back to the loop (from an await, a yield, or its
+  // start) starts a new streak of compute steps.
+  if (!after_compute_) compute_.reset();
+  after_compute_ = false;
   recorder_.state(sim_.now(), task, SpanKind::kRunning);
   Resume r = resume;
   std::uint64_t budget = options_.step_budget;
@@ -601,7 +614,8 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       *next = Resume::with(Value::null());
       return true;
     case K::kSpawn: {
-      const std::uint32_t child = create_task(program_.spawns[req.spec].function, req.args, req.text);
+      const std::uint32_t child =
+          create_task(program_.spawns[req.spec].function, req.args, req.text, tasks_[task].core.rng.split());
       *next = Resume::with(Value::task(child));
       return true;
     }
@@ -610,6 +624,10 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       if (req.duration == 0) {
         *next = Resume::with(Value::null());
         return true;
+      }
+      if (compute_.add(options_.compute_budget)) {
+        stop_runaway(task, runaway_detail("task " + task_name(task), options_.compute_budget, "awaiting"));
+        return false;
       }
       start_cpu(task, req.duration, req.kind == K::kBlock);
       return false;
@@ -886,14 +904,18 @@ bool EventLoop::handle(std::uint32_t task, Request& req, Resume* next) {
       finish(task, req.flag, req.value);
       return false;
     case K::kRunaway:
-      trace(task, [&] { return "stopped: no await in " + std::to_string(options_.step_budget) + " steps"; });
-      sim_.stop("task " + task_name(task) + " ran " + std::to_string(options_.step_budget) +
-                " instructions without awaiting (an endless loop?)");
-      finished_ = true;
-      finish_time_ = sim_.now();
+      stop_runaway(task, "task " + task_name(task) + " ran " + std::to_string(options_.step_budget) +
+                             " instructions without awaiting (an endless loop?)");
       return false;
   }
   return false;
+}
+
+void EventLoop::stop_runaway(std::uint32_t task, const std::string& detail) {
+  trace(task, [&] { return "stopped: " + detail; });
+  sim_.stop(detail);
+  finished_ = true;
+  finish_time_ = sim_.now();
 }
 
 Resume EventLoop::task_outcome(const Task& t) {
@@ -1188,7 +1210,13 @@ void EventLoop::submit_job(std::uint32_t task, std::uint32_t function, const std
   const auto j = static_cast<std::uint32_t>(jobs_.size());
   jobs_.emplace_back();
   Job& job = jobs_.back();
-  interp_.init_task(job.core, function, args, sim_.stream("job", j));
+  // The job draws from its submitter's stream, as the same steps would
+  // inline: an offloaded call (model async+executor) faces the draws the
+  // loop would have. The task gets the stream back when the result arrives;
+  // until then it holds a stream split off, so that a task cancelled while
+  // it waits does not draw the job's numbers again.
+  interp_.init_task(job.core, function, args, tasks_[task].core.rng);
+  tasks_[task].core.rng = tasks_[task].core.rng.split();
   job.future = f;
   job.name = store_.intern(std::string(name));
   job.owner = task;
@@ -1235,6 +1263,13 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         // A worker's cpu step needs one of the machine's cores; sleeping,
         // I/O and blocking calls do not.
         recorder_.state(sim_.now(), id, req.kind == K::kCpu ? SpanKind::kRunning : SpanKind::kBlocked);
+        if (req.kind != K::kCpu) {
+          jobs_[j].compute.reset();
+        } else if (jobs_[j].compute.add(options_.compute_budget)) {
+          stop_runaway(id, runaway_detail("an executor job (" + store_.str(jobs_[j].name) + ")",
+                                          options_.compute_budget, "sleeping, blocking or waiting for I/O"));
+          return;
+        }
         if (req.kind == K::kCpu) {
           worker_cpu_ += req.duration;
           worker_on_core_[worker] = true;
@@ -1267,8 +1302,8 @@ void EventLoop::run_worker(std::uint32_t worker, Resume resume) {
         return;
       }
       case K::kRunaway:
-        sim_.stop("an executor job ran " + std::to_string(options_.step_budget) +
-                  " instructions without a pause (an endless loop?)");
+        stop_runaway(id, "an executor job ran " + std::to_string(options_.step_budget) +
+                             " instructions without a pause (an endless loop?)");
         return;
       default:
         r = Resume::raise(exception("RuntimeError", "only cpu, block, sleep, io, yield and log can run in an executor"));

@@ -37,10 +37,12 @@
 #include <string>
 #include <vector>
 
+#include "models/exception_log.h"
 #include "models/loop/chunked.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"
+#include "models/runaway.h"
 #include "models/program/interpreter.h"
 #include "models/program/program.h"
 #include "models/program/trace.h"
@@ -52,6 +54,12 @@ namespace concsim::models {
 struct LoopOptions {
   // Instructions a task may run before it waits (see Interpreter::run).
   std::uint64_t step_budget = Interpreter::kMaxInstructionsPerStep;
+  // Compute steps (cpu, block) a task may make in a row without awaiting
+  // (see models/runaway.h).
+  std::uint64_t compute_budget = kMaxComputeStepsWithoutWait;
+  // Which of several loops sharing a simulation this is (loop.processes):
+  // main's random stream is keyed by it.
+  std::uint32_t process = 0;
   // The machine: cores, the costs the loop thread pays per select() call
   // (syscall + poll) and per ready I/O event (per_event), the memory of a
   // task's frame and of a connection's socket buffers, the executor threads'
@@ -138,6 +146,8 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   // The process was killed for memory (the machine's on_oom: kill).
   [[nodiscard]] bool killed() const { return killed_; }
   [[nodiscard]] const RequestStats& request_stats() const { return requests_; }
+  // The exceptions raised in the run (models/exception_log.h).
+  [[nodiscard]] const ExceptionLog& exceptions() const { return exceptions_; }
   // Closes the spans still open when the run ended (a stall, a horizon), so
   // that timelines and traces show what each task was doing at the end.
   void close_spans(sim::Time t) { recorder_.close_all(t); }
@@ -364,6 +374,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     sim::Time start = -1;
     sim::Time end = -1;
     bool failed = false;
+    ComputeStreak compute;  // cpu steps since the job last slept, blocked or did I/O
     Value result;
   };
 
@@ -398,7 +409,11 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   Resume outcome_of(FutRef f);
 
   // tasks
-  std::uint32_t create_task(std::uint32_t function, const std::vector<Value>& args, std::string_view name);
+  // `rng`: the task's random stream (split from its creator's).
+  std::uint32_t create_task(std::uint32_t function, const std::vector<Value>& args, std::string_view name,
+                            sim::RandomStream rng);
+  // Stops the run: task `task` (or an executor job) runs away (an endless loop).
+  void stop_runaway(std::uint32_t task, const std::string& detail);
   void step(std::uint32_t task, Resume resume);
   bool handle(std::uint32_t task, Request& req, Resume* next);
   void suspend(std::uint32_t task, FutRef f, PendingOp op);
@@ -481,6 +496,10 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   sim::Time idle_since_ = 0;
   // The callback in progress while the loop thread is busy in a cpu/block step.
   std::uint32_t busy_task_ = Recorder::kNoTask;
+  // Compute steps of the task on the loop thread since it last awaited: one
+  // streak for the loop, as only one task runs on it at a time.
+  ComputeStreak compute_;
+  bool after_compute_ = false;  // step() continues the task after a cpu/block step
   bool busy_blocking_ = false;
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
@@ -497,6 +516,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   std::uint64_t voluntary_switches_ = 0;
   sim::LatencyRecorder latencies_;
   RequestStats requests_;
+  ExceptionLog exceptions_;
   std::uint64_t completed_ = 0;
   std::uint64_t failed_ = 0;
   std::optional<LimitHit> limit_hit_;

@@ -44,7 +44,13 @@ Loop::~Loop() {
   vm_.discard(callback_fiber_);
   asyncgens_.clear();
   // The tasks still alive forget the loop first, then lose their fibers.
-  std::vector<Value> alive = all_tasks();
+  // Into room reserved as the tasks were made: a destructor that runs
+  // while a std::bad_alloc unwinds must not allocate.
+  std::vector<Value>& alive = teardown_;
+  alive.clear();
+  for (const TaskRecord& r : task_records_) {
+    if (r.task != nullptr) alive.push_back(Value::borrow(r.task));
+  }
   for (Value& t : alive) t.as<TaskObj>()->registered = false;
   for (Value& t : alive) vm_.discard(t.as<TaskObj>()->fiber);
   alive.clear();
@@ -301,6 +307,10 @@ void Loop::run_ready() {
     ready_.pop_front();
     --ntodo_;
     if (h.as<HandleObj>()->cancelled) continue;
+    if (options_.should_stop && ++handles_run_ % kShouldStopHandles == 0 && options_.should_stop()) {
+      sim_.stop("interrupted");
+      return;
+    }
     run_handle(std::move(h));
     // The handle is gone: what it held last may die now (a finished task
     // whose exception nobody retrieved logs it here, outside any task).

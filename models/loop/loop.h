@@ -75,7 +75,14 @@ struct LoopOptions {
   bool stop_when_done = true;
   // Initial values of module globals for this process only.
   std::vector<std::pair<std::string, vm::Value>> global_overrides;
+  // The run's guard (sim::RunLimits::should_stop), polled also every
+  // kShouldStopHandles callbacks within one iteration of the loop, where a
+  // task that doubles every round can make millions in one simulator event;
+  // true stops the run as the simulator's poll does ("interrupted").
+  std::function<bool()> should_stop;
 };
+
+inline constexpr std::uint64_t kShouldStopHandles = 4096;
 
 // One line the program wrote.
 struct OutputLine {
@@ -324,6 +331,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   std::int64_t timer_cancelled_count_ = 0;
   std::uint64_t timer_seq_ = 0;
   std::size_t ntodo_ = 0;
+  std::uint64_t handles_run_ = 0;  // callbacks run, for polling should_stop
   bool iterating_ = false;
   bool iteration_scheduled_ = false;
   bool idle_ = false;
@@ -369,6 +377,9 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
     void take(const TaskObj& t);  // what the record keeps of the task
   };
   std::vector<TaskRecord> task_records_;
+  // Room for a reference to every task, reserved as they are made, so that
+  // ~Loop need not allocate (it may run while a std::bad_alloc unwinds).
+  std::vector<vm::Value> teardown_;
   // A record as it stands now (read from the task while it lives).
   [[nodiscard]] TaskRecord task_record(std::size_t i) const;
   vm::Value exception_handler_;

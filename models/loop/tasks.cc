@@ -139,6 +139,7 @@ Value Loop::create_task(const Value& coro, Value name) {
   }
   t->fiber.owner = nullptr;
   t->created = sim_.now();
+  if (teardown_.capacity() <= task_records_.size()) teardown_.reserve(2 * task_records_.size() + 1);
   TaskRecord& rec = task_records_.emplace_back();
   rec.task = t;
   rec.created = t->created;

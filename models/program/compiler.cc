@@ -445,6 +445,9 @@ class Compiler {
       case StepKind::kDraw:
         emit(Op::kDraw, s.at, duration(s.duration), kNone, var(s.into, s.at));
         break;
+      case StepKind::kStream:
+        emit(Op::kStream, s.at, p_.constants.intern(s.text), expr(s.expr, s.expr_at));
+        break;
       case StepKind::kExecutor: {
         const TaskSpec& t = s.tasks.at(0);
         emit(Op::kExecutor, s.at, spawn_spec(t), kNone, var_or_none(s.into, s.at));

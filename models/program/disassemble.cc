@@ -46,6 +46,7 @@ const char* op_name(Op op) {
     case Op::kArrive: return "arrive";
     case Op::kRequestDone: return "request_done";
     case Op::kDraw: return "draw";
+    case Op::kStream: return "stream";
     case Op::kEnd: return "end";
   }
   return "?";

@@ -76,11 +76,24 @@ void Interpreter::store_var(TaskCore& task, std::uint32_t var, Value v) {
   }
 }
 
+std::uint32_t Interpreter::log_raise(const TaskCore& task, Value exc) {
+  if (log_ == nullptr || exc.kind != ValueKind::kException) return ExceptionLog::kUnlisted;
+  const ExceptionObject& e = store_.exception(exc.index());
+  if (e.log_entry != ExceptionObject::kNotLogged) return e.log_entry;
+  const std::string message = e.message.kind == ValueKind::kNull ? std::string() : store_.format(e.message, namer_);
+  const SourceRef& at = where(task);
+  const std::uint32_t entry = log_->raised(store_.str(e.type), message, at.line, at.column, at.path, now_);
+  store_.set_log_entry(exc.index(), entry);
+  return entry;
+}
+
 // Returns false when the exception leaves the function: *finished then holds
 // the task's final request.
 bool Interpreter::raise(TaskCore& task, Value exc, Request* finished) {
+  const std::uint32_t entry = log_raise(task, exc);
   const Handler& h = p_.handlers[task.pc];
   if (h.pc == kNone) {
+    if (log_ != nullptr) log_->task_failed(entry);
     task.exc_stack.clear();
     finished->kind = Request::Kind::kFinished;
     finished->flag = true;
@@ -215,9 +228,28 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
         ++task.pc;
         continue;
       }
+      case Op::kStream: {
+        Value index;
+        if (!eval(in.b, &index)) {
+          ok = false;
+          break;
+        }
+        if (index.kind != ValueKind::kInt) {
+          exc = store_.make_exception("TypeError", "a stream index must be an integer");
+          ok = false;
+          break;
+        }
+        task.rng = sim::RandomStream::derive(stream_seed_, store_.str(in.a), static_cast<std::uint64_t>(index.bits));
+        ++task.pc;
+        continue;
+      }
       case Op::kRequestDone:
         req.kind = Request::Kind::kRequestDone;
         req.flag = in.a == 1;
+        // A failed request's handler raised the exception being handled.
+        if (req.flag && log_ != nullptr && !task.exc_stack.empty()) {
+          log_->request_failed(log_raise(task, task.exc_stack.back()));
+        }
         return req;
       case Op::kLog:
         if (!eval_template(p_.templates[in.a], context(task), &req.text, &exc)) {

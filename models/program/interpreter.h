@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/chunk_arena.h"
+#include "models/exception_log.h"
 #include "models/program/program.h"
 #include "sim/random.h"
 #include "sim/time.h"
@@ -129,6 +130,12 @@ class Interpreter {
   Interpreter(const Program& program, Store& store, std::vector<Value>& shared, const TaskNamer* namer)
       : p_(program), store_(store), shared_(shared), namer_(namer) {}
 
+  // Where raised exceptions are recorded (none by default). The runtime
+  // owns the log; see models/exception_log.h for what is recorded when.
+  void set_exception_log(ExceptionLog* log) { log_ = log; }
+  // The run's seed, from which Op::kStream derives entity streams.
+  void set_stream_seed(std::uint64_t seed) { stream_seed_ = seed; }
+
   // Prepares a task to run `function` with `args` (one per parameter).
   void init_task(TaskCore& task, std::uint32_t function, const std::vector<Value>& args,
                  sim::RandomStream rng);
@@ -158,6 +165,8 @@ class Interpreter {
 
  private:
   bool raise(TaskCore& task, Value exc, Request* finished);
+  // The log entry of `exc`, recording it first if this is its first raise.
+  std::uint32_t log_raise(const TaskCore& task, Value exc);
   sim::Duration sample_duration(TaskCore& task, std::uint32_t index, Value* exc);
   void store_var(TaskCore& task, std::uint32_t var, Value v);
   [[nodiscard]] EvalContext context(const TaskCore& task) const {
@@ -170,6 +179,8 @@ class Interpreter {
   const TaskNamer* namer_;
   sim::Time now_ = 0;  // of the run() in progress
   LocalsPool locals_;
+  ExceptionLog* log_ = nullptr;
+  std::uint64_t stream_seed_ = 0;
 };
 
 }  // namespace concsim::models

@@ -52,6 +52,8 @@ enum class Op : std::uint8_t {
   kArrive,                    // a: duration, b: base expr or kNone (now), c: into var (True when the server stops)
   kRequestDone,               // a: 1 if the handler failed
   kDraw,                      // a: duration, c: into var; the sample, without waiting
+  kStream,                    // a: stream name (string), b: index expr; the task draws from
+                              // RandomStream::derive(run seed, name, index) from here on
   kEnd,                       // end of a function: return None
 };
 

@@ -71,8 +71,11 @@ enum class StepKind : std::uint8_t {
   // Server workloads (synthesised by the loader from `server:`, not written
   // by hand): wait for the connection's next request; the request is done;
   // draw a duration from a distribution into a variable, without waiting
-  // (open-loop arrivals).
-  kArrive, kRequestDone, kDraw,
+  // (open-loop arrivals); take the task's random draws from here on from the
+  // stream of an entity (`text` names the stream, `expr` gives the entity's
+  // index), so that a connection's arrivals and a request's service times do
+  // not depend on which task serves them or in what order tasks were made.
+  kArrive, kRequestDone, kDraw, kStream,
 };
 
 struct Step {

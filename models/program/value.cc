@@ -29,7 +29,7 @@ std::uint32_t Store::add_list(std::vector<Value> items) {
 
 std::uint32_t Store::add_exception(std::uint32_t type, Value message) {
   const auto id = static_cast<std::uint32_t>(exceptions_.size());
-  exceptions_.push_back(ExceptionObject{type, message});
+  exceptions_.push_back(ExceptionObject{type, ExceptionObject::kNotLogged, message});
   return id;
 }
 

@@ -47,7 +47,13 @@ struct Value {
 
 struct ExceptionObject {
   std::uint32_t type;  // string id of the type name, e.g. "CancelledError"
+  // Its entry in the run's ExceptionLog once raised (kNotLogged before): an
+  // exception that propagates is counted once. Fills the padding before
+  // `message`.
+  std::uint32_t log_entry = kNotLogged;
   Value message;       // a string, or null
+
+  static constexpr std::uint32_t kNotLogged = 0xFFFFFFFF;
 };
 
 // Names a task for printing; implemented by the runtime that owns the tasks.
@@ -75,6 +81,7 @@ class Store {
   [[nodiscard]] const ExceptionObject& exception(std::uint32_t id) const {
     return exceptions_[id];
   }
+  void set_log_entry(std::uint32_t id, std::uint32_t entry) { exceptions_[id].log_entry = entry; }
   // Shortcut: an exception of type `type` with a string message.
   Value make_exception(std::string_view type, std::string_view message);
   [[nodiscard]] std::string_view exception_type(Value exc) const {

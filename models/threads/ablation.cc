@@ -3,12 +3,15 @@
 namespace concsim::models {
 
 const std::vector<std::string>& mechanism_names() {
-  static const std::vector<std::string> names = {"switch", "pick", "lock", "cache", "futex", "ipi", "faults", "all"};
+  static const std::vector<std::string> names = {"none",  "switch", "pick",   "lock", "cache",
+                                                 "futex", "ipi",    "faults", "all"};
   return names;
 }
 
 bool switch_off(MachineProfile& p, std::string_view m) {
-  if (m == "switch") {
+  if (m == "none") {
+    // The reference: nothing switched off.
+  } else if (m == "switch") {
     p.context_switch = 0;
   } else if (m == "pick") {
     p.pick_base = 0;
@@ -24,6 +27,8 @@ bool switch_off(MachineProfile& p, std::string_view m) {
   } else if (m == "futex") {
     p.futex_wait = 0;
     p.futex_wake = 0;
+    p.pipe_read = 0;
+    p.pipe_write = 0;
     p.wakeup_latency = 0;
   } else if (m == "ipi") {
     p.ipi = 0;
@@ -31,12 +36,17 @@ bool switch_off(MachineProfile& p, std::string_view m) {
     p.page_fault = 0;
   } else if (m == "all") {
     for (const std::string& each : mechanism_names()) {
-      if (each != "all") switch_off(p, each);
+      if (each != "all" && each != "none") switch_off(p, each);
     }
   } else {
     return false;
   }
   return true;
+}
+
+void hand_off_through_pipes(MachineProfile& p) {
+  p.futex_wait = p.pipe_read;
+  p.futex_wake = p.pipe_write;
 }
 
 }  // namespace concsim::models

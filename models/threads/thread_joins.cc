@@ -66,6 +66,9 @@ void ThreadModel::on_joined(std::uint32_t waiter, std::uint32_t finished) {
   switch (w.wait) {
     case Wait::kAwait:
     case Wait::kWaitFor:
+      // An executor job drew from its submitter's stream (spawn): the
+      // submitter goes on from where the job left it.
+      if (threads_[finished].is_executor && w.child == finished) w.core.rng = threads_[finished].core.rng;
       wake(waiter, outcome(finished));
       return;
     case Wait::kWaitForCancel:

@@ -187,6 +187,9 @@ void ThreadKernel::preempt(int core, bool yielded) {
 }
 
 bool ThreadKernel::yield(int core) {
+  // sched_yield offers the core to the others: a pause, as an await is on
+  // the loop, whether or not anyone takes it.
+  kthreads_[sched_.core(core).thread].compute.reset();
   if (!sched_.has_waiting(core)) return false;  // nobody waits: sched_yield returns at once
   preempt(core, true);
   return true;
@@ -196,6 +199,7 @@ bool ThreadKernel::yield(int core) {
 void ThreadKernel::block(int core, std::uint32_t thread, SpanKind span) {
   KThread& t = kthreads_[thread];
   t.sched = Sched::kBlocked;
+  t.compute.reset();
   ++voluntary_;
   recorder_.state(sim_.now(), thread, span);
   sched_.release(core, sim_.now());

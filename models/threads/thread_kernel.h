@@ -31,6 +31,7 @@
 #include "models/metrics.h"
 #include "models/program/trace.h"
 #include "models/requests.h"
+#include "models/runaway.h"
 #include "models/threads/memory_account.h"
 #include "models/threads/scheduler.h"
 #include "sim/simulation.h"
@@ -55,6 +56,9 @@ struct ThreadStats {
 };
 
 struct KernelOptions {
+  // Compute steps a thread may make in a row without blocking or yielding
+  // (models/runaway.h).
+  std::uint64_t compute_budget = kMaxComputeStepsWithoutWait;
   OnThreadLimit on_limit = OnThreadLimit::kRefuse;
   bool socket_per_thread = false;  // each spawned thread holds a connection's socket buffers
   std::int64_t working_set = 0;    // bytes of buffers each thread touches every time it runs (cache_model.h)
@@ -119,6 +123,7 @@ class ThreadKernel : public sim::EventHandler, public sim::StallSource {
     sim::Duration cpu_left = 0;  // of the burst in progress or preempted
     sim::Duration block_for = 0; // after the system call in progress
     std::uint32_t gen = 0;       // bumped at every wake-up: older notifications are stale
+    ComputeStreak compute;       // compute steps since the thread last blocked or yielded
     Sched sched = Sched::kCreating;
     After after = After::kResume;
     BurstKind burst = BurstKind::kUseful;
@@ -187,7 +192,12 @@ class ThreadKernel : public sim::EventHandler, public sim::StallSource {
   // Cuts the burst in progress on `core` now; burst_interrupted follows.
   void interrupt_burst(int core);
   // sched_yield: true if the thread gave its core up (someone waited).
+  // Either way it was a pause (models/runaway.h).
   bool yield(int core);
+  // The program of `thread` starts a compute step: true when that makes more
+  // than KernelOptions::compute_budget in a row without blocking or yielding
+  // (a runaway: the caller stops the run with runaway_detail()).
+  bool compute_step(std::uint32_t thread) { return kthreads_[thread].compute.add(koptions_.compute_budget); }
   // A system call that sleeps for `d`: its cost on the core first.
   void sleep_in_syscall(int core, std::uint32_t thread, sim::Duration d, SpanKind span);
   // The thread leaves its core blocked (a program wait).

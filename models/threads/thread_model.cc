@@ -12,6 +12,7 @@ namespace concsim::models {
 namespace {
 KernelOptions kernel_options(const ThreadOptions& o) {
   KernelOptions k;
+  k.compute_budget = o.compute_budget;
   k.on_limit = o.on_limit;
   k.socket_per_thread = o.socket_per_thread;
   k.working_set = o.working_set;
@@ -30,6 +31,8 @@ ThreadModel::ThreadModel(sim::Simulation& sim, const Program& program, const Mac
       store_(program.constants),
       interp_(program, store_, shared_, this),
       free_watch_(kNoWatch) {
+  interp_.set_exception_log(&exceptions_);
+  interp_.set_stream_seed(sim_.seed());
   for (const SharedVar& v : program.shared) shared_.push_back(v.initial);
   for (const SyncObject& o : program.sync) {
     SyncState s;
@@ -49,7 +52,8 @@ ThreadModel::ThreadModel(sim::Simulation& sim, const Program& program, const Mac
 
 void ThreadModel::start(std::uint32_t function) {
   CONCSIM_CHECK(threads_.empty(), "start() is called once");
-  main_ = new_thread(function, {}, program_.functions[function].name, false);
+  // Every other thread's stream is split from its creator's; main's is the root.
+  main_ = new_thread(function, {}, program_.functions[function].name, false, sim_.stream("task", 0));
   kthreads_[main_].is_main = true;
   // The main thread exists with the process: no creation cost, no memory of
   // its own in the account (see memory_account.h).

@@ -51,10 +51,12 @@
 #include <string>
 #include <vector>
 
+#include "models/exception_log.h"
 #include "models/loop/event_loop.h"  // TaskSummary
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"
+#include "models/runaway.h"
 #include "models/program/interpreter.h"
 #include "models/program/program.h"
 #include "models/program/trace.h"
@@ -66,6 +68,8 @@ namespace concsim::models {
 struct ThreadOptions {
   // Instructions a task may run before it waits (see Interpreter::run).
   std::uint64_t step_budget = Interpreter::kMaxInstructionsPerStep;
+  // Cpu steps a thread may make in a row without blocking (models/runaway.h).
+  std::uint64_t compute_budget = kMaxComputeStepsWithoutWait;
   OnThreadLimit on_limit = OnThreadLimit::kRefuse;
   bool socket_per_thread = false;  // each spawned thread holds a connection's socket buffers
   std::int64_t working_set = 0;    // bytes of buffers each thread touches every time it runs (cache_model.h)
@@ -93,6 +97,8 @@ class ThreadModel final : public ThreadKernel, public TaskNamer {
   [[nodiscard]] std::string main_result() const;
 
   [[nodiscard]] std::vector<TaskSummary> task_summaries() const;
+  // The exceptions raised in the run (models/exception_log.h).
+  [[nodiscard]] const ExceptionLog& exceptions() const { return exceptions_; }
   [[nodiscard]] const std::vector<Value>& shared() const { return shared_; }
   [[nodiscard]] const Store& store() const { return store_; }
   // The simulator's own memory for this model, for the per-thread budget.
@@ -173,7 +179,7 @@ class ThreadModel final : public ThreadKernel, public TaskNamer {
 
   // creating and ending threads (thread_requests.cc)
   std::uint32_t new_thread(std::uint32_t function, const std::vector<Value>& args, std::string_view name,
-                           bool executor);
+                           bool executor, sim::RandomStream rng);
   bool spawn(int core, std::uint32_t thread, const Request& req, bool executor, Resume* next);
   bool finish_spawn(int core, std::uint32_t thread, Resume* next);
 
@@ -206,6 +212,7 @@ class ThreadModel final : public ThreadKernel, public TaskNamer {
 
   std::uint32_t main_ = 0;
   std::uint32_t completions_ = 0;
+  ExceptionLog exceptions_;
 };
 
 }  // namespace concsim::models

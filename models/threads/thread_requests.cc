@@ -45,6 +45,12 @@ bool ThreadModel::handle(int core, std::uint32_t id, Request& req, Resume* next)
         *next = Resume::with(Value::null());
         return true;
       }
+      if (compute_step(id)) {
+        std::string detail = runaway_detail("thread " + task_name(id), koptions_.compute_budget, "blocking");
+        trace(id, "stopped: " + detail);
+        end_run(std::move(detail));
+        return false;
+      }
       if (tracing()) trace(id, "cpu " + sim::format_duration(req.duration));
       if (swapping_) {
         sim::Duration slowed = 0;
@@ -171,11 +177,11 @@ void ThreadModel::on_timeout(std::uint32_t id) {
 // ------------------------------------------------------ spawning, exiting ----
 
 std::uint32_t ThreadModel::new_thread(std::uint32_t function, const std::vector<Value>& args,
-                                      std::string_view name, bool executor) {
+                                      std::string_view name, bool executor, sim::RandomStream rng) {
   const std::uint32_t id = add_thread();
   threads_.emplace_back();
   Thread& t = threads_.back();
-  interp_.init_task(t.core, function, args, sim_.stream("task", id));
+  interp_.init_task(t.core, function, args, rng);
   t.name = executor ? store_.intern("executor:" + std::string(name)) : store_.intern(name);
   t.watchers = kNoWatch;
   t.is_executor = executor;
@@ -191,7 +197,15 @@ bool ThreadModel::spawn(int core, std::uint32_t id, const Request& req, bool exe
     *next = Resume::raise(exception("RuntimeError", "can't start new thread"));
     return true;
   }
-  const std::uint32_t child = new_thread(program_.spawns[req.spec].function, req.args, req.text, executor);
+  // A spawned thread's stream is split from its parent's; an executor job
+  // draws from its submitter's, as the same steps would inline, and hands it
+  // back when it is joined (on_joined).
+  Thread& parent = threads_[id];
+  const sim::RandomStream rng = executor ? parent.core.rng : parent.core.rng.split();
+  // Until it is handed back, the submitter holds a stream split off, so that
+  // one cancelled while it waits does not draw the job's numbers again.
+  if (executor) parent.core.rng = parent.core.rng.split();
+  const std::uint32_t child = new_thread(program_.spawns[req.spec].function, req.args, req.text, executor, rng);
   if (tracing()) trace(id, (executor ? "run_in_executor " : "spawn ") + task_name(child));
   threads_[id].child = child;
   threads_[id].then = executor ? Then::kExecutor : Then::kSpawned;

@@ -5,6 +5,7 @@
 
 #include "app/calibrate/calibrate.h"
 #include "app/calibrate/measure.h"
+#include "app/calibrate/memory_probe.h"
 #include "app/calibrate/proc.h"
 #include "app/calibrate/profile.h"
 #include "app/load/config.h"
@@ -170,6 +171,15 @@ TEST(Measure, SmallBatchesOfThreadsAndFibers) {
   EXPECT_GT(measure_fiber_switch(1, 1000, 32 * 1024).median, 0);
 }
 
+TEST(Measure, PipeCallsAndAPagedChase) {
+  const PipeCalls pipe = measure_pipe_calls(2, 10'000);
+  EXPECT_EQ(pipe.write.n, 2);
+  EXPECT_GT(pipe.write.median, 0);
+  EXPECT_GT(pipe.read.median, 0);
+  // 256 pages of 64 lines each, every line visited once per lap.
+  EXPECT_GT(measure_chase_paged(std::int64_t{1} << 20, 64, 4096, 1).median, 0);
+}
+
 // A whole calibration at the smallest size writes a profile the loader
 // reads back, every key with a source.
 TEST(Calibrate, TinyRunRoundTrips) {
@@ -177,6 +187,7 @@ TEST(Calibrate, TinyRunRoundTrips) {
   o.repetitions = 1;
   o.threads = 32;
   o.fibers = 32;
+  o.memory_bytes = std::int64_t{16} << 20;
   std::vector<std::string> steps;
   const ProfileDoc doc = calibrate(o, [&](const std::string& s) { steps.push_back(s); });
   EXPECT_FALSE(steps.empty());
@@ -189,10 +200,14 @@ TEST(Calibrate, TinyRunRoundTrips) {
   EXPECT_GT(p.stack_reserved, 0);
   EXPECT_LE(p.stack_resident, p.stack_reserved);
   EXPECT_GT(p.task_frame, 0);
+  EXPECT_EQ(p.policy, models::SchedPolicy::kCfs);
+  EXPECT_GT(p.pipe_read, 0);
+  EXPECT_GT(p.pipe_write, 0);
   EXPECT_GT(p.max_threads, 32);
   for (const char* key : {"hardware.cores", "costs.thread_create", "costs.context_switch", "costs.syscall",
                           "costs.poll", "memory.stack_resident", "memory.task_frame", "limits.max_threads",
-                          "scheduler.policy", "scheduler.pick_base", "memory.socket_buffer"}) {
+                          "scheduler.policy", "scheduler.pick_base", "memory.socket_buffer", "costs.futex_wait", "costs.futex_wake",
+                          "costs.pipe_read", "costs.pipe_write", "costs.page_fault", "cache.memory"}) {
     ASSERT_TRUE(p.sources.count(key)) << key;
     EXPECT_FALSE(p.sources.at(key).empty()) << key;
   }

@@ -257,6 +257,48 @@ TEST(Cli, ShortcutOptionsAreNamedInTheirErrors) {
   EXPECT_NE(help.out.find("async+executor, pool)"), std::string::npos) << help.out;
 }
 
+TEST(Cli, RunDetailsListEverythingAndJsonCanLeaveTheTraceOut) {
+  const std::string w = write_temp("many.yaml",
+                                   "functions:\n  f:\n    params: [i]\n    steps:\n      - sleep: 1ms\n"
+                                   "main:\n  - gather:\n      tasks: [{name: \"t{i}\", fn: f, args: {i: $i}, count: 30, as: i}]\n");
+  const Result capped = run("run " + w);
+  EXPECT_EQ(capped.code, 0) << capped.err;
+  EXPECT_NE(capped.out.find("  ... 21 more (--details lists them; --format json has them)\n"), std::string::npos)
+      << capped.out;
+  std::size_t lines = 0;
+  for (char c : capped.out) lines += c == '\n' ? 1 : 0;
+  EXPECT_LT(lines, 50u) << capped.out;  // a screen
+  const Result all = run("run " + w + " --details");
+  EXPECT_EQ(all.code, 0);
+  EXPECT_NE(all.out.find("  t29 "), std::string::npos);
+  EXPECT_EQ(all.out.find(" more ("), std::string::npos);
+  const Result json = run("run " + w + " --format json --no-trace");
+  EXPECT_EQ(json.code, 0);
+  EXPECT_EQ(json.out.find("\"trace\""), std::string::npos);
+  EXPECT_NE(json.out.find("\"name\": \"t29\""), std::string::npos);
+  EXPECT_NE(run("run " + w + " --format json").out.find("\"trace\": ["), std::string::npos);
+}
+
+TEST(Cli, ALongRunShowsItsProgressOnATerminalOnly) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no `script` (util-linux) for a terminal";
+  // An endless loop of cpu steps: about two seconds of wall time until it is
+  // stopped as a runaway, long enough for the progress line (after 1 s).
+  const std::string w = write_temp("spin.yaml", "main:\n  - loop:\n      - cpu: 1ms\n");
+  const std::string log = write_temp("tty.log", "");
+  // `script` gives the command a terminal; its own output is the session.
+  const int status = std::system(("script -qec '" + bin() + " run " + w + " >/dev/null' " + log + " >/dev/null 2>&1").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  const std::string tty = slurp(log);
+  EXPECT_NE(tty.find("concsim: running, virtual time "), std::string::npos) << tty.substr(0, 500);
+  EXPECT_NE(tty.find("s elapsed"), std::string::npos);
+  // Not a terminal: no progress, only the result.
+  const Result plain = run("run " + w);
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_EQ(plain.err.find("concsim: running"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("compute steps in a row without awaiting"), std::string::npos) << plain.err;
+}
+
+
 // Runs concsim with `args` and stdout sent to `stdout_to` (a shell
 // redirection target, or "&-" for a closed stdout).
 Result run_with_stdout(const std::string& args, const std::string& stdout_to) {

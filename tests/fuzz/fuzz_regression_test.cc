@@ -15,6 +15,7 @@
 
 #include "tests/fuzz/fuzz_input.h"
 #include "tests/fuzz/json_input.h"
+#include "tests/fuzz/python_input.h"
 #include "tests/fuzz/run_input.h"
 
 namespace concsim::fuzz {
@@ -70,7 +71,7 @@ TEST(FuzzInput, ShippedConfigsLoad) {
 }
 
 // The regression directories: one per target, the loader's, the JSON
-// readers' and the runs'; nothing else (a target without a driver here
+// readers', the runs' and the Python programs'; nothing else (a target without a driver here
 // would have its regressions skipped).
 TEST(FuzzRegressions, EachTargetHasItsDirectory) {
   const fs::path dir = "tests/data/fuzz_regressions";
@@ -80,7 +81,7 @@ TEST(FuzzRegressions, EachTargetHasItsDirectory) {
     if (e.is_directory()) names.push_back(e.path().filename().string());
   }
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"json", "loader", "run"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"json", "loader", "python", "run"}));
   for (const auto& e : fs::directory_iterator(dir)) {
     EXPECT_TRUE(e.is_directory() || e.path().filename() == "README.md") << e.path() << " belongs in a target's directory";
   }
@@ -107,6 +108,47 @@ TEST(FuzzRegressions, EachRunInputEndsWithinItsBudgets) {
     SCOPED_TRACE(p.string());
     EXPECT_NO_THROW(drive_run(read_bytes(p)));
   }
+}
+
+TEST(FuzzRegressions, EachPythonInputEndsWithinItsBudgets) {
+  for (const fs::path& p : files_in("tests/data/fuzz_regressions/python")) {
+    SCOPED_TRACE(p.string());
+    PythonOutcome o;
+    EXPECT_NO_THROW(o = drive_python(read_bytes(p)));
+    EXPECT_EQ(o.completed + o.failed + o.stopped + o.out_of_memory + o.rejected, 1) << o.first_error;
+  }
+}
+
+// The driver tells its outcomes apart: a program that ends, one that
+// raises, one that never awaits, one that allocates past the budget, and
+// one that is not Python.
+TEST(FuzzInput, PythonOutcomesAreToldApart) {
+  EXPECT_EQ(drive_python("import asyncio\nasync def main():\n    await asyncio.sleep(1)\nasyncio.run(main())\n").completed, 1);
+  EXPECT_EQ(drive_python("raise ValueError('x')\n").failed, 1);
+  // An endless step ends the program with concsim's RuntimeError (the step
+  // budget), a result; running out of events stops the run.
+  EXPECT_EQ(drive_python("while True:\n    pass\n").failed, 1);
+  EXPECT_EQ(drive_python("import asyncio\nasync def main():\n    while True:\n        await asyncio.sleep(0)\n"
+                         "asyncio.run(main())\n")
+                .stopped,
+            1);
+  const PythonOutcome big = drive_python("x = [0] * 100_000_000\n");
+  EXPECT_EQ(big.out_of_memory + big.failed, 1);  // std::bad_alloc, or MemoryError raised in the program
+  const PythonOutcome bad = drive_python("def f(:\n");
+  EXPECT_EQ(bad.syntax_errors, 1);
+  EXPECT_EQ(bad.rejected, 1);
+  EXPECT_NE(bad.first_error.find("SyntaxError"), std::string::npos) << bad.first_error;
+}
+
+TEST(FuzzInput, TheDifferentialCorpusRunsToTheEnd) {
+  int completed = 0;
+  for (const fs::path& p : files_in("tests/python/corpus")) {
+    SCOPED_TRACE(p.string());
+    const PythonOutcome o = drive_python(read_bytes(p));
+    EXPECT_EQ(o.rejected, 0) << o.first_error;
+    completed += o.completed;
+  }
+  EXPECT_GE(completed, 100);
 }
 
 TEST(FuzzInput, TheJsonCorpusIsRead) {

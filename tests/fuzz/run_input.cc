@@ -81,6 +81,7 @@ void run_one(load::Document doc, const std::string& model, RunOutcome& out) {
     options.record_limit = 1'000;
     options.trace_phases = true;
     options.should_stop = [&guard] { return guard.should_stop(); };
+    options.should_stop_within_event = [&guard] { return guard.should_stop_within_event(); };
     run::RunOutput r = run::run_workload(w, options);
     guard.mark(r);
     const bool stopped = guard.tripped() || r.reason == sim::StopReason::kEventBudget;

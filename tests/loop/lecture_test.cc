@@ -1,4 +1,4 @@
-// The lecture library against the claims of ../shared/claims.md (S5-S16,
+// The lecture library against the claims of configs/claims/README.md (S5-S16,
 // S18): every expected figure below is the claim's, and every measured one
 // comes from running the shipped file.
 #include <gtest/gtest.h>

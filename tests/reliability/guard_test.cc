@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/load/config.h"
+#include "app/load/python_program.h"
 #include "app/load/workload.h"
 #include "app/run/guard.h"
 #include "app/run/runner.h"
@@ -232,6 +233,45 @@ TEST(RunGuard, InterruptsARealRun) {
   EXPECT_EQ(r.status, "interrupted");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.events, 4 * sim::kShouldStopInterval);
+}
+
+// A task that makes another task every round doubles the loop's ready
+// queue: the 24th iteration alone runs millions of callbacks in one
+// simulator event, which the simulator's poll between events never sees.
+// The loop polls the guard's wall-clock and memory half within an
+// iteration, so the run stops with its partial results, and the guard's
+// event count (here 0: it was never polled between events) does not grow
+// with the loop's polls.
+TEST(RunGuard, InterruptsATaskBombWithinOneIterationOfTheLoop) {
+  load::Workload w;
+  w.name = "task_bomb";
+  w.python_file = "task_bomb.py";
+  w.python = load::compile_python(
+      "import asyncio\n"
+      "async def spawn():\n"
+      "    while True:\n"
+      "        asyncio.create_task(spawn())\n"
+      "        await asyncio.sleep(0)\n"
+      "asyncio.run(spawn())\n",
+      "task_bomb.py");
+  GuardLimits limits;
+  limits.timeout_seconds = 0.2;
+  RunGuard guard(limits);
+  RunOptions options;
+  options.record = false;
+  options.should_stop = [&guard] { return guard.should_stop(); };
+  int polls_within = 0;
+  options.should_stop_within_event = [&] {
+    ++polls_within;
+    return guard.should_stop_within_event();
+  };
+  RunOutput r = run_workload(w, options);
+  guard.mark(r);
+  EXPECT_EQ(r.status, "interrupted");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_GT(polls_within, 0);
+  EXPECT_LT(r.events, sim::kShouldStopInterval);  // stopped within an event, not between them
+  EXPECT_NE(r.detail.find("--timeout of 0.2s reached after 0 events"), std::string::npos) << r.detail;
 }
 
 }  // namespace

@@ -10,15 +10,19 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "app/sweep/csv.h"
 #include "app/sweep/decimal.h"
 #include "app/sweep/figures.h"
 #include "app/sweep/json_value.h"
@@ -90,6 +94,13 @@ void expect_same_sweep(const fs::path& a, const fs::path& b) {
 }
 
 const std::string kGrid = "--vary connections=50,100 --models async,threads";
+
+// A number as the baselines write it: two decimals.
+std::string report_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
 
 TEST(SweepCli, JobsAndValueOrderDoNotChangeTheBytes) {
   const fs::path dir = scratch("jobs");
@@ -298,17 +309,14 @@ TEST(SweepCli, TheReportHasItsChartsAndItsSummaryIsTheData) {
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string report = slurp(s / "report.md");
   for (const char* chart : {"throughput", "latency_p50", "latency_p99", "memory_resident", "memory_reserved",
-                            "context_switches", "cpu_1", "cpu_2"}) {
+                            "context_switches", "cpu", "loop"}) {
     const std::string file = std::string(chart) + ".svg";
     EXPECT_NE(report.find("](" + file + ")"), std::string::npos) << file;
     const std::string svg = slurp(s / file);
     EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u) << file;
-    if (file != "cpu_2.svg") {
-      EXPECT_NE(svg.find("async"), std::string::npos) << file;
-    }
-    if (file != "cpu_1.svg") {
-      EXPECT_NE(svg.find("threads"), std::string::npos) << file;
-    }
+    EXPECT_NE(svg.find("async"), std::string::npos) << file;
+    // The loop chart is the event loop's alone.
+    EXPECT_EQ(svg.find("threads") != std::string::npos, file != "loop.svg") << file;
   }
   // 10 to 1000 spans two decades: a log x axis, one line per model, axis
   // labels with units.
@@ -321,7 +329,8 @@ TEST(SweepCli, TheReportHasItsChartsAndItsSummaryIsTheData) {
   }
   EXPECT_EQ(lines, 2u);
   EXPECT_NE(slurp(s / "latency_p99.svg").find("p99 latency ("), std::string::npos);
-  EXPECT_NE(slurp(s / "cpu_2.svg").find("switching"), std::string::npos);
+  EXPECT_NE(slurp(s / "cpu.svg").find("switching"), std::string::npos);
+  EXPECT_NE(slurp(s / "loop.svg").find("blocked"), std::string::npos);
   for (const char* section : {"## Set-up", "## Results", "## Charts", "## Limits", "## Summary"}) {
     EXPECT_NE(report.find(section), std::string::npos) << section;
   }
@@ -359,9 +368,14 @@ TEST(SweepCli, TheFirstLimitEachModelHitsIsReported) {
   std::ofstream(machine) << "name: small\nextends: linux-modern\nlimits:\n  max_threads: 80\n";
   const fs::path s = dir / "s";
   const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=50,100,200 --models async,threads"
-                                                               " --set machine=" + machine.string() + " --out " +
-                               s.string(), dir);
+                                                               " --set machine=" + machine.string() +
+                               " --allow-failures --out " + s.string(), dir);
+  // main could not start every thread: a failure, accepted here and listed.
   ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("concsim: note: 2 of 6 points did not run to a clean end:\n"
+                       "  connections=100 model=threads: completed; main raised RuntimeError('can't start new thread')\n"),
+            std::string::npos)
+      << r.err;
   std::string error;
   const std::optional<JsonValue> data = parse_json(slurp(s / "data.json"), &error);
   ASSERT_TRUE(data) << error;
@@ -517,7 +531,7 @@ TEST(SweepCli, CheckCatchesAPerturbedMachineAndPassesAgainstItself) {
   EXPECT_NE(changed.out.find("cpu_switch_ns"), std::string::npos);
   // The event loop pays no context switches: its points do not change.
   EXPECT_EQ(changed.out.find("model=async"), std::string::npos) << changed.out;
-  const Result tolerated = concsim("check " + baseline.string() + " --tolerance '*=50%'", dir);
+  const Result tolerated = concsim("check " + baseline.string() + " --tolerance '*=150%'", dir);
   EXPECT_EQ(tolerated.code, 0) << tolerated.out;
   EXPECT_NE(tolerated.out.find("every difference is within its tolerance"), std::string::npos);
 
@@ -606,7 +620,9 @@ TEST(SweepCli, TheWorkloadsSweepSectionGivesDefaultsAndPublishedFigures) {
   EXPECT_NE(report.find("Against the published figures (Paper &lt;X&gt;)"), std::string::npos);
   const std::string svg = slurp(s / "throughput.svg");
   EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
-  EXPECT_NE(svg.find("published: Paper &lt;X&gt;"), std::string::npos);
+  // The legend names the source whole, under "published".
+  EXPECT_NE(svg.find(">published</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">Paper &lt;X&gt;</text>"), std::string::npos);
   // The command line replaces the section's values.
   const Result cli = concsim("sweep " + w.string() + " --vary connections=15 --models threads --out " +
                                  (dir / "cli").string(), dir);
@@ -621,6 +637,343 @@ TEST(SweepCli, TheWorkloadsSweepSectionGivesDefaultsAndPublishedFigures) {
   EXPECT_NE(located.err.find("sweep.published.metric: unknown metric \"thruput\""), std::string::npos) << located.err;
   EXPECT_FALSE(fs::exists(dir / "never"));
 }
+
+TEST(SweepCli, PointsThatFailMakeTheSweepExitOneAndAreNamed) {
+  const fs::path dir = scratch("failures");
+  const fs::path machine = dir / "small.yaml";
+  std::ofstream(machine) << "name: small\nextends: linux-modern\nlimits:\n  max_threads: 80\n";
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=50,100 --models async,threads"
+                                                               " --set machine=" + machine.string() + " --out " +
+                               (dir / "s").string(), dir);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("concsim: 1 of 4 points did not run to a clean end:\n  connections=100 model=threads: "
+                       "completed; main raised RuntimeError('can't start new thread')\n"
+                       "concsim: exit 1; pass --allow-failures if these are the results you expect\n"),
+            std::string::npos)
+      << r.err;
+  // The results are written all the same.
+  EXPECT_TRUE(fs::exists(dir / "s" / "report.md"));
+  // A stalled point fails too.
+  const fs::path w = dir / "stall.yaml";
+  std::ofstream(w) << "shared: {n: 1}\nsync: {e: {kind: event}}\nmain:\n  - if: {cond: \"n > 1\", then: [{wait_event: e}]}\n";
+  const Result stall = concsim("sweep " + w.string() + " --vary shared.n=1,2 --out " + (dir / "t").string(), dir);
+  EXPECT_EQ(stall.code, 1);
+  EXPECT_NE(stall.err.find("  shared.n=2 model=async: stalled\n"), std::string::npos) << stall.err;
+  EXPECT_EQ(stall.err.find("shared.n=1 model=async: stalled"), std::string::npos) << stall.err;
+}
+
+TEST(SweepCli, ReplicationsGiveMeansIntervalsAndEveryRun) {
+  const fs::path dir = scratch("replications");
+  const fs::path s = dir / "s";
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=50,100 --models async,threads"
+                                                               " --replications 3 --out " + s.string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(names_in(s / "points").size(), 12u);
+  EXPECT_TRUE(fs::exists(s / "points" / "connections=100,model=threads,rep=3.json"));
+  const std::string report = slurp(s / "report.md");
+  EXPECT_NE(report.find("| replications | 3 runs per point, each with its own seed;"), std::string::npos) << report;
+  EXPECT_NE(report.find("| points | 4 (12 runs) |"), std::string::npos);
+  EXPECT_NE(report.find("| status | runs |"), std::string::npos);
+  EXPECT_NE(report.find("Each figure is the mean of 3 runs"), std::string::npos);
+  // data.csv: a row per point with each figure's mean and interval, which
+  // is the mean +- t(2) s / sqrt(3) of the three runs in runs.csv.
+  const auto rows = parse_csv(slurp(s / "data.csv"));
+  ASSERT_EQ(rows.size(), 5u);
+  auto column = [](const std::vector<std::string>& head, const std::string& name) {
+    return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
+  };
+  const std::size_t runs_col = column(rows[0], "runs");
+  const std::size_t tp = column(rows[0], "throughput_per_s");
+  const std::size_t lo = column(rows[0], "throughput_per_s_ci95_low");
+  const std::size_t hi = column(rows[0], "throughput_per_s_ci95_high");
+  ASSERT_LT(hi, rows[0].size());
+  const auto runs = parse_csv(slurp(s / "runs.csv"));
+  ASSERT_EQ(runs.size(), 13u);
+  const std::size_t run_tp = column(runs[0], "throughput_per_s");
+  const std::size_t rep = column(runs[0], "replication");
+  ASSERT_LT(rep, runs[0].size());
+  std::vector<double> v;
+  for (std::size_t i = 1; i <= 3; ++i) {
+    EXPECT_EQ(runs[i][0], "50");
+    EXPECT_EQ(runs[i][1], "async");
+    EXPECT_EQ(runs[i][rep], std::to_string(i));
+    v.push_back(std::stod(runs[i][run_tp]));
+  }
+  const double mean = (v[0] + v[1] + v[2]) / 3;
+  double ss = 0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  const double half = 4.303 * std::sqrt(ss / 2) / std::sqrt(3.0);
+  EXPECT_EQ(rows[1][runs_col], "3");
+  EXPECT_NEAR(std::stod(rows[1][tp]), mean, 0.006);
+  EXPECT_NEAR(std::stod(rows[1][lo]), mean - half, 0.006);
+  EXPECT_NEAR(std::stod(rows[1][hi]), mean + half, 0.006);
+  EXPECT_GT(half, 0);  // the replications drew differently
+  // The charts draw the means with error bars.
+  const std::string svg = slurp(s / "throughput.svg");
+  EXPECT_NE(svg.find("(mean of 3 runs, 95 % intervals)"), std::string::npos);
+  EXPECT_NE(svg.find("stroke-width=\"1.5\" fill=\"none\""), std::string::npos);  // an error bar
+  // data.json keeps every run and each point's summary.
+  std::string error;
+  const std::optional<JsonValue> data = parse_json(slurp(s / "data.json"), &error);
+  ASSERT_TRUE(data) << error;
+  EXPECT_EQ(data->find("points")->items().size(), 12u);
+  ASSERT_EQ(data->find("summaries")->items().size(), 4u);
+  const JsonValue& first = data->find("summaries")->items()[0];
+  EXPECT_EQ(first.text_at("point"), "connections=50 model=async");
+  EXPECT_EQ(first.text_at("metrics.throughput_per_s.runs"), "3");
+  // A workload's sweep section may ask for replications and seeding; bad
+  // values are located errors.
+  const fs::path w = dir / "w.yaml";
+  std::ofstream(w) << slurp(kWorkload) << "sweep:\n  vary: {connections: [10]}\n  replications: 2\n  seeding: per-point\n";
+  ASSERT_EQ(concsim("sweep " + w.string() + " --out " + (dir / "section").string(), dir).code, 0);
+  const std::string definition = slurp(dir / "section" / "sweep.json");
+  EXPECT_NE(definition.find("\"seeding\": \"per-point\""), std::string::npos);
+  EXPECT_NE(definition.find("\"replications\": 2"), std::string::npos);
+  const fs::path bad = dir / "bad.yaml";
+  std::ofstream(bad) << slurp(kWorkload) << "sweep:\n  replications: 0\n";
+  const Result located = concsim("sweep " + bad.string() + " --out " + (dir / "never").string(), dir);
+  EXPECT_EQ(located.code, 2);
+  EXPECT_NE(located.err.find("sweep.replications:"), std::string::npos) << located.err;
+  for (const char* option : {"--replications 0", "--replications x", "--seeding some"}) {
+    const Result r2 = concsim(std::string("sweep ") + kWorkload + " " + option + " --out " + (dir / "never").string(),
+                              dir);
+    EXPECT_EQ(r2.code, 2) << option;
+  }
+  EXPECT_FALSE(fs::exists(dir / "never"));
+}
+
+TEST(SweepCli, AKeyTheWorkloadNeverReadsIsBadInput) {
+  const fs::path dir = scratch("unread");
+  const fs::path w = dir / "w.yaml";
+  std::ofstream(w) << "shared: {tag: plain}\nmain:\n  - log: \"{tag}\"\n";
+  const Result vary = concsim("sweep " + w.string() + " --vary shared.tga=a,b --out " + (dir / "s").string(), dir);
+  EXPECT_EQ(vary.code, 2);
+  EXPECT_NE(vary.err.find("shared.tga: the workload never reads the shared variable \"tga\", so this value would "
+                          "change nothing; did you mean \"tag\"?"),
+            std::string::npos)
+      << vary.err;
+  EXPECT_FALSE(fs::exists(dir / "s"));
+  const Result set = concsim("run " + w.string() + " --set shared.tga=a", dir);
+  EXPECT_EQ(set.code, 2);
+  EXPECT_EQ(set.err.rfind("--set:1:12: shared.tga: the workload never reads", 0), 0u) << set.err;
+  // The workload's own variables may go unread; a value for one that is read is fine.
+  EXPECT_EQ(concsim("run " + w.string() + " --set shared.tag=b", dir).code, 0);
+}
+
+TEST(SweepCli, CheckWritesJsonAndJunitAndNamesAChangedMachine) {
+  const fs::path dir = scratch("check-ci");
+  const fs::path machine = dir / "m.yaml";
+  write_machine(machine, false);
+  const fs::path s = dir / "s";
+  ASSERT_EQ(concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --set machine=" + machine.string() + " --out " +
+                        s.string(), dir).code, 0);
+  const fs::path baseline = dir / "baseline.json";
+  ASSERT_EQ(concsim("baseline " + s.string() + " -o " + baseline.string(), dir).code, 0);
+  const std::string json = slurp(baseline);
+  EXPECT_NE(json.find("\"concsim_baseline\": 2"), std::string::npos);
+  EXPECT_NE(json.find("\"machines\": [\n    {\n      \"name\": \"" + machine.string() + "\",\n      \"hash\": \"fnv1a64:"),
+            std::string::npos)
+      << json.substr(0, 1200);
+
+  const fs::path junit = dir / "junit.xml";
+  const Result same = concsim("check " + baseline.string() + " --format json --junit " + junit.string(), dir);
+  EXPECT_EQ(same.code, 0) << same.err;
+  EXPECT_NE(same.out.find("\"passed\": true"), std::string::npos) << same.out;
+  EXPECT_NE(same.out.find("\"differences\": []"), std::string::npos) << same.out;
+  const std::string ok = slurp(junit);
+  // A test case per point and metric: 4 points, and every comparable column.
+  const std::size_t metrics = std::count(json.begin(), json.end(), '\n');  // bounded below
+  (void)metrics;
+  EXPECT_NE(ok.find("<testsuites name=\"concsim check\" tests=\""), std::string::npos) << ok.substr(0, 300);
+  EXPECT_NE(ok.find("failures=\"0\""), std::string::npos);
+  EXPECT_NE(ok.find("<testcase classname=\"connections=50 model=threads\" name=\"cpu_switch_ns\"/>"),
+            std::string::npos);
+
+  write_machine(machine, true);
+  const Result changed = concsim("check " + baseline.string() + " --format json --junit " + junit.string(), dir);
+  EXPECT_EQ(changed.code, 1);
+  EXPECT_NE(changed.err.find("concsim: note: the machine profile " + machine.string() +
+                             " changed since the baseline (fnv1a64:"),
+            std::string::npos)
+      << changed.err;
+  EXPECT_NE(changed.out.find("\"passed\": false"), std::string::npos);
+  EXPECT_NE(changed.out.find("\"notes\": [\n    \"the machine profile "), std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("{\n      \"point\": \"connections=50 model=threads\",\n      \"metric\": "
+                             "\"cpu_switch_ns\","),
+            std::string::npos)
+      << changed.out;
+  const std::string failed = slurp(junit);
+  std::size_t failures = 0;
+  for (std::size_t at = failed.find("<failure "); at != std::string::npos; at = failed.find("<failure ", at + 1)) {
+    ++failures;
+  }
+  std::size_t beyond = 0;
+  for (std::size_t at = changed.out.find("\"beyond\": true"); at != std::string::npos;
+       at = changed.out.find("\"beyond\": true", at + 1)) {
+    ++beyond;
+  }
+  EXPECT_GT(failures, 0u);
+  EXPECT_EQ(failures, beyond);
+  EXPECT_NE(failed.find("failures=\"" + std::to_string(failures) + "\""), std::string::npos);
+  EXPECT_NE(failed.find("<property name=\"note\" value=\"the machine profile "), std::string::npos);
+  EXPECT_NE(failed.find("<testcase classname=\"connections=50 model=threads\" name=\"cpu_switch_ns\">\n"
+                        "      <failure message=\"cpu_switch_ns of connections=50 model=threads: baseline "),
+            std::string::npos)
+      << failed.substr(0, 3000);
+  // A format-1 baseline (no machines) still checks, and says what it lacks.
+  std::string old = json;
+  old.replace(old.find("\"concsim_baseline\": 2"), 21, "\"concsim_baseline\": 1");
+  old.erase(old.find("  \"machines\""), old.find("  \"points\"") - old.find("  \"machines\""));
+  std::ofstream(dir / "old.json") << old;
+  const Result legacy = concsim("check " + (dir / "old.json").string(), dir);
+  EXPECT_EQ(legacy.code, 1);
+  EXPECT_NE(legacy.err.find("the baseline records no machine profiles"), std::string::npos) << legacy.err;
+  for (const char* bad : {"--format xml", "--format"}) {
+    EXPECT_EQ(concsim("check " + baseline.string() + " " + bad, dir).code, 2) << bad;
+  }
+}
+
+TEST(SweepCli, AReplicatedBaselineIsCheckedAgainstItsIntervals) {
+  const fs::path dir = scratch("check-intervals");
+  const fs::path s = dir / "s";
+  ASSERT_EQ(concsim(std::string("sweep ") + kWorkload + " " + kGrid + " --replications 3 --out " + s.string(), dir).code,
+            0);
+  const fs::path baseline = dir / "b.json";
+  ASSERT_EQ(concsim("baseline " + s.string() + " -o " + baseline.string(), dir).code, 0);
+  const std::string json = slurp(baseline);
+  EXPECT_NE(json.find("\"point\": \"connections=50 model=async\""), std::string::npos);
+  EXPECT_NE(json.find("\"runs\": 3"), std::string::npos);
+  EXPECT_NE(json.find("\"intervals\": {"), std::string::npos);
+  EXPECT_EQ(concsim("check " + baseline.string(), dir).code, 0);
+  // A baseline whose mean moved (here: rewritten) but whose interval still
+  // holds the new mean passes; an interval that excludes it fails.
+  const std::regex mean("(\"point\": \"connections=50 model=async\",[^}]*\"throughput_per_s\": )([0-9.]+)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(json, m, mean));
+  const double was = std::stod(m[2].str());
+  std::string moved = m.prefix().str() + m[1].str() + report_number(was * 1.01) + m.suffix().str();
+  std::ofstream(dir / "moved.json") << moved;
+  const Result within = concsim("check " + (dir / "moved.json").string(), dir);
+  EXPECT_EQ(within.code, 0) << within.out;
+  EXPECT_TRUE(std::regex_search(within.out, std::regex("throughput_per_s +connections=50 model=async .* 95% CI \\[[0-9.]+, "
+                                                       "[0-9.]+\\] +within\n")))
+      << within.out;
+  // A baseline whose mean and interval lie above the new mean: beyond. (An
+  // unchanged mean is no difference at all, whatever its interval.)
+  const std::regex interval("(\"intervals\": \\{[^}]*\"throughput_per_s\": \\[\n *)([0-9.]+)(,\n *)([0-9.]+)");
+  std::smatch i;
+  ASSERT_TRUE(std::regex_search(moved, i, interval));
+  std::string narrowed = i.prefix().str() + i[1].str() + report_number(was * 1.02) + i[3].str() +
+                         report_number(was * 1.03) + i.suffix().str();
+  ASSERT_TRUE(std::regex_search(narrowed, m, mean));
+  narrowed = m.prefix().str() + m[1].str() + report_number(was * 1.025) + m.suffix().str();
+  std::ofstream(dir / "narrow.json") << narrowed;
+  const Result beyond = concsim("check " + (dir / "narrow.json").string(), dir);
+  EXPECT_EQ(beyond.code, 1) << beyond.out;
+  EXPECT_NE(beyond.out.find("BEYOND"), std::string::npos) << beyond.out;
+  // A tolerance widens the interval.
+  EXPECT_EQ(concsim("check " + (dir / "narrow.json").string() + " --tolerance throughput_per_s=5%", dir).code, 0);
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The charts of a 4-model x 3-value grid, as data (each was also rendered
+// to PNG and looked at when it was designed): one colour per model in every
+// chart, the second key told apart by dashes and markers, a third key as
+// panels, full legend labels, numbers and durations placed by value.
+TEST(SweepCli, TheChartsOfAFourModelByThreeValueGridKeepEveryLineApart) {
+  const fs::path dir = scratch("charts");
+  const fs::path w = dir / "w.yaml";
+  std::ofstream(w) << "name: grid\nconnections: 20\nshared: {block: 1ms}\nserver:\n  requests: 3\n"
+                      "  think_time: {exponential: {mean: 20ms}}\n  handler:\n    - io: 1ms\n    - block: $block\n";
+  const fs::path s = dir / "s";
+  const Result r = concsim("sweep " + w.string() + " --vary connections=10,50,200 --vary shared.block=1ms,5ms,20ms"
+                           " --models async,async+executor,threads,pool --jobs 2 --out " + s.string(), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::map<std::string, std::string> colors{
+      {"async", "#1f77b4"}, {"async+executor", "#2ca02c"}, {"threads", "#d62728"}, {"pool", "#ff7f0e"}};
+  for (const char* chart : {"throughput", "latency_p50", "latency_p99", "memory_resident", "context_switches"}) {
+    const std::string svg = slurp(s / (std::string(chart) + ".svg"));
+    EXPECT_EQ(count_of(svg, "<polyline"), 12u) << chart;
+    for (const auto& [model, color] : colors) {
+      // Three lines (and a legend entry) in the model's colour.
+      EXPECT_GE(count_of(svg, "stroke=\"" + color + "\""), 4u) << chart << " " << model;
+      EXPECT_NE(svg.find(">" + model + "</text>"), std::string::npos) << chart << " " << model;
+    }
+    EXPECT_NE(svg.find(">model</text>"), std::string::npos) << chart;
+    EXPECT_NE(svg.find(">shared.block</text>"), std::string::npos) << chart;
+    for (const char* v : {">1ms</text>", ">5ms</text>", ">20ms</text>"}) EXPECT_NE(svg.find(v), std::string::npos) << v;
+    EXPECT_NE(svg.find("stroke-dasharray=\"7 4\""), std::string::npos) << chart;  // 5ms
+    EXPECT_NE(svg.find("stroke-dasharray=\"2 3\""), std::string::npos) << chart;  // 20ms
+    EXPECT_NE(svg.find("<rect x="), std::string::npos) << chart;    // square markers
+    EXPECT_NE(svg.find("<polygon"), std::string::npos) << chart;    // triangles
+    // 10 to 200 is more than a decade: a log axis, ticks at their values.
+    EXPECT_NE(svg.find("connections (log scale)"), std::string::npos) << chart;
+    for (const char* t : {">10</text>", ">20</text>", ">50</text>", ">100</text>", ">200</text>"}) {
+      EXPECT_NE(svg.find(t), std::string::npos) << chart << " " << t;
+    }
+    EXPECT_EQ(svg.find("..."), std::string::npos) << chart;  // no label cut short
+  }
+  // The CPU split: a panel per series (a title of one or two lines in its
+  // model's colour), a row per block time, a column per model.
+  const std::string cpu = slurp(s / "cpu.svg");
+  for (const auto& [model, color] : colors) {
+    EXPECT_GE(count_of(cpu, "fill=\"" + color + "\" font-weight=\"bold\">" + model), 3u) << model;
+  }
+  EXPECT_EQ(count_of(cpu, ">shared.block=5ms</text>") + count_of(cpu, " shared.block=5ms</text>"), 4u);
+  // The loop's chart: the two event-loop models only.
+  const std::string loop = slurp(s / "loop.svg");
+  EXPECT_GE(count_of(loop, "fill=\"#1f77b4\" font-weight=\"bold\">async"), 3u);
+  EXPECT_GE(count_of(loop, "fill=\"#2ca02c\" font-weight=\"bold\">async+executor"), 3u);
+  EXPECT_EQ(loop.find("#d62728"), std::string::npos);
+  EXPECT_NE(loop.find(">blocked (blocking calls:"), std::string::npos);
+
+  // Durations as the x axis are placed by value, in a unit of their own; a
+  // third varied key makes panels.
+  const fs::path t = dir / "t";
+  ASSERT_EQ(concsim("sweep " + w.string() + " --vary shared.block=1ms,5ms,20ms --vary connections=20,50"
+                    " --vary machine=ideal,linux-modern --models async,threads --out " + t.string(), dir).code, 0);
+  const std::string p99 = slurp(t / "latency_p99.svg");
+  EXPECT_NE(p99.find(">shared.block (ms) (log scale)</text>"), std::string::npos);
+  for (const char* tick : {">1</text>", ">2</text>", ">5</text>", ">10</text>", ">20</text>"}) {
+    EXPECT_NE(p99.find(tick), std::string::npos) << tick;
+  }
+  EXPECT_NE(p99.find(">machine=ideal</text>"), std::string::npos);
+  EXPECT_NE(p99.find(">machine=linux-modern</text>"), std::string::npos);
+  EXPECT_EQ(count_of(p99, "<polyline"), 8u);  // 2 models x 2 connection counts, in each of 2 panels
+}
+
+TEST(SweepCli, AFigureThatWasNotMeasuredIsEmptyNotZero) {
+  const fs::path dir = scratch("unmeasured");
+  const fs::path w = dir / "w.yaml";
+  // With 1 connection every request arrives after the warm-up of 15 ms;
+  // with 2, the second connection's... (the warm-up is varied instead).
+  std::ofstream(w) << "name: warm\nconnections: 2\nserver:\n  requests: 2\n  think_time: 5ms\n  warmup: 1ms\n"
+                      "  handler: [{io: 1ms}]\n";
+  const fs::path s = dir / "s";
+  ASSERT_EQ(concsim("sweep " + w.string() + " --vary server.warmup=1ms,1s --out " + s.string(), dir).code, 0);
+  const auto rows = parse_csv(slurp(s / "data.csv"));
+  ASSERT_EQ(rows.size(), 3u);
+  const std::size_t p99 =
+      static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), "latency_p99_ns") - rows[0].begin());
+  ASSERT_LT(p99, rows[0].size());
+  EXPECT_EQ(rows[1][p99], "1000000");
+  EXPECT_EQ(rows[2][p99], "");  // nothing measured after a 1 s warm-up: empty, not 0
+  std::string error;
+  const std::optional<JsonValue> data = parse_json(slurp(s / "data.json"), &error);
+  ASSERT_TRUE(data) << error;
+  EXPECT_TRUE(data->find("points")->items()[1].path("metrics.latency_ns.p99")->is_null());
+  EXPECT_NE(slurp(s / "report.md").find("| 1s | async | completed | 0 / 0 | 0.0 | none | none |"), std::string::npos)
+      << slurp(s / "report.md");
+  // Off the chart: one point drawn, not two.
+  const std::string svg = slurp(s / "latency_p99.svg");
+  EXPECT_EQ(count_of(svg, "<circle"), 2u);  // the point and its legend entry
+}
+
 
 // A sweep and its baseline for the tests of what `check` accepts.
 fs::path baseline_of_a_sweep(const fs::path& dir) {
@@ -705,7 +1058,7 @@ TEST(SweepCli, ABaselinesFilesAreNamedNotQuoted) {
   const Result scalar = check_with(edited(json, "\"workload\": \"[^\"]*\"",
                                           "\"workload\": \"tests/data/hostile/secret_key_as_workload.yaml\"", false));
   EXPECT_EQ(scalar.code, 2);
-  EXPECT_NE(scalar.err.find("\ntests/data/hostile/secret_key_as_workload.yaml:1:1: the file is a single value, not a "
+  EXPECT_NE(scalar.err.find("tests/data/hostile/secret_key_as_workload.yaml:1:1: the file is a single value, not a "
                             "mapping of keys"),
             std::string::npos)
       << scalar.err;
@@ -748,7 +1101,7 @@ TEST(SweepCli, AGridOfMoreThanAHundredThousandPointsIsRefused) {
     if (i > 1) values += ',';
     values += std::to_string(i);
   }
-  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary shared.a=" + values + " --vary shared.b=" +
+  const Result r = concsim(std::string("sweep ") + kWorkload + " --vary connections=" + values + " --vary seed=" +
                                values + " --models async --out " + (dir / "s").string(),
                            dir);
   EXPECT_EQ(r.code, 2) << r.err;
@@ -825,7 +1178,7 @@ TEST(SweepCli, ASecondSweepIntoTheSameDirectoryFailsClearly) {
   const std::string codes = slurp(dir / "a.code") + slurp(dir / "b.code");
   EXPECT_TRUE(codes == "0\n2\n" || codes == "2\n0\n") << codes << slurp(dir / "a.err") << slurp(dir / "b.err");
   const std::string seed = codes == "0\n2\n" ? "11" : "12";
-  EXPECT_NE(slurp(both / "sweep.json").find("\"seed\": " + seed + "\n"), std::string::npos);
+  EXPECT_NE(slurp(both / "sweep.json").find("\"seed\": " + seed + ",\n"), std::string::npos);
   EXPECT_EQ(names_in(both / "points").size(), 4u);
   // Each point's seed derives from the sweep seed: the baseline of the
   // directory runs again to the same figures only if every point is of

@@ -63,8 +63,19 @@ TEST(SweepGrid, FileNamesAreSafeWhateverTheValues) {
   EXPECT_EQ(expand(d)[3].file_name, "machine=%252F,model=async.json");
 }
 
-TEST(SweepGrid, SeedsDependOnThePointNotItsPlaceOrModel) {
+TEST(SweepGrid, CommonSeedingRunsEveryPointWithTheSweepSeed) {
+  // Common random numbers: points that differ only in a knob face the same
+  // draws, so every point runs with the sweep seed, whatever its values.
   const Definition d = grid_definition();
+  for (const Point& p : expand(d)) EXPECT_EQ(p.seed, 42u) << p.name;
+  Definition other_seed = d;
+  other_seed.seed = 43;
+  for (const Point& p : expand(other_seed)) EXPECT_EQ(p.seed, 43u) << p.name;
+}
+
+TEST(SweepGrid, PerPointSeedsDependOnThePointNotItsPlaceOrModel) {
+  Definition d = grid_definition();
+  d.seeding = Seeding::kPerPoint;
   Definition reordered = d;
   reordered.vary[0].values = {"1000", "100"};
   reordered.vary[1].values = {"lecture", "ideal", "linux-modern"};
@@ -82,6 +93,29 @@ TEST(SweepGrid, SeedsDependOnThePointNotItsPlaceOrModel) {
   other_seed.seed = 43;
   EXPECT_NE(expand(other_seed)[0].seed, points[0].seed);
   for (const Point& p : points) EXPECT_LE(p.seed, static_cast<std::uint64_t>(INT64_MAX));
+}
+
+TEST(SweepGrid, ReplicationsAreRunsOfTheirPointWithSeedsOfTheirOwn) {
+  Definition d = grid_definition();
+  d.replications = 3;
+  const std::vector<Point> points = expand(d);
+  ASSERT_EQ(points.size(), 36u);
+  EXPECT_EQ(points[0].name, "connections=100 machine=ideal model=async rep=1");
+  EXPECT_EQ(points[2].name, "connections=100 machine=ideal model=async rep=3");
+  EXPECT_EQ(points[3].name, "connections=100 machine=ideal model=threads rep=1");
+  EXPECT_EQ(points[2].file_name, "connections=100,machine=ideal,model=async,rep=3.json");
+  EXPECT_EQ(points[5].group, 1u);
+  EXPECT_EQ(points[35].group, 11u);
+  // Replication 1 keeps the point's seed; the others differ from it and
+  // from each other, and are the same at every point (common seeding).
+  EXPECT_EQ(points[0].seed, 42u);
+  EXPECT_NE(points[1].seed, points[0].seed);
+  EXPECT_NE(points[2].seed, points[1].seed);
+  EXPECT_EQ(points[4].seed, points[1].seed);
+  EXPECT_EQ(points[7].seed, points[1].seed);
+  for (const Point& p : points) EXPECT_LE(p.seed, static_cast<std::uint64_t>(INT64_MAX));
+  // One replication: names and files as without replications.
+  EXPECT_EQ(expand(grid_definition())[0].file_name, "connections=100,machine=ideal,model=async.json");
 }
 
 TEST(SweepGrid, AVariedSeedIsUsedAsIs) {
@@ -134,12 +168,25 @@ TEST(SweepDefinition, RoundTripsThroughJson) {
   d.workload_hash = workload_fingerprint("abc");
   d.overrides = {"machine=x", "shared.y=[1, 2]"};
   d.seed = 9'223'372'036'854'775'807ULL;
+  d.seeding = Seeding::kPerPoint;
+  d.replications = 7;
   d.published = Published{"Paper <1>", "throughput_per_s", "connections", {{"100", "12899"}, {"1000", "18361.5"}}};
   const std::string text = definition_json(d);
   std::string error;
   const std::optional<JsonValue> v = parse_json(text, &error);
   ASSERT_TRUE(v) << error;
-  EXPECT_EQ(definition_json(read_definition(*v, "x")), text);
+  const Definition back = read_definition(*v, "x");
+  EXPECT_EQ(definition_json(back), text);
+  EXPECT_EQ(back.replications, 7u);
+  EXPECT_EQ(back.seeding, Seeding::kPerPoint);
+  // A definition written before seeding and replications were recorded
+  // seeded per point and ran each point once: read back as such.
+  std::string old = text;
+  old.erase(old.find("  \"seeding\""), old.find("  \"published\"") - old.find("  \"seeding\""));
+  const std::optional<JsonValue> o = parse_json(old, &error);
+  ASSERT_TRUE(o) << error << old;
+  EXPECT_EQ(read_definition(*o, "x").seeding, Seeding::kPerPoint);
+  EXPECT_EQ(read_definition(*o, "x").replications, 1u);
 }
 
 TEST(SweepDefinition, PublishedFiguresMatchByTextOrNumber) {
@@ -238,14 +285,21 @@ TEST(SweepSvg, NumbersAreFixedPointAndChartsDeterministic) {
   chart.y_label = "bytes";
   chart.x_scale = report::AxisScale::kLog;
   chart.y_scale = report::AxisScale::kLog;
-  chart.series = {{"a|b", {{10, 0.5}, {1000, 5000}}, false}, {"pub", {{10, 1}, {1000, 2}}, true}};
+  report::ChartSeries a;
+  a.name = "a|b";
+  a.points = {{10, 0.05}, {1000, 5000}};
+  report::ChartSeries pub;
+  pub.name = "pub";
+  pub.points = {{10, 1}, {1000, 2}};
+  pub.dashed = true;
+  chart.series = {a, pub};
   const std::string svg = report::render_line_chart(chart);
   EXPECT_EQ(svg, report::render_line_chart(chart));
   EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
   EXPECT_NE(svg.find("t &lt;x&gt;"), std::string::npos);
   EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);
   EXPECT_NE(svg.find(">0.1</text>"), std::string::npos);    // log ticks need their own decimals
-  EXPECT_NE(svg.find(">10000</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">1000</text>"), std::string::npos);
   EXPECT_NE(svg.find("(log scale)"), std::string::npos);
   EXPECT_EQ(svg.find("e+"), std::string::npos);             // never %g
 }

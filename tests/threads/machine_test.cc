@@ -1,4 +1,4 @@
-// Machine profiles: the shipped ones say what claims.md says, every value of
+// Machine profiles: the shipped ones say what configs/claims/README.md says, every value of
 // a realistic profile names its source, and mistakes are located errors.
 #include <gtest/gtest.h>
 
@@ -45,15 +45,28 @@ TEST(MachineProfiles, LectureCommitsOneMebibytePerThread) {
   EXPECT_EQ(p.guard_bytes + p.kernel_stack + p.socket_buffer, 0);
 }
 
-// claims.md section C, figure by figure.
+// configs/claims/README.md section C, figure by figure; the scheduler is CFS with Linux
+// 6.1's constants for two CPUs, the costs calibrate's on one such machine.
 TEST(MachineProfiles, LinuxModernIsThisProjectsMachine) {
   const MachineProfile p = load::load_machine("linux-modern");
   EXPECT_EQ(p.cores, 2);
   EXPECT_EQ(p.ram_bytes, 24 * GiB);
-  EXPECT_EQ(p.thread_create, us(96));
-  // A condition-variable ping-pong switch, ~4 us: the wake-up and the switch.
-  EXPECT_EQ(p.wakeup_latency + p.context_switch, us(4));
-  EXPECT_EQ(p.pick_model, models::PickCost::kLogarithmic);
+  EXPECT_EQ(p.policy, models::SchedPolicy::kCfs);
+  // kernel/sched/fair.c: 6 ms, 0.75 ms and 1 ms, each x (1 + ilog2(2)).
+  EXPECT_EQ(p.sched_latency, ms(12));
+  EXPECT_EQ(p.min_granularity, us(1500));
+  EXPECT_EQ(p.wakeup_granularity, ms(2));
+  EXPECT_EQ(p.wakeup_latency, 0);  // when a woken thread runs is the scheduler's
+  // A pinned hand-off in the model (the waker's FUTEX_WAKE, the switch, the
+  // woken thread's return from FUTEX_WAIT) within configs/claims/README.md C's figures:
+  // 1.2-2 us per switch pinned, ~4 us per condition-variable ping-pong.
+  const sim::Duration handoff = p.futex_wake + p.context_switch + p.futex_wait;
+  EXPECT_GE(handoff, us(1) + 200);
+  EXPECT_LE(handoff, us(4));
+  EXPECT_NE(p.sources.at("costs.context_switch").find("calibrate"), std::string::npos);
+  EXPECT_GT(p.cache.private_bytes, 0);  // the cache model is on
+  EXPECT_LT(p.cache.private_hit, p.cache.shared_hit);
+  EXPECT_LT(p.cache.shared_hit, p.cache.memory);
   EXPECT_EQ(p.stack_reserved, 8 * MiB);
   EXPECT_EQ(p.stack_reserved + p.guard_bytes, 8196 * KiB);  // +8,196 KiB virtual per thread
   EXPECT_NEAR(static_cast<double>(p.stack_resident), 8.4 * 1024, 10);  // +8.4 KiB resident
@@ -105,9 +118,9 @@ hardware: {cores: 8}
   EXPECT_EQ(p.name, "profile");  // the file's stem
   EXPECT_EQ(p.description, "more cores");
   EXPECT_EQ(p.cores, 8);
-  EXPECT_EQ(p.thread_create, us(96));
+  EXPECT_EQ(p.thread_create, 24'067);
   EXPECT_EQ(p.sources.count("hardware.cores"), 0u);  // overridden without a source
-  EXPECT_NE(p.sources.at("costs.thread_create").find("96"), std::string::npos);
+  EXPECT_NE(p.sources.at("costs.thread_create").find("24.07us"), std::string::npos);
 }
 
 TEST(MachineProfiles, AValueMayCarryItsSource) {

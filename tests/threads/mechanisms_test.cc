@@ -219,5 +219,31 @@ TEST(Ablation, AllSwitchesOffEveryMechanism) {
   EXPECT_FALSE(models::switch_off(p, "nonsense"));
 }
 
+// "none" is the reference run of an ablation sweep: it changes nothing.
+TEST(Ablation, NoneSwitchesNothingOff) {
+  const models::MachineProfile seda = load::load_machine("seda-2001");
+  models::MachineProfile p = seda;
+  EXPECT_TRUE(models::switch_off(p, "none"));
+  EXPECT_EQ(p.context_switch, seda.context_switch);
+  EXPECT_EQ(p.cache.private_bytes, seda.cache.private_bytes);
+  EXPECT_EQ(p.runqueue_lock, seda.runqueue_lock);
+  EXPECT_EQ(p.goodness, seda.goodness);
+}
+
+// Threads that hand off through pipes pay the pipe's read and write where
+// futex threads pay the futex calls; `futex` switches both off.
+TEST(Ablation, PipeHandOffsTakeThePipesCalls) {
+  models::MachineProfile p = profile_from(R"(
+extends: ideal
+costs: {futex_wait: 1us, futex_wake: 2us, pipe_read: 3us, pipe_write: 4us}
+)");
+  models::MachineProfile pipes = p;
+  models::hand_off_through_pipes(pipes);
+  EXPECT_EQ(pipes.futex_wait, us(3));
+  EXPECT_EQ(pipes.futex_wake, us(4));
+  EXPECT_TRUE(models::switch_off(pipes, "futex"));
+  EXPECT_EQ(pipes.futex_wait + pipes.futex_wake + pipes.pipe_read + pipes.pipe_write, 0);
+}
+
 }  // namespace
 }  // namespace concsim::testing

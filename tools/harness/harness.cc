@@ -22,6 +22,8 @@
 #include "app/load/workload.h"
 #include "sim/random.h"
 #include "sim/stats.h"
+#include "tools/harness/csv.h"
+#include "tools/harness/sched_stat.h"
 
 namespace concsim::harness {
 namespace {
@@ -84,32 +86,9 @@ sim::Duration since(Clock::time_point t0, Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t - t0).count();
 }
 
-// This thread's time on a core and waiting for one, from
-// /proc/thread-self/schedstat, read without allocating.
-struct SchedStat {
-  double cpu_ns = 0;
-  double delay_ns = 0;
-};
-
-SchedStat sched_stat() {
-  SchedStat s;
-  const int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return s;
-  char buf[128];
-  const ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return s;
-  buf[n] = 0;
-  char* end = nullptr;
-  s.cpu_ns = std::strtod(buf, &end);
-  s.delay_ns = std::strtod(end, nullptr);
-  return s;
-}
-
 // One connection's state; allocated before the run starts so that the
 // threads and fibers allocate nothing while they are measured.
 struct Connection {
-  sim::RandomStream rng;
   std::vector<sim::Duration> latencies;
   std::uint64_t completed = 0;
   std::uint64_t served = 0;
@@ -134,13 +113,17 @@ void serve(const ServerSpec& s, std::int64_t k, std::int64_t n, Clock::time_poin
     if (wait > 0) sleep_for(std::chrono::nanoseconds(wait));
   }
   for (std::int64_t r = 0; s.requests == 0 || r < s.requests; ++r) {
-    const sim::Duration think = sample(s.think, c.rng);
+    // The simulator's streams of request r of connection k (app/load/server.cc).
+    const auto key = static_cast<std::uint64_t>(k) * (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(r);
+    sim::RandomStream arrival_rng = sim::RandomStream::derive(s.seed, "arrival", key);
+    sim::RandomStream request_rng = sim::RandomStream::derive(s.seed, "request", key);
+    const sim::Duration think = sample(s.think, arrival_rng);
     const auto arrival = Clock::now() + std::chrono::nanoseconds(think);
     const sim::Time at = since(t0, arrival);
     if (at >= s.duration) break;
     if (think > 0) timed_sleep(think, sleep_for);
     for (const HandlerStep& step : s.handler) {
-      const sim::Duration d = sample(step.duration, c.rng);
+      const sim::Duration d = sample(step.duration, request_rng);
       if (step.kind == StepKind::kCpu) {
         spin(d);
       } else if (step.kind == StepKind::kSleep) {
@@ -216,15 +199,27 @@ std::vector<Connection> prepare(const ServerSpec& s, std::int64_t n) {
   const std::size_t cap = s.requests > 0 ? static_cast<std::size_t>(std::min<std::int64_t>(s.requests, 1 << 16))
                                          : std::size_t{1} << 12;
   for (std::int64_t k = 0; k < n; ++k) {
-    Connection& c = conns[static_cast<std::size_t>(k)];
-    // The simulator's task k + 1 (main is task 0) serves connection k.
-    c.rng = sim::RandomStream::derive(s.seed, "task", static_cast<std::uint64_t>(k + 1));
-    c.latencies.reserve(cap);
+    conns[static_cast<std::size_t>(k)].latencies.reserve(cap);
   }
   return conns;
 }
 
 }  // namespace
+
+SchedStat sched_stat() {
+  SchedStat s;
+  const int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return s;
+  char buf[128];
+  const ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return s;
+  buf[n] = 0;
+  char* end = nullptr;
+  s.cpu_ns = std::strtod(buf, &end);
+  s.delay_ns = std::strtod(end, nullptr);
+  return s;
+}
 
 ServerSpec read_server(load::Document& doc) {
   doc.apply_override("model=threads");
@@ -367,25 +362,16 @@ std::string csv_row(const RunResult& r) {
   char tp[64], os[64];
   std::snprintf(tp, sizeof tp, "%.1f", r.throughput_per_s);
   std::snprintf(os, sizeof os, "%.0f", r.sleep_overshoot_ns);
-  std::string failure = r.failure;
-  for (char& c : failure) {
-    if (c == ',' || c == '\n' || c == '"') c = ';';
-  }
-  std::string out;
-  for (const std::string& f :
-       {r.model, std::to_string(r.connections), std::to_string(r.started), std::to_string(r.completed),
-        std::string(tp), std::to_string(r.latency_mean_ns), std::to_string(r.latency_p50_ns),
-        std::to_string(r.latency_p90_ns), std::to_string(r.latency_p99_ns), std::to_string(r.latency_max_ns),
-        std::to_string(r.end_ns), std::to_string(r.rss_baseline_bytes), std::to_string(r.rss_peak_bytes),
-        std::to_string(r.rss_growth_bytes), std::string(r.peak_reset ? "1" : "0"), std::to_string(r.maxrss_bytes),
-        std::to_string(r.voluntary_switches), std::to_string(r.involuntary_switches), std::to_string(r.served), std::to_string(r.sleeps),
-        std::string(os), std::to_string(std::llround(r.cpu_ns)), std::to_string(std::llround(r.run_delay_ns))}) {
-    out.append(f);
-    out.push_back(',');
-  }
-  out.append(failure);
-  out.push_back('\n');
-  return out;
+  return csv_line(
+      {r.model, std::to_string(r.connections), std::to_string(r.started), std::to_string(r.completed),
+       std::string(tp), std::to_string(r.latency_mean_ns), std::to_string(r.latency_p50_ns),
+       std::to_string(r.latency_p90_ns), std::to_string(r.latency_p99_ns), std::to_string(r.latency_max_ns),
+       std::to_string(r.end_ns), std::to_string(r.rss_baseline_bytes), std::to_string(r.rss_peak_bytes),
+       std::to_string(r.rss_growth_bytes), std::string(r.peak_reset ? "1" : "0"), std::to_string(r.maxrss_bytes),
+       std::to_string(r.voluntary_switches), std::to_string(r.involuntary_switches), std::to_string(r.served),
+       std::to_string(r.sleeps), std::string(os), std::to_string(std::llround(r.cpu_ns)),
+       std::to_string(std::llround(r.run_delay_ns))},
+      r.failure);
 }
 
 }  // namespace concsim::harness

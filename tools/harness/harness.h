@@ -8,9 +8,10 @@
 //   boost::this_fiber::sleep_for, `block` steps sleep the whole thread (a
 //   blocking call freezes the loop).
 //
-// Each connection draws its durations from the same random stream, in the
-// same order, as the simulator's task for that connection (task k + 1 of the
-// run's seed), so the real and the simulated runs face the same draws.
+// Each request draws its think time and its handler's durations from the
+// same random streams as the simulator's request (request r of connection k:
+// "arrival" and "request" keyed by k * 2^32 + r, app/load/server.cc), so the
+// real and the simulated runs face the same draws.
 #pragma once
 
 #include <cstddef>

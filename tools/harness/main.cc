@@ -4,6 +4,13 @@
 //                   [--fiber-stack BYTES] [--no-header]
 //     runs the workload's server handler for real and prints one CSV row
 //     (with a header line unless --no-header).
+//   concsim-harness ring --channel condvar|pipe --threads N [--tokens T] [--rounds R]
+//                   [--start-at DURATION_NS] [--no-header]
+//     passes tokens round a ring of real threads (ring.h) and prints one CSV
+//     row (with a header line unless --no-header).
+//   concsim-harness predict-report DATA.csv --profile FILE --out FILE.md [--shipped NAME]
+//                   [--meta KEY=VALUE]...
+//     writes the host-prediction report (tools/predict.sh) and its charts.
 //   concsim-harness report DATA.csv --profile FILE --out FILE.md [--meta KEY=VALUE]...
 //     writes the validation report and its SVG charts beside it.
 //
@@ -20,7 +27,9 @@
 #include "app/load/config.h"
 #include "app/report/atomic_file.h"
 #include "tools/harness/harness.h"
+#include "tools/harness/prediction.h"
 #include "tools/harness/report.h"
+#include "tools/harness/ring.h"
 
 namespace {
 
@@ -33,7 +42,11 @@ const char* kUsageText =
     "Usage:\n"
     "  concsim-harness run FILE --model threads|fibers [--connections N] [--set K=V]...\n"
     "                  [--fiber-stack BYTES] [--no-header]\n"
-    "  concsim-harness report DATA.csv --profile FILE --out FILE.md [--meta KEY=VALUE]...\n";
+    "  concsim-harness ring --channel condvar|pipe --threads N [--tokens T] [--rounds R]\n"
+    "                  [--start-at NS] [--no-header]\n"
+    "  concsim-harness report DATA.csv --profile FILE --out FILE.md [--meta KEY=VALUE]...\n"
+    "  concsim-harness predict-report DATA.csv --profile FILE --out FILE.md [--shipped NAME]\n"
+    "                  [--meta KEY=VALUE]...\n";
 
 struct Usage : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -105,9 +118,79 @@ int cmd_run(const std::vector<std::string>& args) {
   return 0;
 }
 
-int cmd_report(const std::vector<std::string>& args) {
-  std::string data, profile, out;
+int cmd_ring(const std::vector<std::string>& args) {
+  harness::RingSpec spec;
+  std::string channel;
+  bool header = true;
+  bool start_given = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw Usage(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--channel") {
+      channel = value();
+    } else if (a == "--threads") {
+      spec.threads = to_count(a, value(), 2, kMaxConnections);
+    } else if (a == "--tokens") {
+      spec.tokens = to_count(a, value(), 1, kMaxConnections);
+    } else if (a == "--rounds") {
+      spec.rounds = to_count(a, value(), 2, 100'000'000);
+    } else if (a == "--start-at") {
+      spec.start_at = to_count(a, value(), 0, 600'000'000'000LL);
+      start_given = true;
+    } else if (a == "--no-header") {
+      header = false;
+    } else {
+      throw Usage("unknown option " + a);
+    }
+  }
+  if (channel == "condvar") {
+    spec.channel = harness::Channel::kCondvar;
+  } else if (channel == "pipe") {
+    spec.channel = harness::Channel::kPipe;
+  } else {
+    throw Usage("--channel: expected condvar or pipe");
+  }
+  if (spec.tokens > spec.threads) throw Usage("--tokens: at most --threads");
+  // Room to create the threads first: 300 us each is three times what this
+  // project's machines take (configs/claims/README.md C: ~96 us with the default stack).
+  if (!start_given) spec.start_at = 20'000'000 + spec.threads * 300'000;
+  const harness::RingResult r = harness::run_ring(spec);
+  if (header) std::cout << harness::ring_csv_header();
+  std::cout << harness::ring_csv_row(r);
+  if (!r.failure.empty()) std::cerr << "concsim-harness: " << r.failure << '\n';
+  return 0;
+}
+
+// Writes the charts beside `out`, then `out`; 0, or 1 with a message.
+int write_report(const std::string& out, const std::string& markdown,
+                 const std::vector<std::pair<std::string, std::string>>& charts) {
+  const std::filesystem::path dir = std::filesystem::path(out).parent_path();
+  std::string error;
+  for (const auto& [name, svg] : charts) {
+    if (!report::write_file_atomically((dir / name).string(), svg, &error)) {
+      std::cerr << "concsim-harness: " << error << '\n';
+      return 1;
+    }
+  }
+  if (!report::write_file_atomically(out, markdown, &error)) {
+    std::cerr << "concsim-harness: " << error << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+// The options both report commands take: DATA, --profile, --out, --meta and
+// (predict-report) --shipped.
+struct ReportArgs {
+  std::string data, profile, out, shipped;
   std::vector<std::pair<std::string, std::string>> meta;
+};
+
+ReportArgs report_args(const std::vector<std::string>& args, bool shipped) {
+  ReportArgs r;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -115,44 +198,53 @@ int cmd_report(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (a == "--profile") {
-      profile = value();
+      r.profile = value();
     } else if (a == "--out") {
-      out = value();
+      r.out = value();
+    } else if (a == "--shipped" && shipped) {
+      r.shipped = value();
     } else if (a == "--meta") {
       const std::string kv = value();
       const std::size_t eq = kv.find('=');
       if (eq == std::string::npos) throw Usage("--meta: expected KEY=VALUE");
-      meta.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      r.meta.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     } else if (!a.empty() && a[0] == '-') {
       throw Usage("unknown option " + a);
-    } else if (data.empty()) {
-      data = a;
+    } else if (r.data.empty()) {
+      r.data = a;
     } else {
       throw Usage("expected one DATA file");
     }
   }
-  if (data.empty() || profile.empty() || out.empty()) throw Usage("report needs DATA.csv, --profile and --out");
+  if (r.data.empty() || r.profile.empty() || r.out.empty()) throw Usage("a report needs DATA.csv, --profile and --out");
+  return r;
+}
+
+int cmd_predict_report(const std::vector<std::string>& args) {
+  const ReportArgs a = report_args(args, true);
+  harness::PredictionInput in;
+  const std::string text = calibrate::read_text(a.data);
+  if (text.empty()) throw Usage("cannot read " + a.data);
+  in.rows = harness::parse_ring_data(text);
+  in.profile_text = calibrate::read_text(a.profile);
+  in.meta = a.meta;
+  in.shipped = a.shipped;
+  in.chart_prefix = std::filesystem::path(a.out).stem().string();
+  const harness::PredictionFiles files = harness::render_prediction(in);
+  return write_report(a.out, files.markdown, files.charts);
+}
+
+int cmd_report(const std::vector<std::string>& args) {
+  const ReportArgs a = report_args(args, false);
   harness::ReportInput in;
-  std::string text = calibrate::read_text(data);
-  if (text.empty()) throw Usage("cannot read " + data);
+  const std::string text = calibrate::read_text(a.data);
+  if (text.empty()) throw Usage("cannot read " + a.data);
   in.rows = harness::parse_data(text);
-  in.profile_text = calibrate::read_text(profile);
-  in.meta = meta;
-  in.chart_prefix = std::filesystem::path(out).stem().string();
+  in.profile_text = calibrate::read_text(a.profile);
+  in.meta = a.meta;
+  in.chart_prefix = std::filesystem::path(a.out).stem().string();
   const harness::ReportFiles files = harness::render_report(in);
-  const std::filesystem::path dir = std::filesystem::path(out).parent_path();
-  std::string error;
-  for (const auto& [name, svg] : files.charts) {
-    if (!report::write_file_atomically((dir / name).string(), svg, &error)) {
-      std::cerr << "concsim-harness: " << error << '\n';
-      return 1;
-    }
-  }
-  if (!report::write_file_atomically(out, files.markdown, &error)) {
-    std::cerr << "concsim-harness: " << error << '\n';
-    return 1;
-  }
-  return 0;
+  return write_report(a.out, files.markdown, files.charts);
 }
 
 }  // namespace
@@ -167,6 +259,8 @@ int main(int argc, char** argv) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "run") return cmd_run(rest);
     if (args[0] == "report") return cmd_report(rest);
+    if (args[0] == "ring") return cmd_ring(rest);
+    if (args[0] == "predict-report") return cmd_predict_report(rest);
     throw Usage("unknown command \"" + args[0] + "\"");
   } catch (const Usage& e) {
     std::cerr << "concsim-harness: " << e.what() << '\n' << kUsageText;

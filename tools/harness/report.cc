@@ -9,43 +9,12 @@
 #include <tuple>
 
 #include "app/report/svg.h"
+#include "tools/harness/csv.h"
 
 namespace concsim::harness {
 namespace {
 
 using report::fixed_decimal;
-
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : line) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur.push_back(c);
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-struct Figure {
-  double median = 0, min = 0, max = 0;
-  int n = 0;
-};
-
-Figure figure(std::vector<double> v) {
-  Figure f;
-  if (v.empty()) return f;
-  std::sort(v.begin(), v.end());
-  f.n = static_cast<int>(v.size());
-  f.min = v.front();
-  f.max = v.back();
-  const std::size_t m = v.size() / 2;
-  f.median = v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-  return f;
-}
 
 struct Point {
   Figure throughput, p50, p99, resident, voluntary, involuntary, overshoot, sleeps, cpu, delay, completed, switching;
@@ -104,7 +73,7 @@ std::vector<DataRow> parse_data(const std::string& csv) {
   std::istringstream in(csv);
   std::string line;
   if (!std::getline(in, line)) throw std::runtime_error("the data file is empty");
-  const std::vector<std::string> header = split(line, ',');
+  const std::vector<std::string> header = split_csv(line);
   const std::vector<std::string> want{"source",         "model",         "connections", "throughput_per_s",
                                       "latency_p50_ns", "latency_p99_ns", "resident_bytes", "voluntary",
                                       "involuntary",    "sleep_overshoot_ns", "sleeps_per_request", "cpu_ns",
@@ -115,7 +84,7 @@ std::vector<DataRow> parse_data(const std::string& csv) {
   while (std::getline(in, line)) {
     ++n;
     if (line.empty()) continue;
-    const std::vector<std::string> f = split(line, ',');
+    const std::vector<std::string> f = split_csv(line);
     if (f.size() != want.size()) throw std::runtime_error("line " + std::to_string(n) + ": expected 15 fields");
     try {
       DataRow r;
@@ -162,7 +131,7 @@ ReportFiles render_report(const ReportInput& in) {
         "thread per connection (`std::thread`) and with one Boost.Fiber per connection on one thread (standing "
         "in for the event loop); `concsim run` simulated the same workload on the calibrated profile, with "
         "`--model threads` and `--model async` (one event loop). Each connection draws the same durations in "
-        "the harness as in the simulator (the same random stream per connection).\n\n";
+        "the harness as in the simulator (the same random streams per request).\n\n";
   md << "## Set-up\n\n| | |\n|---|---|\n";
   for (const auto& [k, v] : in.meta) md << "| " << k << " | " << v << " |\n";
   md << "\nThe machine is shared with other work, so the measured figures are noisy: each is the median of "
