@@ -184,6 +184,26 @@ TEST(Cli, ConnectionsShortcutReachesTheProgram) {
   EXPECT_EQ(csv_field(r.out, "failed"), "0");
 }
 
+// A Python program on a machine whose select() costs time: every iteration
+// of the loop pays the profile's syscall + poll once (linux-modern: 300 ns +
+// 500 ns) and the run ends. (Charging it again after it was paid kept the
+// loop polling for ever.)
+TEST(Cli, APythonProgramOnAMachineWithPollCostsEnds) {
+  const std::string prog = write_temp("sleeper.py",
+                                      "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0.5)\n"
+                                      "    print('slept')\n\n\nasyncio.run(main())\n");
+  const Result r = run("run " + prog + " --machine linux-modern --max-events 100000 --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(csv_field(r.out, "status"), "completed");
+  const long iterations = std::stol(csv_field(r.out, "loop_iterations"));
+  EXPECT_GT(iterations, 0);
+  EXPECT_EQ(std::stol(csv_field(r.out, "loop_busy_ns")), iterations * 800);
+  // The loop is either polling (busy) or asleep in select (idle).
+  EXPECT_EQ(std::stol(csv_field(r.out, "end_time_ns")),
+            std::stol(csv_field(r.out, "loop_busy_ns")) + std::stol(csv_field(r.out, "loop_idle_ns")));
+  EXPECT_GE(std::stol(csv_field(r.out, "end_time_ns")), 500000000);
+}
+
 TEST(Cli, ReadmeFirstRunExampleIsTheProgramsOutput) {
   const std::string expected = readme_example("gather");
   ASSERT_FALSE(expected.empty());
