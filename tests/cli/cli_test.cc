@@ -230,6 +230,63 @@ TEST(Cli, ReadmeBadInputExampleIsTheProgramsOutput) {
   EXPECT_EQ(got, message);
 }
 
+// The README's shell sessions: every example block whose first line starts
+// with "$ ". In README order, in one empty directory: `$ cat FILE` is
+// followed by the file's content, which is written there; every other
+// `$ COMMAND` runs there (sh, concsim on PATH, stderr into stdout) and must
+// print exactly the lines that follow it, up to the next "$ ".
+TEST(Cli, ReadmeSessionsAreTheProgramsOutput) {
+  namespace fs = std::filesystem;
+  const std::string readme = slurp("README.md");
+  const fs::path dir = fs::temp_directory_path() / ("concsim-readme-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string bindir = fs::absolute(bin()).parent_path().string();
+  int sessions = 0;
+  int commands = 0;
+  for (auto a = readme.find("<!-- example:"); a != std::string::npos; a = readme.find("<!-- example:", a + 1)) {
+    const auto name_end = readme.find(" -->\n```\n", a);
+    if (name_end == std::string::npos) continue;
+    const std::string name = readme.substr(a + 13, name_end - a - 13);
+    const auto body = name_end + 8;
+    const auto end = readme.find("```\n<!-- /example -->", body);
+    ASSERT_NE(end, std::string::npos) << name;
+    const std::string block = readme.substr(body, end - body);
+    if (block.rfind("$ ", 0) != 0) continue;
+    ++sessions;
+    // Split into commands, each with the text that follows it.
+    std::vector<std::pair<std::string, std::string>> steps;
+    std::istringstream lines(block);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("$ ", 0) == 0) {
+        steps.emplace_back(line.substr(2), "");
+      } else {
+        steps.back().second += line + "\n";
+      }
+    }
+    for (const auto& [command, text] : steps) {
+      SCOPED_TRACE(name + ": $ " + command);
+      if (command.rfind("cat ", 0) == 0) {
+        std::ofstream(dir / command.substr(4)) << text;
+        continue;
+      }
+      ++commands;
+      std::ofstream(dir / ".command.sh") << command << "\n";
+      const std::string cmd = "cd " + dir.string() + " && PATH=" + bindir + ":$PATH sh .command.sh 2>&1";
+      FILE* p = ::popen(cmd.c_str(), "r");
+      ASSERT_NE(p, nullptr);
+      std::string got;
+      char buf[4096];
+      while (std::fgets(buf, sizeof buf, p) != nullptr) got += buf;
+      ::pclose(p);
+      EXPECT_EQ(got, text);
+    }
+  }
+  fs::remove_all(dir);
+  EXPECT_GE(sessions, 1);
+  EXPECT_GE(commands, 1);
+}
+
 // The JSON lists blocking calls one by one up to a bound and always gives
 // their total, flagging a list cut short, so a server that blocks in every
 // request neither floods the output nor hides how often it blocked.
