@@ -245,10 +245,11 @@ TEST(Cli, ReadmeSessionsAreTheProgramsOutput) {
   int sessions = 0;
   int commands = 0;
   for (auto a = readme.find("<!-- example:"); a != std::string::npos; a = readme.find("<!-- example:", a + 1)) {
-    const auto name_end = readme.find(" -->\n```\n", a);
+    const std::string open = " -->\n```\n";
+    const auto name_end = readme.find(open, a);
     if (name_end == std::string::npos) continue;
     const std::string name = readme.substr(a + 13, name_end - a - 13);
-    const auto body = name_end + 8;
+    const auto body = name_end + open.size();
     const auto end = readme.find("```\n<!-- /example -->", body);
     ASSERT_NE(end, std::string::npos) << name;
     const std::string block = readme.substr(body, end - body);
