@@ -185,14 +185,16 @@ TEST(Cli, ConnectionsShortcutReachesTheProgram) {
 }
 
 // A Python program on a machine whose select() costs time: every iteration
-// of the loop pays the profile's syscall + poll once (linux-modern: 300 ns +
-// 500 ns) and the run ends. (Charging it again after it was paid kept the
-// loop polling for ever.)
+// of the loop pays the profile's syscall + poll once (here 300 ns + 500 ns)
+// and the run ends. (Charging it again after it was paid kept the loop
+// polling for ever.)
 TEST(Cli, APythonProgramOnAMachineWithPollCostsEnds) {
   const std::string prog = write_temp("sleeper.py",
                                       "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0.5)\n"
                                       "    print('slept')\n\n\nasyncio.run(main())\n");
-  const Result r = run("run " + prog + " --machine linux-modern --max-events 100000 --format csv");
+  const std::string machine =
+      write_temp("pollcost.yaml", "name: pollcost\nextends: ideal\ncosts: {syscall: 300ns, poll: 500ns}\n");
+  const Result r = run("run " + prog + " --machine " + machine + " --max-events 100000 --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(csv_field(r.out, "status"), "completed");
   const long iterations = std::stol(csv_field(r.out, "loop_iterations"));
@@ -359,21 +361,23 @@ TEST(Cli, RunDetailsListEverythingAndJsonCanLeaveTheTraceOut) {
 
 TEST(Cli, ALongRunShowsItsProgressOnATerminalOnly) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no `script` (util-linux) for a terminal";
-  // An endless loop of cpu steps: about two seconds of wall time until it is
-  // stopped as a runaway, long enough for the progress line (after 1 s).
-  const std::string w = write_temp("spin.yaml", "main:\n  - loop:\n      - cpu: 1ms\n");
+  // An endless loop that awaits between its cpu steps, so that only the
+  // wall-clock guard ends it: 2.5 s, however fast the machine, which is
+  // longer than the 1 s before the progress line appears.
+  const std::string w = write_temp("spin.yaml", "main:\n  - loop:\n      - cpu: 1ms\n      - yield\n");
   const std::string log = write_temp("tty.log", "");
   // `script` gives the command a terminal; its own output is the session.
-  const int status = std::system(("script -qec '" + bin() + " run " + w + " >/dev/null' " + log + " >/dev/null 2>&1").c_str());
+  const int status = std::system(
+      ("script -qec '" + bin() + " run " + w + " --timeout 2.5 >/dev/null' " + log + " >/dev/null 2>&1").c_str());
   ASSERT_TRUE(WIFEXITED(status));
   const std::string tty = slurp(log);
   EXPECT_NE(tty.find("concsim: running, virtual time "), std::string::npos) << tty.substr(0, 500);
   EXPECT_NE(tty.find("s elapsed"), std::string::npos);
   // Not a terminal: no progress, only the result.
-  const Result plain = run("run " + w);
+  const Result plain = run("run " + w + " --timeout 2.5");
   EXPECT_EQ(plain.code, 1);
   EXPECT_EQ(plain.err.find("concsim: running"), std::string::npos) << plain.err;
-  EXPECT_NE(plain.err.find("compute steps in a row without awaiting"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("--timeout of 2.5s reached"), std::string::npos) << plain.err;
 }
 
 
