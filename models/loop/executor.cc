@@ -167,7 +167,15 @@ Value Loop::run_in_pool(std::uint32_t executor, Value fn, std::vector<Value> arg
     return Value::none();
   });
   chain.as<vm::BuiltinObj>()->self = af;
-  cf.as<CFutureObj>()->callbacks.push_back(std::move(chain));
+  // A job that never blocked has finished already (its worker ran it at
+  // once): add_done_callback then calls the callback at once.
+  auto* c = cf.as<CFutureObj>();
+  if (c->state == CFutureObj::State::kFinished || c->state == CFutureObj::State::kCancelled) {
+    Value r = vm_.call(chain, std::vector<Value>{cf});
+    if (r.is_error()) return r;
+  } else {
+    c->callbacks.push_back(std::move(chain));
+  }
   return af;
 }
 

@@ -280,6 +280,11 @@ void Loop::poll_done() {
     sim_.schedule_in(cost, *this, tag(Tag::kPollDone));
     return;
   }
+  timers_and_run();
+}
+
+// Phases 2 and 3, once select's cost (if any) has been paid.
+void Loop::timers_and_run() {
   // Phase 2: timers due before now + the clock's resolution.
   const double end_time = time() + kClockResolution;
   std::size_t due = 0;
@@ -558,7 +563,7 @@ void Loop::on_event(std::uint64_t t) {
       stats_.busy += busy_for_;
       stats_.system += busy_for_;
       busy_ = false;
-      poll_done();
+      timers_and_run();
       break;
     case Tag::kBusyDone:
       busy_done();

@@ -270,6 +270,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   void module_done(vm::RunResult r);
   void iterate();
   void poll_done();
+  void timers_and_run();
   void run_ready();
   void run_handle(vm::Value h);
   void end_iteration();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/vm/interp.h"
+#include "models/vm/library.h"
 #include "models/vm/ops.h"
 #include "sim/check.h"
 
@@ -671,11 +672,9 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
           } else if (conv == 'r') {
             v = repr(vm, v);
           } else if (conv == 'a') {
-            v = repr(vm, v);  // ascii(): the repr, non-ASCII escaped (ops)
-            if (!v.is_error()) {
-              const Value ascii = dict_get_str(B.builtins_module.as<ModuleObj>()->dict, vm.intern("ascii"));
-              (void)ascii;
-            }
+            // ascii(): the repr with its non-ASCII characters escaped.
+            std::string r;
+            v = repr_string(vm, v, &r) ? make_str(lib::ascii_escape(r)) : Value::error();
           }
           if (v.is_error()) goto error;
           Value r = format(vm, v, spec.is_unset() ? vm.intern("") : spec);

@@ -296,8 +296,8 @@ Value Interp::import(Vm& vm, std::string_view name) {
     // A dotted name whose first part is a module of ours: import the parent.
     return vm.raise(vm.b().ModuleNotFoundError,
                     "not supported by concsim: the module '" + std::string(name) +
-                        "' (concsim provides asyncio, time, threading, queue, concurrent.futures, random, math, sys, "
-                        "typing and concsim; see the README)");
+                        "' (concsim provides asyncio, time, concurrent.futures, random, math, os, sys, typing and "
+                        "concsim; see the README)");
   }
   vm.modules_.emplace(std::string(name), m);
   return m;

@@ -184,6 +184,28 @@ TEST(Cli, ConnectionsShortcutReachesTheProgram) {
   EXPECT_EQ(csv_field(r.out, "failed"), "0");
 }
 
+// A Python program on a machine whose select() costs time: every iteration
+// of the loop pays the profile's syscall + poll once (here 300 ns + 500 ns)
+// and the run ends. (Charging it again after it was paid kept the loop
+// polling for ever.)
+TEST(Cli, APythonProgramOnAMachineWithPollCostsEnds) {
+  const std::string prog = write_temp("sleeper.py",
+                                      "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0.5)\n"
+                                      "    print('slept')\n\n\nasyncio.run(main())\n");
+  const std::string machine =
+      write_temp("pollcost.yaml", "name: pollcost\nextends: ideal\ncosts: {syscall: 300ns, poll: 500ns}\n");
+  const Result r = run("run " + prog + " --machine " + machine + " --max-events 100000 --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(csv_field(r.out, "status"), "completed");
+  const long iterations = std::stol(csv_field(r.out, "loop_iterations"));
+  EXPECT_GT(iterations, 0);
+  EXPECT_EQ(std::stol(csv_field(r.out, "loop_busy_ns")), iterations * 800);
+  // The loop is either polling (busy) or asleep in select (idle).
+  EXPECT_EQ(std::stol(csv_field(r.out, "end_time_ns")),
+            std::stol(csv_field(r.out, "loop_busy_ns")) + std::stol(csv_field(r.out, "loop_idle_ns")));
+  EXPECT_GE(std::stol(csv_field(r.out, "end_time_ns")), 500000000);
+}
+
 TEST(Cli, ReadmeFirstRunExampleIsTheProgramsOutput) {
   const std::string expected = readme_example("gather");
   ASSERT_FALSE(expected.empty());
@@ -208,6 +230,64 @@ TEST(Cli, ReadmeBadInputExampleIsTheProgramsOutput) {
   const int status = ::pclose(p);
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_EQ(got, message);
+}
+
+// The README's shell sessions: every example block whose first line starts
+// with "$ ". In README order, in one empty directory: `$ cat FILE` is
+// followed by the file's content, which is written there; every other
+// `$ COMMAND` runs there (sh, concsim on PATH, stderr into stdout) and must
+// print exactly the lines that follow it, up to the next "$ ".
+TEST(Cli, ReadmeSessionsAreTheProgramsOutput) {
+  namespace fs = std::filesystem;
+  const std::string readme = slurp("README.md");
+  const fs::path dir = fs::temp_directory_path() / ("concsim-readme-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string bindir = fs::absolute(bin()).parent_path().string();
+  int sessions = 0;
+  int commands = 0;
+  for (auto a = readme.find("<!-- example:"); a != std::string::npos; a = readme.find("<!-- example:", a + 1)) {
+    const std::string open = " -->\n```\n";
+    const auto name_end = readme.find(open, a);
+    if (name_end == std::string::npos) continue;
+    const std::string name = readme.substr(a + 13, name_end - a - 13);
+    const auto body = name_end + open.size();
+    const auto end = readme.find("```\n<!-- /example -->", body);
+    ASSERT_NE(end, std::string::npos) << name;
+    const std::string block = readme.substr(body, end - body);
+    if (block.rfind("$ ", 0) != 0) continue;
+    ++sessions;
+    // Split into commands, each with the text that follows it.
+    std::vector<std::pair<std::string, std::string>> steps;
+    std::istringstream lines(block);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("$ ", 0) == 0) {
+        steps.emplace_back(line.substr(2), "");
+      } else {
+        steps.back().second += line + "\n";
+      }
+    }
+    for (const auto& [command, text] : steps) {
+      SCOPED_TRACE(name + ": $ " + command);
+      if (command.rfind("cat ", 0) == 0) {
+        std::ofstream(dir / command.substr(4)) << text;
+        continue;
+      }
+      ++commands;
+      std::ofstream(dir / ".command.sh") << command << "\n";
+      const std::string cmd = "cd " + dir.string() + " && PATH=" + bindir + ":$PATH sh .command.sh 2>&1";
+      FILE* p = ::popen(cmd.c_str(), "r");
+      ASSERT_NE(p, nullptr);
+      std::string got;
+      char buf[4096];
+      while (std::fgets(buf, sizeof buf, p) != nullptr) got += buf;
+      ::pclose(p);
+      EXPECT_EQ(got, text);
+    }
+  }
+  fs::remove_all(dir);
+  EXPECT_GE(sessions, 1);
+  EXPECT_GE(commands, 1);
 }
 
 // The JSON lists blocking calls one by one up to a bound and always gives
@@ -281,21 +361,23 @@ TEST(Cli, RunDetailsListEverythingAndJsonCanLeaveTheTraceOut) {
 
 TEST(Cli, ALongRunShowsItsProgressOnATerminalOnly) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no `script` (util-linux) for a terminal";
-  // An endless loop of cpu steps: about two seconds of wall time until it is
-  // stopped as a runaway, long enough for the progress line (after 1 s).
-  const std::string w = write_temp("spin.yaml", "main:\n  - loop:\n      - cpu: 1ms\n");
+  // An endless loop that awaits between its cpu steps, so that only the
+  // wall-clock guard ends it: 2.5 s, however fast the machine, which is
+  // longer than the 1 s before the progress line appears.
+  const std::string w = write_temp("spin.yaml", "main:\n  - loop:\n      - cpu: 1ms\n      - yield\n");
   const std::string log = write_temp("tty.log", "");
   // `script` gives the command a terminal; its own output is the session.
-  const int status = std::system(("script -qec '" + bin() + " run " + w + " >/dev/null' " + log + " >/dev/null 2>&1").c_str());
+  const int status = std::system(
+      ("script -qec '" + bin() + " run " + w + " --timeout 2.5 >/dev/null' " + log + " >/dev/null 2>&1").c_str());
   ASSERT_TRUE(WIFEXITED(status));
   const std::string tty = slurp(log);
   EXPECT_NE(tty.find("concsim: running, virtual time "), std::string::npos) << tty.substr(0, 500);
   EXPECT_NE(tty.find("s elapsed"), std::string::npos);
   // Not a terminal: no progress, only the result.
-  const Result plain = run("run " + w);
+  const Result plain = run("run " + w + " --timeout 2.5");
   EXPECT_EQ(plain.code, 1);
   EXPECT_EQ(plain.err.find("concsim: running"), std::string::npos) << plain.err;
-  EXPECT_NE(plain.err.find("compute steps in a row without awaiting"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("--timeout of 2.5s reached"), std::string::npos) << plain.err;
 }
 
 

@@ -30,20 +30,17 @@ std::string read_bytes(const fs::path& path) {
   return out.str();
 }
 
-std::vector<fs::path> files_in(const fs::path& dir) {
+// The files of `dir` (recursively, without READMEs), or only those whose
+// name ends in `extension` when one is given: configs/lectures holds each
+// lecture as YAML and as Python.
+std::vector<fs::path> files_in(const fs::path& dir, const std::string& extension = "") {
   std::vector<fs::path> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file() && e.path().filename() != "README.md") out.push_back(e.path());
+    if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
+    if (!extension.empty() && e.path().extension() != extension) continue;
+    out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-// The lecture library's workloads (its .py programs are the Python front
-// end's, tested with the corpus and the thread model's tests).
-std::vector<fs::path> lecture_workloads() {
-  std::vector<fs::path> out = files_in("configs/lectures");
-  std::erase_if(out, [](const fs::path& p) { return p.extension() != ".yaml"; });
   return out;
 }
 
@@ -59,7 +56,7 @@ TEST(FuzzInput, SplitsTheFileFromTheAssignments) {
 
 TEST(FuzzInput, ShippedConfigsLoad) {
   int accepted = 0;
-  for (const fs::path& p : lecture_workloads()) {
+  for (const fs::path& p : files_in("configs/lectures", ".yaml")) {
     SCOPED_TRACE(p.string());
     const Outcome o = drive_loader(read_bytes(p));
     EXPECT_GE(o.accepted, 1) << o.first_error;
@@ -142,7 +139,9 @@ TEST(FuzzInput, PythonOutcomesAreToldApart) {
 
 TEST(FuzzInput, TheDifferentialCorpusRunsToTheEnd) {
   int completed = 0;
-  for (const fs::path& p : files_in("tests/python/corpus")) {
+  std::vector<fs::path> programs = files_in("tests/python/corpus");
+  for (const fs::path& p : files_in("configs/lectures", ".py")) programs.push_back(p);
+  for (const fs::path& p : programs) {
     SCOPED_TRACE(p.string());
     const PythonOutcome o = drive_python(read_bytes(p));
     EXPECT_EQ(o.rejected, 0) << o.first_error;
@@ -169,7 +168,7 @@ TEST(FuzzInput, TheJsonCorpusIsRead) {
 
 TEST(FuzzInput, ShippedLecturesRunUnderTwoModels) {
   int ran = 0;
-  for (const fs::path& p : lecture_workloads()) {
+  for (const fs::path& p : files_in("configs/lectures", ".yaml")) {
     SCOPED_TRACE(p.string());
     const RunOutcome o = drive_run(read_bytes(p));
     EXPECT_EQ(o.rejected, 0) << o.first_error;

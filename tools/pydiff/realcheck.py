@@ -26,6 +26,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "python", "corpus")
+LECTURES = os.path.join(ROOT, "configs", "lectures")
 VCLOCK = os.path.join(HERE, "vclock.py")
 MODULES = os.path.join(ROOT, "tools", "python")
 
@@ -69,7 +70,11 @@ def main(argv):
     ap.add_argument("--jobs", type=int, default=8)
     ap.add_argument("programs", nargs="*")
     args = ap.parse_args(argv)
-    programs = args.programs or sorted(glob.glob(os.path.join(CORPUS, "*.py")))
+    # The lectures' threads_*.py are the threaded code for --model threads,
+    # outside the corpus (tests/python/check_listed.py).
+    programs = args.programs or (sorted(glob.glob(os.path.join(CORPUS, "*.py")))
+                                 + [p for p in sorted(glob.glob(os.path.join(LECTURES, "*.py")))
+                                    if not os.path.basename(p).startswith("threads_")])
     bad = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for ok, msg in pool.map(one, programs):

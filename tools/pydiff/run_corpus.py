@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Run the differential corpus (tests/python/corpus/*.py), in parallel.
+"""Run the differential corpus (tests/python/corpus/*.py and the lecture
+library's configs/lectures/*.py), in parallel.
 
     python3 tools/pydiff/run_corpus.py --check [PROG.py ...]
         Each program under the harness twice: the two result files must be
@@ -10,9 +11,10 @@
         Each program under the harness and under `PATH run PROG.py --format
         json` (tools/pydiff/compare.py); prints each difference and a summary.
 
-Without programs, every .py of tests/python/corpus/. --jobs N runs N at once
-(default: the number of processors). Exit 0 when every program passes, 1
-otherwise, 2 on bad usage.
+Without programs, every .py of tests/python/corpus/ and configs/lectures/ (but
+the lectures' threads_*.py).
+--jobs N runs N at once (default: the number of processors). Exit 0 when
+every program passes, 1 otherwise, 2 on bad usage.
 """
 
 import argparse
@@ -27,6 +29,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "python", "corpus")
+LECTURES = os.path.join(ROOT, "configs", "lectures")
 VCLOCK = os.path.join(HERE, "vclock.py")
 COMPARE = os.path.join(HERE, "compare.py")
 
@@ -90,7 +93,11 @@ def main(argv):
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("programs", nargs="*")
     args = ap.parse_args(argv)
-    programs = args.programs or sorted(glob.glob(os.path.join(CORPUS, "*.py")))
+    # The lectures' threads_*.py are the threaded code for --model threads,
+    # outside the corpus (tests/python/check_listed.py).
+    programs = args.programs or (sorted(glob.glob(os.path.join(CORPUS, "*.py")))
+                                 + [p for p in sorted(glob.glob(os.path.join(LECTURES, "*.py")))
+                                    if not os.path.basename(p).startswith("threads_")])
     if not programs:
         print("run_corpus.py: no programs", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 # status: completed
 # f-strings with format specs: precision, width, alignment, fill, sign,
-# thousands separators, percent, bases, exponent, !r, nested specs and =.
+# thousands separators, percent, bases, exponent, !r and !a, nested specs and =.
 import math
 
 pi = math.pi
@@ -18,3 +18,4 @@ print(f"{n=} {pi=:.2f}")
 print(f"{3.0} {2.5:g} {1e16} {100.0:.0f} {2.5:.0f} {3.5:.0f} {-0.0}")
 print(f"{'nested ' + name.upper()}")
 print(f"{True} {None} {[1, 'a']} {(1,)} {{braces}}")
+print(f"{'café'!a} {['€', 'x']!a} {'ok'!a:>6}")
