@@ -276,6 +276,7 @@ void run_python_threads(const load::Workload& w, const RunOptions& options, cons
   ho.kernel.requests = models::RequestWindow{w.warmup, w.duration};
   ho.kernel.record = options.record;
   ho.kernel.record_limit = options.record_limit;
+  ho.kernel.compute_budget = options.compute_budget;
   ho.step_budget = options.step_budget;
   ho.gil = w.gil.value_or(true);
   ho.modules = load::thread_model_programs();

@@ -104,11 +104,7 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
       detail += std::to_string(options_.step_budget);
       detail += " instructions without a pause (an endless loop?)";
       if (tracing()) trace(id, "stopped: no blocking call in " + std::to_string(options_.step_budget) + " instructions");
-      outcome_.failed = true;
-      outcome_.type = "RuntimeError";
-      outcome_.message = "concsim: endless loop: " + detail;
-      outcome_.traceback = outcome_.type + ": " + outcome_.message + "\n";
-      end_run(std::move(detail));
+      stop_endless(std::move(detail));
       break;
     }
     bool go_on = false;
@@ -118,6 +114,16 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
   running_ = kNoThread;
   running_core_ = -1;
   set_waker(-1);
+}
+
+// A thread ran away (instructions or compute steps without a pause): the
+// run stops, and the program's outcome says why.
+void ThreadHost::stop_endless(std::string detail) {
+  outcome_.failed = true;
+  outcome_.type = "RuntimeError";
+  outcome_.message = "concsim: endless loop: " + detail;
+  outcome_.traceback = outcome_.type + ": " + outcome_.message + "\n";
+  end_run(std::move(detail));
 }
 
 // A fiber of the thread ended: the one below it goes on with its value, or
@@ -561,6 +567,13 @@ Value ThreadHost::cpu(std::int64_t ns) {
   if (ns <= 0) return Value::none();
   if (!on_fiber()) return cannot_wait();
   const std::uint32_t id = running_;
+  if (compute_step(id)) {
+    // Computing without ever blocking or yielding (models/runaway.h).
+    std::string detail = runaway_detail("thread " + task_name(id), koptions_.compute_budget, "blocking");
+    if (tracing()) trace(id, "stopped: " + detail);
+    stop_endless(std::move(detail));
+    return Value::suspend();
+  }
   if (tracing()) trace(id, "cpu " + sim::format_duration(ns));
   threads_[id].resume = Value::none();
   if (swapping_) {

@@ -266,6 +266,7 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   void fiber_ended(int core, std::uint32_t thread, vm::RunResult r, bool* go_on, vm::Value* in, bool* raise);
   void finish(int core, std::uint32_t thread);
   void record_uncaught(const vm::Value& exc);
+  void stop_endless(std::string detail);
   std::uint32_t new_thread(std::unique_ptr<Slot> slot, std::string name, bool daemon);
   vm::Value spawn(std::unique_ptr<Slot> slot, std::string name, bool daemon, vm::Value result);
   [[nodiscard]] int core_of(std::uint32_t thread) const;

@@ -21,6 +21,7 @@ std::unique_ptr<PyThreadRun> run_python_threads(const std::string& source, const
   ho.gil = options.gil;
   ho.kernel.record = options.record;
   ho.kernel.on_limit = options.on_limit;
+  ho.kernel.compute_budget = options.compute_budget;
   ho.modules = load::thread_model_programs();
   run->host = std::make_unique<models::threads::ThreadHost>(run->sim, *run->program, run->profile, ho);
   run->host->start();

@@ -3,6 +3,7 @@
 // `concsim run prog.py --model threads`, and read what it printed.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct PyOptions {
   bool gil = true;
   bool record = false;
   models::OnThreadLimit on_limit = models::OnThreadLimit::kRefuse;
+  std::uint64_t compute_budget = models::kMaxComputeStepsWithoutWait;
 };
 
 // Runs Python source (or, with from_file, the file at that path).

@@ -440,6 +440,49 @@ print("main done")
       << r->result.waiting[1].waits_on;
 }
 
+// concsim.cpu in a loop that never blocks would run until the end of time:
+// like a YAML program's thread, it is stopped after the compute budget's
+// steps in a row (models/runaway.h), as a failure of the program.
+TEST(PythonThreads, AnEndlessLoopOfCpuCallsIsStoppedAsARunaway) {
+  PyOptions o;
+  o.compute_budget = 1000;
+  const auto r = run_python_threads("import concsim\nwhile True:\n    concsim.cpu(0.001)\n", "ideal", o);
+  EXPECT_EQ(r->result.reason, sim::StopReason::kStopped);
+  const std::string detail =
+      "thread MainThread ran more than 1000 compute steps in a row without blocking (an endless loop?)";
+  EXPECT_EQ(r->result.detail, detail);
+  EXPECT_TRUE(r->host->outcome().failed);
+  EXPECT_EQ(r->host->outcome().type, "RuntimeError");
+  EXPECT_EQ(r->host->outcome().message, "concsim: endless loop: " + detail);
+  // The 1001st call stops the run at the end of the thousandth's 1 ms.
+  EXPECT_EQ(r->host->finish_time(), ms(1000));
+}
+
+TEST(PythonThreads, ALongComputationThatPausesIsNotARunaway) {
+  // 2500 calls in a row would pass a budget of 1000; a time.sleep(0) (a
+  // system call that sleeps for no time) or an asyncio.sleep(0) (a
+  // sched_yield) every 500 is a pause.
+  PyOptions o;
+  o.compute_budget = 1000;
+  const char* program = R"(
+import asyncio, concsim, time
+for i in range(5):
+    for _ in range(500):
+        concsim.cpu(0.000001)
+    time.sleep(0)
+async def main():
+    for i in range(5):
+        for _ in range(500):
+            concsim.cpu(0.000001)
+        await asyncio.sleep(0)
+asyncio.run(main())
+print("done")
+)";
+  const auto r = run_python_threads(program, "ideal", o);
+  EXPECT_TRUE(r->completed()) << r->result.detail;
+  EXPECT_EQ(r->printed_at("done"), us(5000));
+}
+
 // Preemption makes the order concsim's, but the same seed gives the same run.
 TEST(PythonThreads, RunsAreDeterministic) {
   PyOptions o;
