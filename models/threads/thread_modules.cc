@@ -1,12 +1,13 @@
-// ThreadHost: the modules the thread model provides (time, concsim, os;
-// asyncio in thread_asyncio.cc; _thread and the Python modules over it in
-// thread_threading.cc), and `await` of the thread model's objects.
+// ThreadHost: the modules the thread model provides (time, concsim, os,
+// random; asyncio in thread_asyncio.cc; _thread and the Python modules over
+// it in thread_threading.cc), and `await` of the thread model's objects.
 #include <string>
 #include <utility>
 
 #include "models/loop/natives.h"
 #include "models/threads/thread_host.h"
 #include "models/vm/ops.h"
+#include "models/vm/random.h"
 
 namespace concsim::models::threads {
 
@@ -165,6 +166,10 @@ Value ThreadHost::import_module(vm::Vm& vm, std::string_view name) {
         vm::dict_set_str(mod.as<vm::ModuleObj>()->dict, e.key, e.value);
       }
     });
+  } else if (name == "random") {
+    // Seeded from the run's seed when the program does not seed it, as
+    // under the event loop: the same seed draws the same numbers there.
+    m = vm::make_random_module(vm, sim_.seed());
   } else if (name == "concurrent") {
     Value futures = import_module(vm, "concurrent.futures");
     if (futures.is_error()) return futures;

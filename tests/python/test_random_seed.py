@@ -28,12 +28,12 @@ print(random.random())
 CONCSIM = None
 
 
-def run(seed):
+def run(seed, *args):
     with tempfile.TemporaryDirectory() as tmp:
         prog = os.path.join(tmp, "draws.py")
         with open(prog, "w", encoding="utf-8") as f:
             f.write(PROGRAM)
-        out = subprocess.run([CONCSIM, "run", prog, "--seed", str(seed), "--format", "json"],
+        out = subprocess.run([CONCSIM, "run", prog, "--seed", str(seed), "--format", "json", *args],
                              capture_output=True, text=True, check=True).stdout
     return [line["text"] for line in json.loads(out)["output"]]
 
@@ -49,6 +49,9 @@ class UnseededRandom(unittest.TestCase):
         # random.seed(5) is CPython's sequence whatever the run's seed.
         self.assertEqual(a[3], b[3])
         self.assertEqual(a[3], "0.6229016948897019")
+
+    def test_the_thread_model_draws_what_the_event_loop_draws(self):
+        self.assertEqual(run(7, "--model", "threads"), run(7))
 
     def test_each_unseeded_generator_differs(self):
         first, instances, reseeded, _ = run(7)
