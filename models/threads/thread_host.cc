@@ -317,6 +317,15 @@ Value ThreadHost::spawn(std::unique_ptr<Slot> slot, std::string name, bool daemo
     start_cpu(core, parent, profile_.thread_create, BurstKind::kSystem, After::kProgram);
     return Value::suspend();
   }
+  if (profile_.thread_create > 0) {
+    // A parent that cannot wait here (a call a builtin makes: a generator
+    // unpacked into gather(*...)) does not pay for the creation; the new
+    // thread pays it before it runs, so the machine still does the work.
+    KThread& k = kthreads_[child];
+    k.cpu_left += profile_.thread_create;
+    k.burst = BurstKind::kSystem;
+    k.after = After::kResume;
+  }
   make_runnable(child, Runnable::kNew);
   return reply(std::move(result));
 }

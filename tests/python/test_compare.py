@@ -129,7 +129,7 @@ class Compare(unittest.TestCase):
         def err(text):
             return {"t_ns": 5, "task": "worker", "stream": "stderr", "text": text}
         head = [err("Exception in thread worker:"), err("Traceback (most recent call last):")]
-        tail = [err('  File "/tmp/x/prog.py", line 3, in work'), err("    raise ValueError('x')"),
+        tail = [err('  File "/home/me/prog.py", line 3, in work'), err("    raise ValueError('x')"),
                 err("ValueError: x")]
         cpython = copy.deepcopy(ORACLE)
         cpython["output"] += head + [
@@ -140,7 +140,7 @@ class Compare(unittest.TestCase):
         self.assertEqual(diff(cpython, concsim), [])
         # The program's own frames and everything else on stderr still count.
         changed = copy.deepcopy(concsim)
-        changed["output"][-3]["text"] = '  File "/tmp/x/prog.py", line 4, in work'
+        changed["output"][-3]["text"] = '  File "/home/me/prog.py", line 4, in work'
         self.assertNotEqual(diff(cpython, changed), [])
         # A line indented like source after a frame of the program is kept.
         self.assertEqual(len(compare.normalize(cpython, "prog.py")["output"]), len(ORACLE["output"]) + 5)

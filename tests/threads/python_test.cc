@@ -483,6 +483,35 @@ print("done")
   EXPECT_EQ(r->printed_at("done"), us(5000));
 }
 
+// Creating a thread costs the machine the profile's thread_create wherever
+// the program creates it: in a list comprehension (on the creating task's
+// thread, which pays) or in a generator that f(*...) consumes (where the
+// creator cannot wait, so the new thread pays before it runs). The system
+// time of the two runs is the same, and it includes 100 creations.
+TEST(PythonThreads, ThreadCreationIsPaidWhereverTheProgramCreatesThreads) {
+  const std::string program = R"(
+import asyncio
+async def job():
+    await asyncio.sleep(0.1)
+async def main():
+    await asyncio.gather(*TASKS)
+asyncio.run(main())
+)";
+  sim::Duration system[2] = {0, 0};
+  const char* forms[2] = {"[asyncio.create_task(job()) for _ in range(100)]",
+                          "(asyncio.create_task(job()) for _ in range(100))"};
+  for (int i = 0; i < 2; ++i) {
+    std::string p = program;
+    p.replace(p.find("TASKS"), 5, forms[i]);
+    const auto r = run_python_threads(p, "linux-modern");
+    ASSERT_TRUE(r->completed()) << forms[i];
+    EXPECT_EQ(r->host->stats().peak_threads, 101) << forms[i];
+    system[i] = r->host->metrics().cpu.system_ns;
+    EXPECT_GE(system[i], 100 * r->profile.thread_create) << forms[i];
+  }
+  EXPECT_EQ(system[0], system[1]);
+}
+
 // Preemption makes the order concsim's, but the same seed gives the same run.
 TEST(PythonThreads, RunsAreDeterministic) {
   PyOptions o;
