@@ -100,8 +100,7 @@ int cmd_run(const std::vector<std::string>& args) {
   run::limit_address_space(limits);
   run::RunOptions options;
   options.trace_phases = vm.count("trace-phases") > 0;
-  options.should_stop = [&guard] { return guard.should_stop(); };
-  options.should_stop_within_event = [&guard] { return guard.should_stop_within_event(); };
+  guard.attach(options);
   run::RunOutput r;
   try {
     // The progress line lives as long as the run, and is cleared after it.

@@ -461,6 +461,11 @@ bool RunGuard::should_stop() {
   return time_or_memory_passed(events);
 }
 
+void RunGuard::attach(RunOptions& options) {
+  options.should_stop = [this] { return should_stop(); };
+  options.should_stop_within_event = [this] { return should_stop_within_event(); };
+}
+
 bool RunGuard::should_stop_within_event() {
   if (tripped()) return true;
   return time_or_memory_passed(polls_ * sim::kShouldStopInterval);

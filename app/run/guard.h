@@ -36,6 +36,7 @@
 namespace concsim::run {
 
 struct RunOutput;
+struct RunOptions;
 
 // The simulator's memory per task (or thread) it creates, all in: the
 // model's task, its interpreter state and locals, its events, its row in the
@@ -111,8 +112,8 @@ void limit_address_space(const GuardLimits& limits);
 // True when built with AddressSanitizer.
 bool sanitized_build();
 
-// The run-time half: pass `[&] { return guard.should_stop(); }` as
-// sim::RunLimits::should_stop. The clock starts when the guard is made.
+// The run-time half: attach() it to the run's RunOptions, whose polls the
+// kernel and the models call. The clock starts when the guard is made.
 class RunGuard {
  public:
   explicit RunGuard(const GuardLimits& limits);
@@ -126,6 +127,10 @@ class RunGuard {
   [[nodiscard]] bool tripped() const { return !reason_.empty(); }
   // What was hit, e.g. "--timeout of 2s reached after 1310720 events".
   [[nodiscard]] const std::string& reason() const { return reason_; }
+
+  // Sets both of `options`' polls (should_stop, should_stop_within_event)
+  // to this guard's, which must outlive the run.
+  void attach(RunOptions& options);
 
   // Marks a run that a guard stopped: status "interrupted", the reason as
   // the detail, exit code 1. Does nothing when no limit was hit.

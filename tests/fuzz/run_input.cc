@@ -3,28 +3,18 @@
 #include <algorithm>
 #include <array>
 #include <new>
-#include <ostream>
-#include <streambuf>
 #include <string>
 #include <vector>
 
 #include "app/load/config.h"
 #include "app/load/workload.h"
-#include "app/report/render.h"
 #include "app/run/guard.h"
-#include "app/run/runner.h"
+#include "tests/fuzz/guarded_run.h"
 #include "tests/fuzz/memory_budget.h"
 
 namespace concsim::fuzz {
 namespace {
 
-// Events a run may process: set as the workload's own limits.max_events
-// would set it (the kernel stops at exactly that many), with the run-time
-// guard's event limit behind it. A run that spawns a task per event takes
-// about 10 us an event without sanitizers, ten times that with them.
-constexpr std::uint64_t kMaxEvents = 10'000;
-constexpr std::uint64_t kStepBudget = 100'000;
-constexpr double kSeconds = 2;
 constexpr std::size_t kMemoryBudget = std::size_t{64} << 20;
 // The estimate's limits, looser than the run's since the estimate errs
 // high: memory for its fixed part (kBaseBytes, 64 MiB) plus about 190,000
@@ -34,13 +24,6 @@ constexpr std::uint64_t kEstimateEvents = 1'000'000;
 
 constexpr std::array<const char*, 4> kModels{"async", "async+executor", "threads", "pool"};
 constexpr std::array<const char*, 4> kMachines{"ideal", "lecture", "linux-modern", "seda-2001"};
-
-// Counts what the writers write and keeps none of it.
-class NullBuffer final : public std::streambuf {
- protected:
-  int_type overflow(int_type c) override { return traits_type::not_eof(c); }
-  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
-};
 
 // The workload's own machine when it is a shipped profile, else "ideal":
 // a path in an input could name any file, a FIFO or /dev/stdin included.
@@ -63,38 +46,16 @@ void run_one(load::Document doc, const std::string& model, RunOutcome& out) {
   try {
     doc.apply_override("model=" + model);
     load::Workload w = load::load_workload(doc);
+    // The estimate sees the events the run may take.
     w.max_events = std::min<std::uint64_t>(w.max_events, kMaxEvents);
     run::GuardLimits estimate_limits;
     estimate_limits.max_memory = kEstimateMemory;
     estimate_limits.max_events = kEstimateEvents;
     run::check_estimate(run::estimate(w), estimate_limits, w, doc);
 
-    // The run-time guard as `concsim run` makes it, but for memory: the
-    // fuzzer's own resident memory is no measure of the run's, so the
-    // budget below stands in for it.
-    run::GuardLimits limits;
-    limits.max_events = kMaxEvents;
-    limits.timeout_seconds = kSeconds;
-    run::RunGuard guard(limits);
-    run::RunOptions options;
-    options.step_budget = kStepBudget;
-    options.record_limit = 1'000;
-    options.trace_phases = true;
-    options.should_stop = [&guard] { return guard.should_stop(); };
-    options.should_stop_within_event = [&guard] { return guard.should_stop_within_event(); };
-    run::RunOutput r = run::run_workload(w, options);
-    guard.mark(r);
-    const bool stopped = guard.tripped() || r.reason == sim::StopReason::kEventBudget;
-    (stopped ? out.stopped : out.ran) += 1;
-
-    NullBuffer sink;
-    std::ostream null(&sink);
-    report::write_table(null, r);
-    report::write_json(null, r);
-    report::write_json(null, r, report::JsonDetail::kFiguresOnly);
-    report::write_csv(null, r);
-    report::write_text_trace(null, r);
-    report::write_chrome_trace(null, r);
+    const GuardedRun r = run_guarded(w);
+    (r.stopped ? out.stopped : out.ran) += 1;
+    write_every_report(r.output);
   } catch (const load::ConfigError& e) {
     if (out.rejected++ == 0 && out.first_error.empty()) out.first_error = e.what();
   } catch (const std::bad_alloc&) {
