@@ -130,7 +130,11 @@ Value f_set_exception(vm::Vm& vm, vm::CallArgs& a) {
   return host(vm).set_future(fut(a), Value::none(), std::move(exc));
 }
 
-Value f_cancel(vm::Vm& vm, vm::CallArgs& a) { return Value::boolean(host(vm).cancel(fut(a))); }
+Value f_cancel(vm::Vm& vm, vm::CallArgs& a) {
+  FutureObj* f = fut(a);
+  if (f->is_task && !f->done()) ++f->cancels_requested;
+  return Value::boolean(host(vm).cancel(f));
+}
 
 Value f_add_done_callback(vm::Vm& vm, vm::CallArgs& a) {
   if (a.npos() < 1) return vm.raise(vm.b().TypeError, "add_done_callback() missing 1 required positional argument: 'fn'");
@@ -162,6 +166,14 @@ Value t_set_name(vm::Vm& vm, vm::CallArgs& a) {
   if (s.is_error()) return s;
   fut(a)->name = std::move(s);
   return Value::none();
+}
+
+Value t_cancelling(vm::Vm&, vm::CallArgs& a) { return Value::integer(fut(a)->cancels_requested); }
+// As 3.11's: the count goes down, a cancellation not yet delivered stays.
+Value t_uncancel(vm::Vm&, vm::CallArgs& a) {
+  FutureObj* f = fut(a);
+  if (f->cancels_requested > 0) --f->cancels_requested;
+  return Value::integer(f->cancels_requested);
 }
 
 Value future_new(vm::Vm& vm, vm::CallArgs&) { return host(vm).new_future(); }
@@ -388,6 +400,8 @@ Value ThreadHost::build_asyncio() {
     task_class_ = vm.make_class("Task", "_asyncio", {future_class_}, Kind::kNative);
     method(vm, task_class_, "get_name", t_get_name);
     method(vm, task_class_, "set_name", t_set_name);
+    method(vm, task_class_, "cancelling", t_cancelling);
+    method(vm, task_class_, "uncancel", t_uncancel);
     vm.set_module_attr(m, "Future", future_class_);
     vm.set_module_attr(m, "Task", task_class_);
     sync_class_ = vm.make_class("_Sync", "asyncio", {vm.b().object}, Kind::kNative);

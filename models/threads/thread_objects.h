@@ -44,6 +44,9 @@ struct FutureObj : vm::NativeObj {
   vm::Value name;
   bool is_task = false;
   bool is_executor = false;
+  // Task.cancel() calls on the pending task that uncancel() has not taken
+  // back: Task.cancelling(), as CPython 3.11 counts it.
+  std::int64_t cancels_requested = 0;
 
   [[nodiscard]] bool done() const { return state != FutState::kPending; }
   [[nodiscard]] bool failed() const { return state == FutState::kCancelled || !exception.is_none(); }
