@@ -6,8 +6,8 @@
 # asyncio.sleep sleeps the thread (sleep(0) is sched_yield); gather, wait,
 # wait_for and as_completed join threads, with timeouts; Lock, Semaphore,
 # BoundedSemaphore, Event, Condition, Barrier and the queues block threads,
-# with FIFO hand-offs; TaskGroup and shield are CPython's code on these
-# tasks; run_in_executor and to_thread start a thread and join it;
+# with FIFO hand-offs; TaskGroup, shield and timeout are CPython's code on
+# these tasks; run_in_executor and to_thread start a thread and join it;
 # asyncio.run runs main() on the calling thread, as the task "Task-1".
 # Task.cancel() cannot interrupt a thread: CancelledError is raised at the
 # task's next blocking point (at once if it is blocked); a task that never
@@ -268,6 +268,92 @@ class TaskGroup:
             self._abort()
             self._parent_cancel_requested = True
             self._parent_task.cancel()
+
+
+_CREATED = 'created'
+_ENTERED = 'active'
+_EXPIRING = 'expiring'
+_EXPIRED = 'expired'
+_EXITED = 'finished'
+
+
+class Timeout:
+    # CPython 3.11's timeouts.py. Its timer is the thread model's: at the
+    # deadline the task is cancelled as by Task.cancel(), so the
+    # CancelledError arrives at the task's next blocking point (at once if
+    # it is blocked), and __aexit__ turns it into TimeoutError.
+    def __init__(self, when):
+        self._state = _CREATED
+        self._timer = None
+        self._task = None
+        self._when = when
+
+    def _poll(self):
+        # The timer fired: what _on_timeout does in CPython.
+        if self._timer is not None and _fired(self._timer):
+            self._timer = None
+            self._state = _EXPIRING
+
+    def when(self):
+        return self._when
+
+    def reschedule(self, when):
+        assert self._state is not _CREATED
+        self._poll()
+        if self._state is not _ENTERED:
+            raise RuntimeError(
+                f"Cannot change state of {self._state} Timeout",
+            )
+        self._when = when
+        if self._timer is not None:
+            _disarm(self._timer)
+        if when is None:
+            self._timer = None
+        else:
+            self._timer = _cancel_at(self._task, float(when))
+
+    def expired(self):
+        self._poll()
+        return self._state in (_EXPIRING, _EXPIRED)
+
+    def __repr__(self):
+        self._poll()
+        info = ['']
+        if self._state is _ENTERED:
+            when = round(self._when, 3) if self._when is not None else None
+            info.append(f"when={when}")
+        info_str = ' '.join(info)
+        return f"<Timeout [{self._state}]{info_str}>"
+
+    async def __aenter__(self):
+        self._state = _ENTERED
+        self._task = current_task()
+        if self._task is None:
+            raise RuntimeError("Timeout should be used inside a task")
+        self.reschedule(self._when)
+        return self
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb):
+        self._poll()
+        assert self._state in (_ENTERED, _EXPIRING)
+        if self._timer is not None:
+            _disarm(self._timer)
+            self._timer = None
+        if self._state is _EXPIRING:
+            self._state = _EXPIRED
+            if self._task.uncancel() == 0 and exc_type is CancelledError:
+                raise TimeoutError
+        elif self._state is _ENTERED:
+            self._state = _EXITED
+        return None
+
+
+def timeout(delay):
+    return Timeout(get_running_loop().time() + delay if delay is not None else None)
+
+
+def timeout_at(when):
+    return Timeout(when)
 
 
 def _call(func, args, kwargs):

@@ -3,6 +3,8 @@
 // the synchronisation objects under Lock, Semaphore, Event, Condition and
 // Queue, and the awaitables (sleep, concsim.io, gather, as_completed's
 // steps). Each blocking operation blocks the awaiting thread.
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -344,6 +346,32 @@ Value a_deadline(vm::Vm& vm, vm::CallArgs& a) {
   return ns < 0 ? Value::none() : Value::integer(vm.host().now_ns() + ns);
 }
 
+// _cancel_at(task, when): asyncio.timeout's timer, `when` in loop.time()'s
+// seconds; the loop wakes for a float deadline at the nanosecond after it.
+Value a_cancel_at(vm::Vm& vm, vm::CallArgs& a) {
+  if (a.nargs != 2 || !a.args[0].is(Kind::kNative) || dynamic_cast<FutureObj*>(a.args[0].as<vm::NativeObj>()) == nullptr ||
+      !a.args[1].is(Kind::kFloat)) {
+    return vm.raise(vm.b().TypeError, "_cancel_at(task, when: float)");
+  }
+  const double when = a.args[1].as_float() * 1e9;
+  const sim::Time at = when >= 9e18 ? sim::kTimeMax - 1 : static_cast<sim::Time>(std::ceil(std::max(0.0, when)));
+  return Value::integer(host(vm).cancel_at(a.args[0], at));
+}
+bool timer_arg(vm::Vm& vm, vm::CallArgs& a) {
+  if (a.nargs == 1 && a.args[0].is(Kind::kInt) && host(vm).is_timer(a.args[0].as_int())) return true;
+  vm.raise(vm.b().TypeError, "a timer of _cancel_at() was expected");
+  return false;
+}
+Value a_disarm(vm::Vm& vm, vm::CallArgs& a) {
+  if (!timer_arg(vm, a)) return Value::error();
+  host(vm).disarm(a.args[0].as_int());
+  return Value::none();
+}
+Value a_fired(vm::Vm& vm, vm::CallArgs& a) {
+  if (!timer_arg(vm, a)) return Value::error();
+  return Value::boolean(host(vm).fired(a.args[0].as_int()));
+}
+
 Value a_iscoroutine(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1) return vm.raise(vm.b().TypeError, "iscoroutine() takes exactly one argument");
   const Value& v = a.args[0];
@@ -421,7 +449,8 @@ Value ThreadHost::build_asyncio() {
                {"all_tasks", a_all_tasks},    {"_sleep", a_sleep},             {"_gather", a_gather},
                {"_wait", a_wait},             {"_wait_for", a_wait_for},      {"_next_done", a_next_done},
                {"_deadline", a_deadline},     {"iscoroutine", a_iscoroutine}, {"iscoroutinefunction", a_iscoroutinefunction},
-               {"_time", a_time}};
+               {"_time", a_time},             {"_cancel_at", a_cancel_at},    {"_disarm", a_disarm},
+               {"_fired", a_fired}};
     for (const auto& f : fns) add(vm, m, f.name, f.fn);
   });
 }

@@ -110,7 +110,14 @@ void ThreadHost::gil_arm() {
 }
 
 void ThreadHost::on_program_event(std::uint32_t index) {
-  CONCSIM_CHECK(index == kGilTimer, "an unknown program event");
+  if (index == kGilTimer) {
+    on_gil_timer();
+  } else {
+    on_cancel_timer(index - 1);
+  }
+}
+
+void ThreadHost::on_gil_timer() {
   gil_timer_ = sim::EventId{};
   // Every waiter whose timed wait ends now: without a switch since it began,
   // it asks the holder to drop the GIL; either way it waits again.

@@ -31,6 +31,7 @@ ThreadHost::~ThreadHost() {
     t = PThread{};
   }
   tasks_.clear();
+  cancel_timers_.clear();
   main_task_ = Value();
   modules_.clear();
   future_class_ = task_class_ = sync_class_ = lock_class_ = op_class_ = Value();
@@ -552,6 +553,9 @@ Value ThreadHost::sleep(std::int64_t ns, SpanKind span, Value result, bool zero_
   const std::uint32_t id = running_;
   const int core = running_core_;
   if (!on_fiber()) return cannot_wait();
+  // A cancellation asked for is delivered here, sleep(0) included: as
+  // asyncio's, every sleep is a point where the task can be cancelled.
+  if (take_cancel(id)) return vm_.raise_value(make_cancelled());
   threads_[id].resume = result;
   threads_[id].resume_raises = false;
   if (ns <= 0 && !zero_sleeps) {
@@ -563,7 +567,6 @@ Value ThreadHost::sleep(std::int64_t ns, SpanKind span, Value result, bool zero_
     threads_[id].resume = Value::none();
     return reply(std::move(result));
   }
-  if (take_cancel(id)) return vm_.raise_value(make_cancelled());
   if (tracing()) trace(id, std::string(span == SpanKind::kBlocked ? "block " : "sleep ") + sim::format_duration(ns));
   gil_release(id);
   forget_wakes();

@@ -184,6 +184,14 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   vm::Value set_future(FutureObj* f, vm::Value result, vm::Value exception);
   // Task.cancel() / Future.cancel(): true if it was not done.
   bool cancel(FutureObj* f);
+  // asyncio.timeout's timer: at `when` the task is cancelled as by
+  // Task.cancel() (thread_asyncio.cc). Returns the timer's number.
+  std::int64_t cancel_at(const vm::Value& task, sim::Time when);
+  void disarm(std::int64_t timer);
+  [[nodiscard]] bool fired(std::int64_t timer) const;
+  [[nodiscard]] bool is_timer(std::int64_t n) const {
+    return n >= 0 && static_cast<std::uint64_t>(n) < cancel_timers_.size();
+  }
   vm::Value gather(const vm::Value& children, bool return_exceptions);
   // wait(): (done, pending) as sets; timeout_ns -1 for none.
   vm::Value wait(const vm::Value& futures, std::int64_t timeout_ns, int return_when);
@@ -328,6 +336,16 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   bool gil_drop_request_ = false;
   sim::EventId gil_timer_;
   sim::Time gil_timer_at_ = 0;
+  void on_gil_timer();
+
+  // asyncio.timeout's timers, by number; program event 1 + number.
+  struct CancelTimer {
+    vm::Value task;  // None once fired or disarmed
+    sim::EventId event;
+    bool fired = false;
+  };
+  std::vector<CancelTimer> cancel_timers_;
+  void on_cancel_timer(std::uint32_t timer);
 
   std::vector<OutputLine> output_;
   std::string partial_[3];

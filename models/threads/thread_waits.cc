@@ -214,6 +214,42 @@ bool ThreadHost::cancel(FutureObj* f) {
   return true;
 }
 
+std::int64_t ThreadHost::cancel_at(const Value& task, sim::Time when) {
+  const auto n = static_cast<std::uint32_t>(cancel_timers_.size());
+  CancelTimer& t = cancel_timers_.emplace_back();
+  t.task = task;
+  if (when <= sim_.now()) {
+    // A deadline already past: the cancellation is asked for at once, so
+    // that the task's next blocking point (sleep(0) included) delivers it,
+    // as the loop's call_soon would before the task resumes.
+    on_cancel_timer(n);
+  } else {
+    t.event = schedule_program_event(when - sim_.now(), 1 + n);
+  }
+  return n;
+}
+
+void ThreadHost::disarm(std::int64_t timer) {
+  CancelTimer& t = cancel_timers_.at(static_cast<std::size_t>(timer));
+  if (t.event.valid()) sim_.cancel(t.event);
+  t.event = sim::EventId{};
+  t.task = Value();
+}
+
+bool ThreadHost::fired(std::int64_t timer) const { return cancel_timers_.at(static_cast<std::size_t>(timer)).fired; }
+
+void ThreadHost::on_cancel_timer(std::uint32_t timer) {
+  CancelTimer& t = cancel_timers_.at(timer);
+  t.event = sim::EventId{};
+  t.fired = true;
+  const Value task = std::move(t.task);
+  t.task = Value();
+  auto* f = task.as<FutureObj>();
+  if (f->done()) return;
+  ++f->cancels_requested;
+  cancel(f);
+}
+
 Value ThreadHost::gather(const Value& children, bool return_exceptions) {
   const std::uint32_t id = running_;
   // Without return_exceptions, a child that already failed is raised at
