@@ -38,7 +38,7 @@
 #include <vector>
 
 #include "models/exception_log.h"
-#include "models/loop/chunked.h"
+#include "models/loop/steps/chunked.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"

@@ -1,4 +1,4 @@
-#include "models/loop/event_loop.h"
+#include "models/loop/steps/event_loop.h"
 
 #include <algorithm>
 #include <limits>
