@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "app/load/workload.h"
-#include "models/loop/event_loop.h"
+#include "models/loop/steps/event_loop.h"
 #include "models/metrics.h"
 #include "models/program/trace.h"
 #include "models/threads/thread_model.h"

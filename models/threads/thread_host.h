@@ -57,7 +57,7 @@
 #include <string_view>
 #include <vector>
 
-#include "models/loop/event_loop.h"  // TaskSummary
+#include "models/loop/steps/event_loop.h"  // TaskSummary
 #include "models/threads/thread_kernel.h"
 #include "models/threads/thread_objects.h"
 #include "models/vm/code.h"

@@ -52,7 +52,7 @@
 #include <vector>
 
 #include "models/exception_log.h"
-#include "models/loop/event_loop.h"  // TaskSummary
+#include "models/loop/steps/event_loop.h"  // TaskSummary
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"

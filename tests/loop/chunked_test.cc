@@ -2,7 +2,7 @@
 // the vector grows, new elements are value-initialised, the chunks beyond the
 // first region sit on 2 MiB boundaries (so a huge page can back them), and
 // clear() gives the memory back.
-#include "models/loop/chunked.h"
+#include "models/loop/steps/chunked.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,28 @@
-// The event-loop model: CPython 3.11 asyncio's semantics in virtual time.
+// The step-language event loop: CPython 3.11 asyncio's semantics in virtual
+// time for programs written as YAML steps (the IR of models/program/, run by
+// its Interpreter). It is not the loop that runs Python programs: that one,
+// `loop::Loop` in models/loop/ (loop.h), runs asyncio's own algorithms on the
+// program VM. This one implements tasks, futures, gather, locks and queues
+// natively over compact per-connection records, and stays as the fast path
+// for YAML programs, whose memory targets (a million connections) the VM
+// cannot meet. The two share the semantics (README, "The event loop's
+// semantics"), not code.
+//
+// The loop, by concept, one file each in this folder:
+//   iteration.cc       the iteration (_run_once): ready queue, poll, timer and
+//                      run phases, kernel events, select/wait accounting
+//   futures.cc         futures and their done callbacks
+//   tasks.cc           tasks: create, step, suspend, wake up, finish,
+//                      cancel, asyncio.run's shutdown; the dispatch of a
+//                      task's requests to the handler of each concept
+//   gather_wait.cc     gather, wait, wait_for, as_completed
+//   timers.cc          sleep, I/O and request-arrival waits (kernel timers)
+//   cores.cc           cpu and block steps, the machine's cores
+//   sync.cc            locks, semaphores, events, queues
+//   executor.cc        run_in_executor: workers and jobs
+//   memory_metrics.cc  memory against RAM, the reported metrics
+//   event_loop.cc      construction, asyncio.run's start, the results
+//   chunked.h          the chunked vector that holds tasks and futures
 //
 // One loop thread runs callbacks from a FIFO ready queue. Each iteration
 // (BaseEventLoop._run_once) has three phases, in this order:
@@ -38,7 +62,7 @@
 #include <vector>
 
 #include "models/exception_log.h"
-#include "models/loop/chunked.h"
+#include "models/loop/steps/chunked.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"
@@ -384,11 +408,16 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(index & 0xFFFFFF) << 32) | gen;
   }
 
-  // loop mechanics
+  // Constants shared by the files below.
+  static constexpr std::uint32_t kIdle = 0xFFFFFFFF;  // no job, no task
+  static constexpr std::uint32_t kJobIdBase = 0x40000000;  // trace ids of executor jobs, apart from tasks'
+
+  // ---- the iteration (iteration.cc) ----
   void call_soon(Callback cb);
   void wake_loop();
   void schedule_iteration();
   void iterate();
+  void poll_done();
   void run_ready();
   void prefetch_ahead();
   void move_to_ready(std::deque<Callback>& from);
@@ -396,7 +425,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   void run_callback(const Callback& cb);
   void account_wait(sim::Time from, sim::Time to, bool blocked, std::uint32_t task);
 
-  // futures
+  // ---- futures and their done callbacks (futures.cc) ----
   FutRef new_future(FutKind kind, std::uint32_t owner);
   Future* get(FutRef r);
   void free_future(FutRef r);
@@ -408,21 +437,44 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   bool cancel_future(FutRef f);
   Resume outcome_of(FutRef f);
 
-  // tasks
+  // ---- tasks (tasks.cc) ----
   // `rng`: the task's random stream (split from its creator's).
   std::uint32_t create_task(std::uint32_t function, const std::vector<Value>& args, std::string_view name,
                             sim::RandomStream rng);
   // Stops the run: task `task` (or an executor job) runs away (an endless loop).
   void stop_runaway(std::uint32_t task, const std::string& detail);
+  void run_step(std::uint32_t task);
   void step(std::uint32_t task, Resume resume);
+  // A task's request, by concept: each handle_* below takes the requests
+  // of its own file. All return true when the task goes on at once with
+  // *next, false when it waits (or the run stops).
   bool handle(std::uint32_t task, Request& req, Resume* next);
+  bool handle_task_request(std::uint32_t task, Request& req, Resume* next);
+  void yield_task(std::uint32_t task);
   void suspend(std::uint32_t task, FutRef f, PendingOp op);
+  void wakeup(std::uint32_t task, FutRef f);
   void finish(std::uint32_t task, bool failed, Value v);
   bool cancel_task(std::uint32_t task);
-  bool gather_cancel(std::uint32_t gather);
   Resume task_outcome(const Task& t);
-  void wakeup(std::uint32_t task, FutRef f);
+  void on_main_finished();
+
+  // ---- gather, wait, wait_for, as_completed (gather_wait.cc) ----
+  bool handle_gather_wait(std::uint32_t task, Request& req, Resume* next);
+  void on_gather_child(const Callback& cb);
+  void on_wait_completion(const Callback& cb);
+  bool gather_cancel(std::uint32_t gather);
+  std::uint32_t first_finished(const std::vector<Value>& tasks) const;
+  // The task waiting in `op` was woken by future `f` with `r`.
+  void resume_gather_wait(std::uint32_t task, PendingOp op, std::uint32_t a, FutRef f, Resume r);
+
+  // ---- timers: sleep, I/O, a server's request arrivals (timers.cc) ----
+  bool handle_sleep_io(std::uint32_t task, Request& req, Resume* next);
+  void timer_fired(Tag kind, std::uint32_t index, std::uint32_t gen);
+
+  // ---- cpu and block steps on the machine's cores (cores.cc) ----
+  bool handle_compute(std::uint32_t task, Request& req, Resume* next);
   void start_cpu(std::uint32_t task, sim::Duration d, bool blocking);
+  void cpu_done();
   // Cores: the loop thread's and the executor workers' cpu steps share them.
   struct CoreUser {
     bool loop;               // the loop thread, else executor worker `worker`
@@ -432,20 +484,27 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   void use_core(const CoreUser& user);
   void run_on_core(const CoreUser& user);
   void release_core();
-  void on_main_finished();
 
-  // synchronisation
+  // ---- synchronisation: locks, semaphores, events, queues (sync.cc) ----
+  void init_sync();
+  bool handle_sync(std::uint32_t task, Request& req, Resume* next);
   bool acquire(std::uint32_t task, std::uint32_t obj);
   Value release(std::uint32_t obj);
   void wake_up_next(std::deque<FutRef>& waiters, Value v);
+  void wake_all(std::deque<FutRef>& waiters);
   bool queue_try_get(std::uint32_t obj, Value* item);
   bool queue_try_put(std::uint32_t obj, Value item);
+  // `granted`: the future was set (the unit or the wake-up was handed over).
+  void resume_sync(std::uint32_t task, PendingOp op, std::uint32_t a, Resume r, bool granted);
 
-  // executor
+  // ---- the executor: workers and jobs (executor.cc) ----
+  bool handle_executor(std::uint32_t task, Request& req, Resume* next);
   void submit_job(std::uint32_t task, std::uint32_t function, const std::vector<Value>& args,
                   std::string_view name, FutRef f);
   void run_worker(std::uint32_t worker, Resume resume);
   void start_next_job(std::uint32_t worker);
+  void worker_ready(std::uint32_t worker);
+  void on_executor_done(const Callback& cb);
 
   Value exception(std::string_view type, std::string_view message) {
     return store_.make_exception(type, message);
@@ -504,7 +563,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
 
-  // Memory and metrics.
+  // Memory and metrics (memory_metrics.cc).
   void memory_changed();
   std::int64_t live_tasks_ = 0;        // created, not finished, main included
   std::int64_t peak_tasks_ = 0;        // of tasks but main
@@ -534,5 +593,14 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   bool finished_ = false;
   sim::Time finish_time_ = 0;
 };
+
+// Inline, as a performance trick: every callback and almost every request
+// looks a future up, and the hot path spans iteration.cc, tasks.cc and
+// futures.cc.
+inline EventLoop::Future* EventLoop::get(FutRef r) {
+  if (!r.valid() || r.index >= futures_.size()) return nullptr;
+  Future& f = futures_[r.index];
+  return f.live && f.gen == r.gen ? &f : nullptr;
+}
 
 }  // namespace concsim::models
