@@ -1,6 +1,12 @@
 # Writes a C++ file whose function NAMESPACE::FUNCTION() returns the text of
 # INPUT (a model's Python module, compiled into the library).
-file(READ "${INPUT}" text)
+# INPUT may name several files (a CMake list): their texts are joined, in
+# order, as one module.
+set(text "")
+foreach(file IN LISTS INPUT)
+  file(READ "${file}" part)
+  string(APPEND text "${part}")
+endforeach()
 string(FIND "${text}" ")concsim_text\"" clash)
 if(NOT clash EQUAL -1)
   message(FATAL_ERROR "${INPUT} contains the raw-string delimiter")

@@ -6,8 +6,9 @@
 # asyncio.sleep sleeps the thread (sleep(0) is sched_yield); gather, wait,
 # wait_for and as_completed join threads, with timeouts; Lock, Semaphore,
 # BoundedSemaphore, Event, Condition, Barrier and the queues block threads,
-# with FIFO hand-offs; TaskGroup, shield and timeout are CPython's code on
-# these tasks; run_in_executor and to_thread start a thread and join it;
+# with FIFO hand-offs; TaskGroup, shield, timeout and Barrier are CPython's
+# code on these tasks (TaskGroup and Barrier in models/asyncio_shared.py,
+# appended to this module); run_in_executor and to_thread start a thread and join it;
 # asyncio.run runs main() on the calling thread, as the task "Task-1".
 # Task.cancel() cannot interrupt a thread: CancelledError is raised at the
 # task's next blocking point (at once if it is blocked); a task that never
@@ -149,127 +150,6 @@ def shield(arg):
     return outer
 
 
-class TaskGroup:
-    # CPython 3.11's taskgroups.py. A child that fails cancels its siblings
-    # and the parent task; here each cancellation arrives at that thread's
-    # next blocking point, the parent's being __aexit__'s wait at the latest.
-    def __init__(self):
-        self._entered = False
-        self._exiting = False
-        self._aborting = False
-        self._parent_task = None
-        self._parent_cancel_requested = False
-        self._tasks = set()
-        self._errors = []
-        self._base_error = None
-        self._on_completed_fut = None
-
-    def __repr__(self):
-        info = ['']
-        if self._tasks:
-            info.append(f'tasks={len(self._tasks)}')
-        if self._errors:
-            info.append(f'errors={len(self._errors)}')
-        if self._aborting:
-            info.append('cancelling')
-        elif self._entered:
-            info.append('entered')
-        info_str = ' '.join(info)
-        return f'<TaskGroup{info_str}>'
-
-    async def __aenter__(self):
-        if self._entered:
-            raise RuntimeError(
-                f"TaskGroup {self!r} has been already entered")
-        self._entered = True
-        self._parent_task = current_task()
-        if self._parent_task is None:
-            raise RuntimeError(
-                f'TaskGroup {self!r} cannot determine the parent task')
-        return self
-
-    async def __aexit__(self, et, exc, tb):
-        self._exiting = True
-        if (exc is not None and
-                self._is_base_error(exc) and
-                self._base_error is None):
-            self._base_error = exc
-        propagate_cancellation_error = \
-            exc if et is CancelledError else None
-        if self._parent_cancel_requested:
-            if self._parent_task.uncancel() == 0:
-                propagate_cancellation_error = None
-        if et is not None:
-            if not self._aborting:
-                self._abort()
-        while self._tasks:
-            if self._on_completed_fut is None:
-                self._on_completed_fut = Future()
-            try:
-                await self._on_completed_fut
-            except CancelledError as ex:
-                if not self._aborting:
-                    propagate_cancellation_error = ex
-                    self._abort()
-            self._on_completed_fut = None
-        assert not self._tasks
-        if self._base_error is not None:
-            raise self._base_error
-        if propagate_cancellation_error and not self._errors:
-            raise propagate_cancellation_error
-        if et is not None and et is not CancelledError:
-            self._errors.append(exc)
-        if self._errors:
-            try:
-                me = BaseExceptionGroup('unhandled errors in a TaskGroup', self._errors)
-                raise me from None
-            finally:
-                self._errors = None
-
-    def create_task(self, coro, *, name=None, context=None):
-        if not self._entered:
-            raise RuntimeError(f"TaskGroup {self!r} has not been entered")
-        if self._exiting and not self._tasks:
-            raise RuntimeError(f"TaskGroup {self!r} is finished")
-        if self._aborting:
-            raise RuntimeError(f"TaskGroup {self!r} is shutting down")
-        task = create_task(coro)
-        if name is not None:
-            task.set_name(name)
-        task.add_done_callback(self._on_task_done)
-        self._tasks.add(task)
-        return task
-
-    def _is_base_error(self, exc):
-        return isinstance(exc, (SystemExit, KeyboardInterrupt))
-
-    def _abort(self):
-        self._aborting = True
-        for t in self._tasks:
-            if not t.done():
-                t.cancel()
-
-    def _on_task_done(self, task):
-        self._tasks.discard(task)
-        if self._on_completed_fut is not None and not self._tasks:
-            if not self._on_completed_fut.done():
-                self._on_completed_fut.set_result(True)
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is None:
-            return
-        self._errors.append(exc)
-        if self._is_base_error(exc) and self._base_error is None:
-            self._base_error = exc
-        if self._parent_task.done():
-            return
-        if not self._aborting and not self._parent_cancel_requested:
-            self._abort()
-            self._parent_cancel_requested = True
-            self._parent_task.cancel()
-
-
 _CREATED = 'created'
 _ENTERED = 'active'
 _EXPIRING = 'expiring'
@@ -401,6 +281,11 @@ class _ThreadLoop:
         return False
 
     def close(self):
+        pass
+
+    def call_exception_handler(self, context):
+        # The thread model keeps no exception log (the event loop's
+        # default handler and its messages are the event loop's).
         pass
 
     def get_debug(self):
@@ -678,96 +563,3 @@ class LifoQueue(_OrderedQueue):
 
 class PriorityQueue(_OrderedQueue):
     pass
-
-
-# CPython 3.11's asyncio.Barrier (locks.py), on the Condition above.
-_FILLING = 'filling'
-_DRAINING = 'draining'
-_RESETTING = 'resetting'
-_BROKEN = 'broken'
-
-
-class Barrier:
-    def __init__(self, parties):
-        if parties < 1:
-            raise ValueError('parties must be > 0')
-        self._cond = Condition()
-        self._parties = parties
-        self._state = _FILLING
-        self._count = 0
-
-    def __repr__(self):
-        extra = f'{self._state}'
-        if not self.broken:
-            extra += f', waiters:{self.n_waiting}/{self.parties}'
-        return f'<asyncio.locks.Barrier object at {id(self):#x} [{extra}]>'
-
-    async def __aenter__(self):
-        return await self.wait()
-
-    async def __aexit__(self, *args):
-        pass
-
-    async def wait(self):
-        async with self._cond:
-            await self._block()
-            try:
-                index = self._count
-                self._count += 1
-                if index + 1 == self._parties:
-                    await self._release()
-                else:
-                    await self._wait()
-                return index
-            finally:
-                self._count -= 1
-                self._exit()
-
-    async def _block(self):
-        await self._cond.wait_for(
-            lambda: self._state not in (_DRAINING, _RESETTING))
-        if self._state is _BROKEN:
-            raise BrokenBarrierError("Barrier aborted")
-
-    async def _release(self):
-        self._state = _DRAINING
-        self._cond.notify_all()
-
-    async def _wait(self):
-        await self._cond.wait_for(lambda: self._state is not _FILLING)
-        if self._state in (_BROKEN, _RESETTING):
-            raise BrokenBarrierError("Abort or reset of barrier")
-
-    def _exit(self):
-        if self._count == 0:
-            if self._state in (_RESETTING, _DRAINING):
-                self._state = _FILLING
-            self._cond.notify_all()
-
-    async def reset(self):
-        async with self._cond:
-            if self._count > 0:
-                if self._state is not _RESETTING:
-                    self._state = _RESETTING
-            else:
-                self._state = _FILLING
-            self._cond.notify_all()
-
-    async def abort(self):
-        async with self._cond:
-            self._state = _BROKEN
-            self._cond.notify_all()
-
-    @property
-    def parties(self):
-        return self._parties
-
-    @property
-    def n_waiting(self):
-        if self._state is _FILLING:
-            return self._count
-        return 0
-
-    @property
-    def broken(self):
-        return self._state is _BROKEN
