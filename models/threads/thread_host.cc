@@ -18,11 +18,23 @@ using vm::Kind;
 using vm::RunStatus;
 using vm::Value;
 
+namespace {
+vm::VmOptions vm_options(const HostOptions& o, const MachineProfile& profile) {
+  vm::VmOptions v;
+  v.step_budget = o.step_budget;
+  v.recursion_limit = 1000;
+  v.charge_ops = profile.python_op_cost_ps > 0;
+  return v;
+}
+}  // namespace
+
 ThreadHost::ThreadHost(sim::Simulation& sim, const vm::Program& program, const MachineProfile& profile,
                        const HostOptions& options)
     : ThreadKernel(sim, profile, options.kernel),
       options_(options),
-      vm_(program, *this, vm::VmOptions{options.step_budget, 1000}) {}
+      vm_(program, *this, vm_options(options, profile)) {
+  op_charge_.cost_ps = profile.python_op_cost_ps;
+}
 
 ThreadHost::~ThreadHost() {
   // The VM's objects go before the VM.
@@ -76,6 +88,13 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
     start_cpu(core, id, d, swapping_ ? BurstKind::kSlowed : BurstKind::kUseful, After::kResume);
     return;
   }
+  if (threads_[id].owed_cpu > 0) {
+    // Instructions it ran before it last stopped, not charged yet.
+    const sim::Duration d = threads_[id].owed_cpu;
+    threads_[id].owed_cpu = 0;
+    compute(core, id, d);
+    return;
+  }
   Value in = std::move(threads_[id].resume);
   bool raise = threads_[id].resume_raises;
   threads_[id].resume = Value::none();
@@ -90,6 +109,18 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
     vm::RunResult r = vm_.run(fiber, std::move(in), raise);
     in = Value::none();
     raise = false;
+    // Interpreted instructions are CPU time (python.op_cost): before a native
+    // of the model the thread computes for them and the call is made after;
+    // what ran after the last one is owed until the thread next runs.
+    const sim::Duration ops_cost = op_charge_.charge(r.ops);
+    if (r.status == RunStatus::kCharge) {
+      if (ops_cost > 0) {
+        compute(core, id, ops_cost);
+        break;
+      }
+      continue;  // under a nanosecond so far: carried
+    }
+    threads_[id].owed_cpu += ops_cost;
     if (r.status == RunStatus::kSuspended) {
       if (threads_[id].pushed) {
         threads_[id].pushed = false;  // a native started a fiber above: run it
@@ -198,8 +229,15 @@ void ThreadHost::fiber_ended(int core, std::uint32_t id, vm::RunResult r, bool* 
 void ThreadHost::finish(int core, std::uint32_t id) {
   gil_release(id);
   forget_wakes();
+  // The instructions it ran last (python.op_cost) are paid before it exits,
+  // within the exit's burst when there is one (after the GIL is let go: a
+  // simplification of a few instructions).
+  const sim::Duration owed = threads_[id].owed_cpu;
+  threads_[id].owed_cpu = 0;
   if (profile_.thread_exit > 0) {
-    start_cpu(core, id, profile_.thread_exit, BurstKind::kSystem, After::kExit);
+    start_cpu(core, id, profile_.thread_exit + owed, BurstKind::kSystem, After::kExit);
+  } else if (owed > 0) {
+    start_cpu(core, id, owed, BurstKind::kUseful, After::kExit);
   } else {
     exit_thread(core, id);
   }
@@ -585,14 +623,18 @@ Value ThreadHost::cpu(std::int64_t ns) {
   }
   if (tracing()) trace(id, "cpu " + sim::format_duration(ns));
   threads_[id].resume = Value::none();
+  compute(running_core_, id, ns);
+  return Value::suspend();
+}
+
+void ThreadHost::compute(int core, std::uint32_t id, sim::Duration ns) {
   if (swapping_) {
     sim::Duration slowed = 0;
     if (!sim::checked_mul(ns, sched_.slowdown(), &slowed)) slowed = sim::kTimeMax / 4;
-    start_cpu(running_core_, id, slowed, BurstKind::kSlowed, After::kResume);
+    start_cpu(core, id, slowed, BurstKind::kSlowed, After::kResume);
   } else {
-    start_cpu(running_core_, id, ns, BurstKind::kUseful, After::kResume);
+    start_cpu(core, id, ns, BurstKind::kUseful, After::kResume);
   }
-  return Value::suspend();
 }
 
 // --------------------------------------------------------------- output ----
