@@ -103,6 +103,16 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
   running_core_ = core;
   set_waker(core);
   for (;;) {
+    if (threads_[id].ended) {
+      // Its top fiber ended, and the thread has computed what the last
+      // instructions cost: what the end does now happens.
+      vm::RunResult ended = std::move(*threads_[id].ended);
+      threads_[id].ended.reset();
+      bool go_on = false;
+      fiber_ended(core, id, std::move(ended), &go_on, &in, &raise);
+      if (!go_on) break;
+      continue;
+    }
     // threads_ may grow while the fiber runs (a spawn): no reference is
     // held across run().
     vm::Fiber& fiber = threads_[id].fibers.back()->fiber;
@@ -136,6 +146,14 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
       detail += " instructions without a pause (an endless loop?)";
       if (tracing()) trace(id, "stopped: no blocking call in " + std::to_string(options_.step_budget) + " instructions");
       stop_endless(std::move(detail));
+      break;
+    }
+    if (threads_[id].owed_cpu > 0) {
+      // The fiber ended: the thread computes its last instructions first.
+      const sim::Duration d = threads_[id].owed_cpu;
+      threads_[id].owed_cpu = 0;
+      threads_[id].ended = std::move(r);
+      compute(core, id, d);
       break;
     }
     bool go_on = false;
@@ -229,15 +247,8 @@ void ThreadHost::fiber_ended(int core, std::uint32_t id, vm::RunResult r, bool* 
 void ThreadHost::finish(int core, std::uint32_t id) {
   gil_release(id);
   forget_wakes();
-  // The instructions it ran last (python.op_cost) are paid before it exits,
-  // within the exit's burst when there is one (after the GIL is let go: a
-  // simplification of a few instructions).
-  const sim::Duration owed = threads_[id].owed_cpu;
-  threads_[id].owed_cpu = 0;
   if (profile_.thread_exit > 0) {
-    start_cpu(core, id, profile_.thread_exit + owed, BurstKind::kSystem, After::kExit);
-  } else if (owed > 0) {
-    start_cpu(core, id, owed, BurstKind::kUseful, After::kExit);
+    start_cpu(core, id, profile_.thread_exit, BurstKind::kSystem, After::kExit);
   } else {
     exit_thread(core, id);
   }

@@ -53,6 +53,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -242,6 +243,9 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
     // Interpreted instructions run after the last native of the model before
     // the fiber stopped: computed when the thread next runs.
     sim::Duration owed_cpu = 0;
+    // A fiber that ended while instructions were owed: its end is handled
+    // once the thread has computed them.
+    std::optional<vm::RunResult> ended;
     // Waiting for the GIL: when its timed wait ends, and the GIL's switch
     // count when that wait began (CPython's take_gil).
     sim::Time gil_deadline = 0;
