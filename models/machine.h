@@ -139,8 +139,28 @@ struct MachineProfile {
 
   std::int64_t page_size = 4096;
 
+  // Python: the CPU time of one interpreted instruction, in picoseconds (a
+  // fraction of a nanosecond is typical); 0 makes Python code itself free.
+  std::int64_t python_op_cost_ps = 0;
+
   // Where each value came from, by key: shown in reports.
   std::map<std::string, std::string> sources;
+};
+
+// Interpreted instructions as CPU time: `ops` at `cost_ps` each, in whole
+// nanoseconds; the fraction of a nanosecond left over is carried to the next
+// charge, so that a cost below 1 ns per instruction is neither lost nor
+// rounded up (N instructions charged in any number of pieces cost
+// floor(N x cost_ps / 1000) ns, give or take the carry still held).
+struct OpCharge {
+  std::int64_t cost_ps = 0;
+  std::int64_t carry_ps = 0;
+  sim::Duration charge(std::uint64_t ops) {
+    if (cost_ps == 0 || ops == 0) return 0;
+    const std::int64_t ps = static_cast<std::int64_t>(ops) * cost_ps + carry_ps;
+    carry_ps = ps % 1000;
+    return ps / 1000;
+  }
 };
 
 }  // namespace concsim::models

@@ -9,12 +9,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <optional>
 
 #include "app/calibrate/measure.h"
 #include "app/calibrate/memory_probe.h"
 #include "app/calibrate/proc.h"
+#include "app/calibrate/python_cost.h"
 #include "app/load/config.h"
 #include "app/load/machine.h"
 #include "models/machine.h"
@@ -110,6 +112,19 @@ std::int64_t safe_thread_count(const KernelLimits& k, std::int64_t wanted, std::
     headroom = std::min(headroom, (k.max_map_count - own_mappings) / mappings_per_thread);
   }
   return std::clamp<std::int64_t>(headroom / 4, 0, wanted);
+}
+
+// python.op_cost's text: nanoseconds with the picoseconds as decimals.
+static std::string op_cost_value(std::int64_t ps) {
+  std::string frac = std::to_string(ps % 1000);
+  frac.insert(0, 3 - frac.size(), '0');
+  return cat({std::to_string(ps / 1000), ".", frac, "ns"});
+}
+
+static std::string fixed3(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", x);
+  return buf;
 }
 
 ProfileDoc calibrate(const Options& o, const std::function<void(const std::string&)>& progress) {
@@ -488,6 +503,31 @@ ProfileDoc calibrate(const Options& o, const std::function<void(const std::strin
   }
   kept("limits", "on_oom", base.on_oom == models::OnOutOfMemory::kSwap ? "swap" : "kill",
        "the OOM killer is not provoked");
+
+  // ---- python ----
+  const std::string python = o.python.empty() ? find_python() : o.python == "none" ? "" : o.python;
+  const std::string base_op_cost = op_cost_value(base.python_op_cost_ps);
+  if (python.empty()) {
+    kept("python", "op_cost", base_op_cost, o.python == "none" ? "--python none" : "no python3 on this host");
+  } else {
+    progress(cat({"interpreted Python: a mixed benchmark under ", python}));
+    const PythonCost pc = measure_python_cost(python, reps);
+    if (!pc.ok) {
+      kept("python", "op_cost", base_op_cost, pc.error);
+    } else {
+      const Spread bench = spread_of(pc.ns_per_bench);
+      const double per_bytecode = bench.median / static_cast<double>(pc.cpython_ops);
+      const double per_instruction = bench.median / static_cast<double>(pc.vm_ops);
+      const double ratio = static_cast<double>(pc.vm_ops) / static_cast<double>(pc.cpython_ops);
+      e.push_back({"python", "op_cost", op_cost_value(static_cast<std::int64_t>(std::llround(per_instruction * 1000))),
+                   cat({"measured: CPython ", pc.version, " (", python, ") runs a mixed benchmark (arithmetic, dicts, "
+                        "strings, comprehensions, method calls, recursion, an exception) of ", num(static_cast<std::int64_t>(pc.cpython_ops)),
+                        " bytecodes (sys.settrace with f_trace_opcodes) in ", describe_ns(bench),
+                        " of process CPU time untraced, ", fixed3(per_bytecode), " ns per bytecode; concsim's VM runs it in ",
+                        num(static_cast<std::int64_t>(pc.vm_ops)), " instructions (", fixed3(ratio),
+                        " per bytecode), so each costs the benchmark's time over that count"})});
+    }
+  }
 
   // ---- the header ----
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

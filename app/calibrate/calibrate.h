@@ -20,6 +20,9 @@ struct Options {
   // The span of the memory latency chase; 0: 256 MiB or eight times the
   // last-level cache, whichever is more (tests use less, to be quick).
   std::int64_t memory_bytes = 0;
+  // The Python that python.op_cost is measured with; "": find_python()
+  // (python_cost.h). "none": not measured (the base profile's value is kept).
+  std::string python;
 };
 
 // The kernel's thread limits, read (never provoked).

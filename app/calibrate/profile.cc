@@ -70,7 +70,8 @@ std::string render_profile(const ProfileDoc& doc) {
   out.append("\ndescription: ");
   out.append(yaml_quote(doc.description));
   out.push_back('\n');
-  static constexpr std::array<const char*, 6> kSections{"hardware", "costs", "scheduler", "cache", "memory", "limits"};
+  static constexpr std::array<const char*, 7> kSections{"hardware", "costs",  "scheduler", "cache",
+                                                        "memory",   "limits", "python"};
   for (const char* section : kSections) {
     bool first = true;
     for (const ProfileEntry& e : doc.entries) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -83,7 +84,7 @@ class ProfileReader {
   MachineProfile read(const Document& doc) {
     const Node root = doc.root();
     root.expect_document(
-        {"name", "description", "extends", "hardware", "costs", "scheduler", "cache", "memory", "limits"},
+        {"name", "description", "extends", "hardware", "costs", "scheduler", "cache", "memory", "limits", "python"},
         "machine profile");
     if (auto e = root.get("extends")) p_ = extend(*e);
     const std::string stem = std::filesystem::path(doc.name()).stem().string();
@@ -118,6 +119,7 @@ class ProfileReader {
                                           "overcommit", "overcommit_ratio", "on_oom", "swap_slowdown"})) {
       read_limits(*s);
     }
+    if (auto s = section(root, "python", {"op_cost"})) read_python(*s);
     check(root);
     return p_;
   }
@@ -267,6 +269,41 @@ class ProfileReader {
     if (auto v = leaf(s, "swap_slowdown")) p_.swap_slowdown = static_cast<double>(v->as_int(1, 1'000'000));
   }
 
+  // python.op_cost: a duration that may be a fraction of a nanosecond
+  // ("14.2ns", "0.5ns", "950ps"), kept in picoseconds.
+  void read_python(const Node& s) {
+    const std::optional<Node> v = leaf(s, "op_cost");
+    if (!v) return;
+    const std::string expected = "expected the CPU time of one interpreted instruction like \"14.2ns\" or \"950ps\"";
+    if (!v->is_scalar()) v->fail(expected + ", got " + v->describe());
+    const std::string text = v->as_string();
+    std::size_t digits = 0;
+    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) ++digits;
+    const std::string number = text.substr(0, digits);
+    const std::string unit = text.substr(digits);
+    double per_unit = 0;
+    if (unit == "ps") {
+      per_unit = 1;
+    } else if (unit == "ns") {
+      per_unit = 1e3;
+    } else if (unit == "us") {
+      per_unit = 1e6;
+    } else if (unit.empty() || unit == "s") {
+      per_unit = 1e12;  // only 0 is sensible here
+    } else {
+      v->fail(expected + ", got " + quote(text) + "; units are ps, ns, us");
+    }
+    char* end = nullptr;
+    const double x = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || std::count(number.begin(), number.end(), '.') > 1) {
+      v->fail(expected + ", got " + quote(text));
+    }
+    const double ps = std::nearbyint(x * per_unit);
+    if (unit.empty() && x != 0) v->fail(expected + "; a bare number needs a unit");
+    if (ps > 1e9) v->fail(quote(text) + " is more than 1 ms per instruction");
+    p_.python_op_cost_ps = static_cast<std::int64_t>(ps);
+  }
+
   // Rules across keys, reported at the key that breaks them.
   void check(const Node& root) {
     if (p_.stack_resident > p_.stack_reserved) {
@@ -367,6 +404,7 @@ std::int64_t* numeric_value(models::MachineProfile& p, const std::string& key) {
       {"limits.max_map_count", &p.max_map_count},
       {"limits.mappings_per_thread", &p.mappings_per_thread},
       {"limits.address_space", &p.address_space},
+      {"python.op_cost", &p.python_op_cost_ps},  // in picoseconds
   };
   for (const auto& [name, value] : table) {
     if (key == name) return value;

@@ -1,7 +1,8 @@
 // Machine profiles: configs/machines/NAME.yaml read into models::MachineProfile.
 //
 // configs/README.md ("Machine profiles") is the reference for the format.
-// A profile has five sections (hardware, costs, scheduler, memory, limits);
+// A profile has seven sections (hardware, costs, scheduler, cache, memory,
+// limits, python);
 // every value may be written bare, `ram: 24GiB`, or with its source,
 // `ram: {value: 24GiB, source: "free -g on the test machine"}`; sources are
 // kept in MachineProfile::sources under "section.key". Keys left out keep the

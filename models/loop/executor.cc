@@ -248,6 +248,17 @@ void Loop::worker_run(std::uint32_t index, Value in) {
   const std::uint32_t saved = worker_busy_;
   worker_busy_ = index + 1;
   vm::RunResult r = vm_.run(w.fiber, std::move(in));
+  // The worker's thread computes for its interpreted instructions before a
+  // native of the model (what its job runs after the last one is not charged).
+  while (r.status == RunStatus::kCharge) {
+    const sim::Duration d = op_charge_.charge(r.ops);
+    if (d > 0) {
+      worker_occupy(d, false);
+      worker_busy_ = saved;
+      return;  // resumed by kWorker
+    }
+    r = vm_.run(w.fiber, Value::none());
+  }
   worker_busy_ = saved;
   if (r.status == RunStatus::kSuspended) return;  // resumed by kWorker
   Executor& e = *executors_[w.executor];

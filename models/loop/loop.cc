@@ -22,15 +22,24 @@ constexpr double kMaximumSelectTimeout = 24 * 3600;  // base_events.py MAXIMUM_S
 constexpr std::size_t kMinScheduledTimerHandles = 100;
 constexpr double kMinCancelledTimerHandlesFraction = 0.5;
 constexpr double kClockResolution = 1e-09;  // time.get_clock_info('monotonic').resolution on Linux
+
+vm::VmOptions vm_options(const LoopOptions& o) {
+  vm::VmOptions v;
+  v.step_budget = o.step_budget;
+  v.recursion_limit = 1000;
+  v.charge_ops = o.machine.python_op_cost_ps > 0;
+  return v;
+}
 }  // namespace
 
 Loop::Loop(sim::Simulation& sim, const vm::Program& program, const LoopOptions& options)
     : sim_(sim),
       options_(options),
-      vm_(program, *this, vm::VmOptions{options.step_budget, 1000}),
+      vm_(program, *this, vm_options(options)),
       recorder_(options.record, options.record_limit),
       requests_(options.requests) {
   cores_free_ = std::max(1, options_.machine.cores);
+  op_charge_.cost_ps = options_.machine.python_op_cost_ps;
   max_workers_ = options_.executor_workers > 0 ? options_.executor_workers
                                                : std::min(32, options_.machine.cores + 4);
   module_fiber_.owner = nullptr;
@@ -88,15 +97,23 @@ void Loop::start() {
 
 void Loop::run_module(Value in, bool raise) {
   runner_ = Runner::kModule;
-  vm::RunResult r = vm_.run(module_fiber_, std::move(in), raise);
+  vm::RunResult r = run_fiber(module_fiber_, std::move(in), raise);
   if (r.status == RunStatus::kSuspended && busy_) return;  // busy_done resumes it
   runner_ = Runner::kNone;
+  if ((r.status == RunStatus::kReturned || r.status == RunStatus::kRaised) && owed_ > 0 && !busy_) {
+    // The program ends once its last instructions are paid for.
+    module_end_ = std::move(r);
+    pay_owed();
+    runner_ = Runner::kModuleEnd;
+    return;
+  }
   module_done(std::move(r));
 }
 
 void Loop::module_done(vm::RunResult r) {
   switch (r.status) {
     case RunStatus::kSuspended:
+    case RunStatus::kCharge:  // run_fiber charges and resumes these
       // Waiting for the loop (run_until_complete): the loop runs now.
       return;
     case RunStatus::kReturned:
@@ -307,7 +324,9 @@ void Loop::timers_and_run() {
 }
 
 void Loop::run_ready() {
-  while (ntodo_ > 0 && !busy_ && running_) {
+  for (;;) {
+    if (owed_ > 0 && !busy_) pay_owed();
+    if (ntodo_ == 0 || busy_ || !running_) break;
     Value h = std::move(ready_.front());
     ready_.pop_front();
     --ntodo_;
@@ -356,7 +375,7 @@ void Loop::run_handle(Value h) {
   }
   current_handle_ = h;
   runner_ = Runner::kCallback;
-  vm::RunResult r = vm_.run(callback_fiber_, Value::none());
+  vm::RunResult r = run_fiber(callback_fiber_, Value::none(), false);
   if (r.status == RunStatus::kSuspended && busy_) return;
   runner_ = Runner::kNone;
   callback_after_run(std::move(r));
@@ -379,6 +398,7 @@ void Loop::callback_after_run(vm::RunResult r) {
       callback_failed(h, r.value);
       return;
     case RunStatus::kSuspended:
+    case RunStatus::kCharge:
       vm_.discard(callback_fiber_);
       call_exception_handler(exception_context("concsim: a callback waited outside a task", Value()));
       return;
@@ -395,6 +415,42 @@ void Loop::callback_after_run(vm::RunResult r) {
 }
 
 // ------------------------------------------------------- the loop thread ----
+
+vm::RunResult Loop::run_fiber(vm::Fiber& fiber, Value in, bool raise) {
+  for (;;) {
+    vm::RunResult r = vm_.run(fiber, std::move(in), raise);
+    const sim::Duration d = op_charge_.charge(r.ops);
+    if (r.status != RunStatus::kCharge) {
+      owed_ += d;
+      return r;
+    }
+    if (d > 0) {
+      // The loop thread computes; busy_done resumes the fiber at the call.
+      compute(d);
+      return vm::RunResult{RunStatus::kSuspended, Value(), 0};
+    }
+    in = Value::none();  // less than a nanosecond so far: carried
+    raise = false;
+  }
+}
+
+// The loop thread computes for d (interpreted instructions): as cpu() does,
+// without a line in the trace.
+void Loop::compute(sim::Duration d) {
+  busy_ = true;
+  busy_blocking_ = false;
+  busy_since_ = sim_.now();
+  busy_for_ = d;
+  busy_name_ = current_name();
+  use_core(CoreUser{true, 0, d});
+}
+
+void Loop::pay_owed() {
+  const sim::Duration d = owed_;
+  owed_ = 0;
+  runner_ = Runner::kNone;
+  compute(d);
+}
 
 Value Loop::occupy(sim::Duration d, bool blocking) {
   if (d <= 0) return Value::none();
@@ -469,12 +525,16 @@ void Loop::busy_done() {
       break;
     }
     case Runner::kCallback: {
-      vm::RunResult r = vm_.run(callback_fiber_, std::move(in), raise);
+      vm::RunResult r = run_fiber(callback_fiber_, std::move(in), raise);
       if (r.status == RunStatus::kSuspended && busy_) return;
       runner_ = Runner::kNone;
       callback_after_run(std::move(r));
       break;
     }
+    case Runner::kModuleEnd:
+      runner_ = Runner::kNone;
+      module_done(std::move(module_end_));
+      break;
     case Runner::kNone:
       break;
   }

@@ -265,7 +265,10 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   }
 
   // The loop thread: which fiber it runs when it is busy.
-  enum class Runner : std::uint8_t { kNone, kModule, kTask, kCallback };
+  // kModuleEnd: the top level has ended and the loop thread computes what
+  // its last instructions owe before the program is over.
+  enum class Runner : std::uint8_t { kNone, kModule, kTask, kCallback, kModuleEnd };
+  vm::RunResult module_end_;
   void run_module(vm::Value in, bool raise);
   void module_done(vm::RunResult r);
   void iterate();
@@ -279,6 +282,16 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   // Resumes whatever the loop thread was doing when it became busy.
   void busy_done();
   void task_run(TaskObj* t, vm::Value in, bool raise);
+  // vm_.run for the loop thread's fibers, charging the instructions they
+  // run (the profile's python.op_cost): before a native of the model the
+  // loop thread computes for them (the fiber resumes in busy_done); what a
+  // step ran after its last such call is owed and paid before the next
+  // callback runs (pay_owed).
+  vm::RunResult run_fiber(vm::Fiber& fiber, vm::Value in, bool raise);
+  void compute(sim::Duration d);
+  void pay_owed();
+  OpCharge op_charge_;
+  sim::Duration owed_ = 0;
   void task_after_run(TaskObj* t, vm::RunResult r);
   void callback_after_run(vm::RunResult r);
   void callback_failed(const vm::Value& handle, const vm::Value& exc);

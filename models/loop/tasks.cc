@@ -253,7 +253,7 @@ void Loop::task_run(TaskObj* t, Value in, bool raise) {
   running_task_ = t;
   current_task_ = t;
   recorder_.state(sim_.now(), t->id, SpanKind::kRunning);
-  vm::RunResult r = vm_.run(t->fiber, std::move(in), raise);
+  vm::RunResult r = run_fiber(t->fiber, std::move(in), raise);
   if (r.status == RunStatus::kSuspended && busy_) {
     // busy_done resumes it; the running task stays alive meanwhile, as the
     // stack of Task.__step keeps it in CPython.
@@ -271,6 +271,7 @@ void Loop::task_after_run(TaskObj* t, vm::RunResult r) {
   // as sleep(0, result) does; task_step moves it out.)
   switch (r.status) {
     case RunStatus::kSuspended:
+    case RunStatus::kCharge:  // run_fiber charges and resumes these
       recorder_.state(sim_.now(), t->id, SpanKind::kWaiting);
       return;
     case RunStatus::kReturned:

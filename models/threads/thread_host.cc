@@ -18,11 +18,23 @@ using vm::Kind;
 using vm::RunStatus;
 using vm::Value;
 
+namespace {
+vm::VmOptions vm_options(const HostOptions& o, const MachineProfile& profile) {
+  vm::VmOptions v;
+  v.step_budget = o.step_budget;
+  v.recursion_limit = 1000;
+  v.charge_ops = profile.python_op_cost_ps > 0;
+  return v;
+}
+}  // namespace
+
 ThreadHost::ThreadHost(sim::Simulation& sim, const vm::Program& program, const MachineProfile& profile,
                        const HostOptions& options)
     : ThreadKernel(sim, profile, options.kernel),
       options_(options),
-      vm_(program, *this, vm::VmOptions{options.step_budget, 1000}) {}
+      vm_(program, *this, vm_options(options, profile)) {
+  op_charge_.cost_ps = profile.python_op_cost_ps;
+}
 
 ThreadHost::~ThreadHost() {
   // The VM's objects go before the VM.
@@ -77,6 +89,13 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
     start_cpu(core, id, d, swapping_ ? BurstKind::kSlowed : BurstKind::kUseful, After::kResume);
     return;
   }
+  if (threads_[id].owed_cpu > 0) {
+    // Instructions it ran before it last stopped, not charged yet.
+    const sim::Duration d = threads_[id].owed_cpu;
+    threads_[id].owed_cpu = 0;
+    compute(core, id, d);
+    return;
+  }
   Value in = std::move(threads_[id].resume);
   bool raise = threads_[id].resume_raises;
   threads_[id].resume = Value::none();
@@ -85,12 +104,34 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
   running_core_ = core;
   set_waker(core);
   for (;;) {
+    if (threads_[id].ended) {
+      // Its top fiber ended, and the thread has computed what the last
+      // instructions cost: what the end does now happens.
+      vm::RunResult ended = std::move(*threads_[id].ended);
+      threads_[id].ended.reset();
+      bool go_on = false;
+      fiber_ended(core, id, std::move(ended), &go_on, &in, &raise);
+      if (!go_on) break;
+      continue;
+    }
     // threads_ may grow while the fiber runs (a spawn): no reference is
     // held across run().
     vm::Fiber& fiber = threads_[id].fibers.back()->fiber;
     vm::RunResult r = vm_.run(fiber, std::move(in), raise);
     in = Value::none();
     raise = false;
+    // Interpreted instructions are CPU time (python.op_cost): before a native
+    // of the model the thread computes for them and the call is made after;
+    // what ran after the last one is owed until the thread next runs.
+    const sim::Duration ops_cost = op_charge_.charge(r.ops);
+    if (r.status == RunStatus::kCharge) {
+      if (ops_cost > 0) {
+        compute(core, id, ops_cost);
+        break;
+      }
+      continue;  // under a nanosecond so far: carried
+    }
+    threads_[id].owed_cpu += ops_cost;
     if (r.status == RunStatus::kSuspended) {
       if (threads_[id].pushed) {
         threads_[id].pushed = false;  // a native started a fiber above: run it
@@ -106,6 +147,14 @@ void ThreadHost::run_program(int core, std::uint32_t id) {
       detail += " instructions without a pause (an endless loop?)";
       if (tracing()) trace(id, "stopped: no blocking call in " + std::to_string(options_.step_budget) + " instructions");
       stop_endless(std::move(detail));
+      break;
+    }
+    if (threads_[id].owed_cpu > 0) {
+      // The fiber ended: the thread computes its last instructions first.
+      const sim::Duration d = threads_[id].owed_cpu;
+      threads_[id].owed_cpu = 0;
+      threads_[id].ended = std::move(r);
+      compute(core, id, d);
       break;
     }
     bool go_on = false;
@@ -588,14 +637,18 @@ Value ThreadHost::cpu(std::int64_t ns) {
   }
   if (tracing()) trace(id, "cpu " + sim::format_duration(ns));
   threads_[id].resume = Value::none();
+  compute(running_core_, id, ns);
+  return Value::suspend();
+}
+
+void ThreadHost::compute(int core, std::uint32_t id, sim::Duration ns) {
   if (swapping_) {
     sim::Duration slowed = 0;
     if (!sim::checked_mul(ns, sched_.slowdown(), &slowed)) slowed = sim::kTimeMax / 4;
-    start_cpu(running_core_, id, slowed, BurstKind::kSlowed, After::kResume);
+    start_cpu(core, id, slowed, BurstKind::kSlowed, After::kResume);
   } else {
-    start_cpu(running_core_, id, ns, BurstKind::kUseful, After::kResume);
+    start_cpu(core, id, ns, BurstKind::kUseful, After::kResume);
   }
-  return Value::suspend();
 }
 
 // --------------------------------------------------------------- output ----

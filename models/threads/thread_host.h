@@ -53,6 +53,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -158,6 +159,9 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   // instant runs before it returns.
   vm::Value sleep(std::int64_t ns, SpanKind span, vm::Value result = vm::Value::none(), bool zero_sleeps = false);
   vm::Value cpu(std::int64_t ns);
+  // The running thread computes for ns on its core (holding the GIL), then
+  // its program goes on.
+  void compute(int core, std::uint32_t id, sim::Duration ns);
 
   // Threads (thread_host.cc). A thread running `callable(*args)`: threading's
   // threads (pyobj: the Thread object) and executor jobs (a task).
@@ -244,6 +248,12 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
     vm::Value outcome;       // the bottom fiber's value or exception
     std::string name;
     sim::Duration pending_cpu = 0;  // a burst the GIL interrupted
+    // Interpreted instructions run after the last native of the model before
+    // the fiber stopped: computed when the thread next runs.
+    sim::Duration owed_cpu = 0;
+    // A fiber that ended while instructions were owed: its end is handled
+    // once the thread has computed them.
+    std::optional<vm::RunResult> ended;
     // Waiting for the GIL: when its timed wait ends, and the GIL's switch
     // count when that wait began (CPython's take_gil).
     sim::Time gil_deadline = 0;
@@ -315,6 +325,7 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   vm::Value python_module(const std::string& name, const std::function<void(const vm::Value&)>& natives);
 
   HostOptions options_;
+  OpCharge op_charge_;  // interpreted instructions as CPU time (python.op_cost)
   vm::Vm vm_;
   std::vector<PThread> threads_;
   std::uint32_t main_ = 0;

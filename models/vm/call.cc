@@ -282,6 +282,7 @@ Value Interp::run_nested(Vm& vm, Frame* f, const char* what) {
     case RunStatus::kRaised:
       vm.error_ = std::move(r.value);
       return Value::error();
+    case RunStatus::kCharge:  // never in a nested run (Vm's nested_)
     case RunStatus::kSuspended: {
       // The fiber wanted to wait inside a native that cannot: drop it.
       vm.discard(nested);

@@ -75,6 +75,7 @@ Value Interp::gen_resume(Vm& vm, GenObj* g, Value in, bool raise, Value* ret) {
     case RunStatus::kRaised:
       vm.error_ = std::move(r.value);
       return Value::error();
+    case RunStatus::kCharge:  // never in a nested run (Vm's nested_)
     case RunStatus::kSuspended:
       vm.discard(nested);
       return vm.raise(B.RuntimeError,

@@ -86,6 +86,16 @@ void detach_frame(Fiber& fiber, Frame* f) {
 
 bool is_exc_class(const Vm& vm, const Value& v) { return vm.is_subclass(v, vm.b().BaseException); }
 
+// A native of the model (BuiltinObj::timed), bound or not.
+bool is_timed(const Value& callable) {
+  if (callable.is(Kind::kBuiltin)) return callable.as<BuiltinObj>()->timed;
+  if (callable.is(Kind::kMethod)) {
+    const Value& fn = callable.as<MethodObj>()->func;
+    return fn.is(Kind::kBuiltin) && fn.as<BuiltinObj>()->timed;
+  }
+  return false;
+}
+
 // For `except T`: T is a class derived from BaseException or a tuple of such.
 int exception_matches(Vm& vm, const Value& exc, const Value& type) {
   if (type.is(Kind::kTuple)) {
@@ -129,6 +139,21 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
 #define POP() (std::move(st[--sp]))
 #define TOP() (st[sp - 1])
 #define PEEK(n) (st[sp - (n)])
+// Before the model acts (a native of its, an await on its object): with
+// instructions run since the last charge besides this one, the fiber stops
+// at this instruction for the model to charge them (RunStatus::kCharge) and
+// runs it again when resumed. The instruction is counted once: at its rerun.
+#define CHARGE_BEFORE()                                                            \
+  do {                                                                             \
+    if (vm.options_.charge_ops && vm.nested_ == 0 && vm.charged_at_ - vm.budget_ > 1) { \
+      ++vm.budget_;                                                                \
+      --f->pc;                                                                     \
+      SYNC();                                                                      \
+      fiber.charging = true;                                                       \
+      fiber.budget_left = vm.budget_;                                              \
+      return RunResult{RunStatus::kCharge, Value()};                               \
+    }                                                                              \
+  } while (false)
 #define DROP(n)                                          \
   do {                                                   \
     for (std::uint32_t d_ = 0; d_ < (n); ++d_) st[--sp] = Value::unset(); \
@@ -359,6 +384,7 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
             self_v = base[1];
             self = &self_v;
           }
+          if (vm.options_.charge_ops && is_timed(callable)) CHARGE_BEFORE();
           SYNC();
           Value r = call_from_frame(vm, &fiber, callable, self, base + 2, argc, kwnames, nkw);
           // The arguments stay on the caller's stack until the call is made:
@@ -1103,6 +1129,7 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
             reraise = false;
             goto error;
           }
+          CHARGE_BEFORE();
           DROP(1);
           SYNC();
           Value r = vm.host().await_native(vm, fiber, aw);
@@ -1468,6 +1495,7 @@ RunResult Interp::execute(Vm& vm, Fiber& fiber, bool unwinding) {
 #undef TOP
 #undef PEEK
 #undef DROP
+#undef CHARGE_BEFORE
 }
 
 }  // namespace concsim::vm

@@ -289,9 +289,15 @@ Value Interp::builtin_module(Vm& vm, std::string_view name) {
 Value Interp::import(Vm& vm, std::string_view name) {
   auto it = vm.modules_.find(std::string(name));
   if (it != vm.modules_.end()) return it->second;
+  // The builtins a host makes for its modules are timed (BuiltinObj::timed);
+  // the VM's own modules are not.
+  const bool timed = vm.timed_builtins_;
+  vm.timed_builtins_ = true;
   Value m = vm.host().import_module(vm, name);
+  vm.timed_builtins_ = false;
+  if (!m.is_error() && m.is_unset()) m = builtin_module(vm, name);
+  vm.timed_builtins_ = timed;
   if (m.is_error()) return m;
-  if (m.is_unset()) m = builtin_module(vm, name);
   if (m.is_unset()) {
     // A dotted name whose first part is a module of ours: import the parent.
     return vm.raise(vm.b().ModuleNotFoundError,

@@ -159,6 +159,10 @@ struct BuiltinObj : Obj {
   // A method of a class (self comes first): binding it on attribute access
   // gives a bound builtin, as a method descriptor does.
   bool is_method = false;
+  // A native of a model (its modules' functions and methods, print): the
+  // instructions run before it are paid for before it is called (VmOptions::
+  // charge_ops), so that what it does happens at the time they end.
+  bool timed = false;
   Value owner;          // the class that defines a method, for messages
 };
 

@@ -176,6 +176,7 @@ Value Vm::make_builtin(const char* name, NativeFn fn, void* data, bool is_method
   b->fn = fn;
   b->data = data;
   b->is_method = is_method;
+  b->timed = timed_builtins_;
   b->self = Value::unset();
   return v;
 }
@@ -383,7 +384,11 @@ void Vm::discard(Fiber& fiber) {
 RunResult Vm::run(Fiber& fiber, Value in, bool raise) {
   Fiber* previous = current_;
   current_ = &fiber;
-  budget_ = options_.step_budget;
+  // A fiber that stopped to be charged goes on with the budget it had: the
+  // charge is not a wait, and does not reset the runaway detection.
+  budget_ = fiber.charging ? fiber.budget_left : options_.step_budget;
+  charged_at_ = budget_;
+  fiber.charging = false;
   Frame* f = fiber.top;
   CONCSIM_CHECK(f != nullptr, "run() of a fiber that has ended");
   const bool waited = fiber.waiting;
@@ -397,6 +402,7 @@ RunResult Vm::run(Fiber& fiber, Value in, bool raise) {
     f->stack()[f->sp++] = std::move(in);  // the result of the instruction that waited
   }
   RunResult r = Interp::execute(*this, fiber, raise);
+  r.ops = charged_at_ - budget_;
   current_ = previous;
   return r;
 }

@@ -89,6 +89,10 @@ struct Fiber {
   Value base_exc;
   // Stopped by a native: run() delivers the outcome to the top frame.
   bool waiting = false;
+  // Stopped to pay for its instructions (RunStatus::kCharge): run() goes on
+  // with the instruction it stopped at and with the budget it had left.
+  bool charging = false;
+  std::uint64_t budget_left = 0;
 };
 
 enum class RunStatus : std::uint8_t {
@@ -96,10 +100,19 @@ enum class RunStatus : std::uint8_t {
   kReturned,   // the bottom frame returned: RunResult::value
   kRaised,     // an exception left the bottom frame: RunResult::value
   kRunaway,    // the instruction budget ran out without a wait
+  // Only with VmOptions::charge_ops: the fiber stopped before calling a
+  // native of the model (or awaiting one of its objects) so that the model
+  // charges RunResult::ops first; the model calls run(fiber, None) once the
+  // time has passed, and the call is made then.
+  kCharge,
 };
 struct RunResult {
   RunStatus status = RunStatus::kReturned;
   Value value;
+  // Instructions the fiber ran since run() started or it last stopped to be
+  // charged, and not charged yet (every status: a model that charges
+  // instructions pays these after the fact).
+  std::uint64_t ops = 0;
 };
 
 // What a model provides to the VM besides its modules.
@@ -144,6 +157,11 @@ struct VmOptions {
   std::uint64_t step_budget = 100'000'000;
   std::uint32_t recursion_limit = 1000;  // sys.getrecursionlimit()
   std::int64_t switch_interval_ns = 5'000'000;  // sys.getswitchinterval(): CPython's default, 5 ms
+  // The model charges interpreted instructions as CPU time (a machine with a
+  // python.op_cost): run() stops with kCharge before a native of the model
+  // when instructions ran since the last charge. Off, the VM never stops to
+  // be charged (RunResult::ops is counted either way: the budget counts).
+  bool charge_ops = false;
 };
 
 class Vm {
@@ -254,6 +272,8 @@ class Vm {
   Value error_;
   Fiber* current_ = nullptr;
   std::uint64_t budget_ = 0;
+  std::uint64_t charged_at_ = 0;  // budget_ when the running fiber was last charged
+  bool timed_builtins_ = false;   // builtins made now are a model's (Host::import_module runs)
   std::uint32_t nested_ = 0;
   bool gen_yielded_ = false;  // a nested generator run ended at a yield
   bool runaway_ = false;      // a nested run ran out of budget

@@ -7,6 +7,7 @@
 #include "app/calibrate/measure.h"
 #include "app/calibrate/memory_probe.h"
 #include "app/calibrate/proc.h"
+#include "app/calibrate/python_cost.h"
 #include "app/calibrate/profile.h"
 #include "app/load/config.h"
 #include "app/load/machine.h"
@@ -207,12 +208,45 @@ TEST(Calibrate, TinyRunRoundTrips) {
   for (const char* key : {"hardware.cores", "costs.thread_create", "costs.context_switch", "costs.syscall",
                           "costs.poll", "memory.stack_resident", "memory.task_frame", "limits.max_threads",
                           "scheduler.policy", "scheduler.pick_base", "memory.socket_buffer", "costs.futex_wait", "costs.futex_wake",
-                          "costs.pipe_read", "costs.pipe_write", "costs.page_fault", "cache.memory"}) {
+                          "costs.pipe_read", "costs.pipe_write", "costs.page_fault", "cache.memory",
+                          "python.op_cost"}) {
     ASSERT_TRUE(p.sources.count(key)) << key;
     EXPECT_FALSE(p.sources.at(key).empty()) << key;
   }
   EXPECT_NE(p.sources.at("memory.socket_buffer").find("not measured"), std::string::npos);
   EXPECT_NE(p.sources.at("costs.syscall").find("median"), std::string::npos);
+}
+
+// The Python benchmark (python.op_cost): CPython counts its bytecodes and
+// times it; concsim's VM, whose instructions follow CPython 3.11's bytecode,
+// runs it in about as many instructions. A VM or CPython that miscounted
+// (an instruction counted twice, a loop not counted) would leave the 20 %
+// band: for this benchmark the two counts are within 2 % of each other.
+TEST(Calibrate, PythonBenchmarkCountsMatchCPythonsWithinAFifth) {
+  const std::string python = find_python();
+  if (python.empty()) GTEST_SKIP() << "no python3 on this host";
+  const PythonCost c = measure_python_cost(python, 1);
+  ASSERT_TRUE(c.ok) << c.error;
+  if (c.version.rfind("3.11", 0) != 0) GTEST_SKIP() << "the bytecode counts are CPython 3.11's, not " << c.version;
+  EXPECT_GT(c.cpython_ops, 50'000u);
+  ASSERT_EQ(c.ns_per_bench.size(), 1u);
+  EXPECT_GT(c.ns_per_bench[0], 0);
+  EXPECT_EQ(c.vm_ops, vm_instructions_of_benchmark());  // deterministic
+  const double ratio = static_cast<double>(c.vm_ops) / static_cast<double>(c.cpython_ops);
+  EXPECT_GT(ratio, 0.8);
+  EXPECT_LT(ratio, 1.2);
+}
+
+TEST(Calibrate, WithoutPythonTheOpCostIsKeptFromTheBase) {
+  Options o;
+  o.repetitions = 1;
+  o.threads = 16;
+  o.fibers = 1;
+  o.memory_bytes = std::int64_t{16} << 20;
+  o.python = "none";
+  const models::MachineProfile p = load_text(render_profile(calibrate(o, [](const std::string&) {})));
+  EXPECT_EQ(p.python_op_cost_ps, load::load_machine("linux-modern").python_op_cost_ps);
+  EXPECT_NE(p.sources.at("python.op_cost").find("not measured (--python none)"), std::string::npos);
 }
 
 }  // namespace
