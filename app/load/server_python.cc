@@ -69,12 +69,14 @@ std::string scaffold(const ServerSpec& s, const Workload& w, const std::string& 
     c += "        if request >= " + std::to_string(*s.requests) + ":\n";
     c += "            break\n";
   }
+  // asyncio.run names the main task Task-1; the step language's is "main".
   c += "async def __concsim_main():\n";
+  c += "    __concsim_asyncio.current_task().set_name('main')\n";
   c += "    __concsim_tasks = []\n";
   c += "    for i in range(" + conns + "):\n";
   c += "        __concsim_tasks.append(__concsim_asyncio.create_task(__concsim_connection(i), name='conn' + str(i)))\n";
   c += "    await __concsim_asyncio.gather(*__concsim_tasks)\n";
-  c += "__concsim_asyncio._run(__concsim_main(), 'main')\n";
+  c += "__concsim_asyncio.run(__concsim_main())\n";
   return c;
 }
 

@@ -1079,13 +1079,6 @@ def timeout_at(when):
 # ---------------------------------------------------------- runners.py ----
 
 def run(main, *, debug=None):
-    return _run(main, None)
-
-
-def _run(main, name):
-    # asyncio.run(main), with the main task named `name` (a server's
-    # scaffolding names it "main" as the step language does; None: Task-N,
-    # as CPython names it).
     if _get_running_loop() is not None:
         raise RuntimeError(
             "asyncio.run() cannot be called from a running event loop")
@@ -1093,7 +1086,7 @@ def _run(main, name):
         raise ValueError("a coroutine was expected, got {!r}".format(main))
     loop = new_event_loop()
     try:
-        task = loop.create_task(main, name=name)
+        task = loop.create_task(main)
         _mark_main(task)
         result = _run_until_complete(task)
         _record_result(result)
