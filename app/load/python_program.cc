@@ -36,7 +36,7 @@ std::vector<std::string> lines_of(const std::string& s) {
 
 }  // namespace
 
-std::shared_ptr<const vm::Program> compile_python(const std::string& source, const std::string& file) {
+vm::ast::Module parse_python(const std::string& source, const std::string& file) {
   vm::ast::Module module;
   python::SyntaxError se;
   if (!python::parse_module(source, file, &module, &se)) {
@@ -44,6 +44,11 @@ std::shared_ptr<const vm::Program> compile_python(const std::string& source, con
     throw ConfigError(SourcePos{file, se.line, se.col}, "",
                       unsupported ? se.message : se.kind + ": " + se.message);
   }
+  return module;
+}
+
+std::shared_ptr<vm::Program> compile_python_tree(const vm::ast::Module& module, const std::string& source,
+                                                 const std::string& file) {
   auto program = std::make_shared<vm::Program>();
   vm::CompileError ce;
   if (!vm::compile_module(module, lines_of(source), program.get(), &ce)) {
@@ -54,7 +59,11 @@ std::shared_ptr<const vm::Program> compile_python(const std::string& source, con
   return program;
 }
 
-std::shared_ptr<const vm::Program> load_python_file(const std::string& path) {
+std::shared_ptr<const vm::Program> compile_python(const std::string& source, const std::string& file) {
+  return compile_python_tree(parse_python(source, file), source, file);
+}
+
+std::string read_python_source(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(SourcePos{path, 0, 0}, "", "cannot read the file");
   std::ostringstream ss;
@@ -63,7 +72,11 @@ std::shared_ptr<const vm::Program> load_python_file(const std::string& path) {
   if (source.size() > kMaxSourceBytes) {
     throw ConfigError(SourcePos{path, 0, 0}, "", "the file is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB");
   }
-  return compile_python(source, path);
+  return source;
+}
+
+std::shared_ptr<const vm::Program> load_python_file(const std::string& path) {
+  return compile_python(read_python_source(path), path);
 }
 
 namespace {

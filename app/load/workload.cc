@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "app/load/machine.h"
 #include "app/load/python_program.h"
 #include "app/load/server.h"
+#include "app/load/server_python.h"
 #include "app/load/suggest.h"
 #include "app/load/text.h"
 #include "app/load/units.h"
@@ -292,6 +294,7 @@ class Loader {
   explicit Loader(const Document& doc) : doc_(doc) {}
 
   Workload run(bool compile) {
+    compile_ = compile;
     const Node root = doc_.root();
     root.expect_document({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
                           "functions", "main", "server", "limits", "loop", "threads", "sweep", "python"},
@@ -635,11 +638,44 @@ class Loader {
     } else if (auto t = n.get("think_time")) {
       s.think_time = duration(*t);
     }
-    s.handler = steps(handler);
+    if (handler.is_map() && handler.has("python")) {
+      read_python_handler(handler, s, w);
+    } else {
+      s.handler = steps(handler);
+    }
     build_server(s, w);
     // The synthesised functions are reported at the server section.
     function_nodes_.emplace(kConnectionFunction, n);
     function_nodes_.emplace("main", n);
+  }
+
+  // handler: {python: FILE, function: NAME}: the handler is a Python
+  // function; the server's steps are built with an empty handler (the
+  // thread models would run them; the loader refuses those models here).
+  void read_python_handler(const Node& handler, const ServerSpec& s, Workload& w) {
+    handler.expect_keys({"python", "function"});
+    const Node file_node = handler.require("python");
+    std::filesystem::path file = non_empty_string(file_node);
+    if (file.is_relative() && file_node.pos().file != "--set") {
+      file = std::filesystem::path(file_node.pos().file).parent_path() / file;
+    }
+    ServerHandler h;
+    h.file = file.lexically_normal().string();
+    h.function = "handle";
+    std::optional<Node> function = handler.get("function");
+    if (function) h.function = non_empty_string(*function);
+    const std::string unsupported = server_python_unsupported(s, w);
+    if (!unsupported.empty()) handler.fail(unsupported);
+    w.server_python = true;
+    w.python_file = h.file;
+    if (!std::ifstream(h.file, std::ios::binary)) file_node.fail("cannot read the file " + quote(h.file));
+    if (!compile_) return;
+    std::string function_error;
+    w.python = compile_server_python(s, w, h, &w.server_distributions, &function_error);
+    if (!function_error.empty()) {
+      if (function) function->fail(function_error);
+      handler.fail(function_error);
+    }
   }
 
   // Open-loop arrivals: {rate: R} (Poisson, R requests per second over the
@@ -1469,6 +1505,7 @@ class Loader {
   }
 
   const Document& doc_;
+  bool compile_ = true;
   std::map<std::tuple<std::string, int, int>, std::string> other_files_;
   std::map<std::string, std::vector<std::string>> function_params_;  // includes main
   std::vector<std::string> function_names_;                          // in file order

@@ -55,6 +55,12 @@ struct Workload {
   // (asyncio.run(main()) and all); empty for a program of YAML steps.
   std::string python_file;
   std::shared_ptr<const vm::Program> python;
+  // A server whose handler is a Python function (`handler: {python: FILE,
+  // function: NAME}`): `python` is that file with the server's scaffolding
+  // (app/load/server_python.h), run on the event loop with the server's
+  // request accounting; these are the distributions the scaffolding draws.
+  bool server_python = false;
+  std::vector<sim::Distribution> server_distributions;
   std::int64_t executor_workers = 0;  // 0: the model's default, min(32, cores + 4)
   std::int64_t processes = 1;         // loop.processes: event loops as worker processes
   std::string on_thread_limit = "refuse";  // threads.on_limit: "refuse" or "queue"

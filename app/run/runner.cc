@@ -192,6 +192,13 @@ void run_python(const load::Workload& w, const RunOptions& options, const models
   lo.trace_phases = options.trace_phases;
   lo.executor_workers = static_cast<int>(w.executor_workers);
   lo.should_stop = options.should_stop_within_event;
+  if (w.server_python) {
+    // A server whose handler is a Python function: its connections'
+    // sockets and its requests are accounted as a YAML server's are.
+    lo.socket_per_task = w.connections > 0;
+    lo.requests = models::RequestWindow{w.warmup, w.duration};
+    lo.distributions = w.server_distributions;
+  }
   models::loop::Loop loop(simulation, *w.python, lo);
   loop.start();
   const sim::RunResult r = simulation.run(limits_of(w, options, simulation));
@@ -356,6 +363,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
   out.machine_hash = load::machine_fingerprint(w.machine);
   sim::Simulation simulation(w.seed);
 
+  CONCSIM_CHECK(!w.server_python || w.python, "a server with a Python handler is loaded with load_workload");
   if (w.python) {
     if (w.model == "threads") {
       run_python_threads(w, options, profile, simulation, out);

@@ -546,14 +546,20 @@ void Loop::busy_done() {
 void Loop::account_wait(sim::Time from, sim::Time to, bool blocked) {
   sim::Time earliest = to;
   std::uint64_t delayed = 0;
-  for (const Value& h : ready_) {
-    const sim::Time at = h.as<HandleObj>()->ready_at;
-    if (at < to) {
-      ++delayed;
-      earliest = std::min(earliest, at);
+  // The ready callbacks, and the I/O that finished meanwhile, that became
+  // ready before `to`.
+  auto scan = [&](const std::deque<Value>& queue) {
+    for (const Value& h : queue) {
+      const sim::Time at = h.as<HandleObj>()->ready_at;
+      if (at < to) {
+        ++delayed;
+        earliest = std::min(earliest, at);
+      }
     }
-  }
-  // Due timers and finished I/O wait too.
+  };
+  scan(ready_);
+  scan(io_ready_);
+  // Due timers wait too.
   for (const Value& h : scheduled_) {
     const auto* t = h.as<HandleObj>();
     const sim::Time due = t->when_ns >= 0 ? t->when_ns : static_cast<sim::Time>(std::ceil(t->when * 1e9));

@@ -48,6 +48,7 @@
 #include "models/metrics.h"
 #include "models/program/trace.h"
 #include "models/requests.h"
+#include "sim/random.h"
 #include "models/vm/code.h"
 #include "models/vm/vm.h"
 #include "sim/simulation.h"
@@ -58,6 +59,8 @@ namespace concsim::models::loop {
 // The Python source of the loop's asyncio module (asyncio.py), for the edge
 // to compile (LoopOptions::asyncio_module).
 std::string_view asyncio_source();
+
+struct DrawSource;  // natives.h
 
 struct LoopOptions {
   MachineProfile machine;
@@ -73,6 +76,9 @@ struct LoopOptions {
   // Stop the simulation when the program ends; false when several loops
   // (processes) share one simulation.
   bool stop_when_done = true;
+  // A server's distributions (its think time, its arrival gaps):
+  // __concsim__.sample_ns(k) draws from the k-th.
+  std::vector<sim::Distribution> distributions;
   // Initial values of module globals for this process only.
   std::vector<std::pair<std::string, vm::Value>> global_overrides;
   // The run's guard (sim::RunLimits::should_stop), polled also every
@@ -250,7 +256,17 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   // Executor (executor.cc).
   vm::Value run_in_executor(vm::Value fn, std::vector<vm::Value> args);
   vm::Value shutdown_default_executor();
-  // Server workloads (models/requests.h).
+  // Server workloads (models/requests.h; server.cc): the running task waits
+  // for its client's next request, due `wait` after `base` (an I/O), or the
+  // server has stopped taking requests (an awaitable of True).
+  vm::Value arrive(sim::Duration wait, sim::Time base);
+  void request_done(bool failed);
+  vm::Value sample_ns(std::int64_t k);
+  // The stream the running task's draws come from (a job's or the top
+  // level's: the loop's own).
+  sim::RandomStream& draw_stream();
+  static const DrawSource kDraws;  // draw_stream(), for concsim's distributions
+  vm::Value build_intrinsics();
   RequestStats& requests() { return requests_; }
   sim::Simulation& sim() { return sim_; }
   [[nodiscard]] std::string current_name() const;
@@ -315,6 +331,9 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   RequestStats requests_;
 
   vm::Value asyncio_;       // the module, once imported
+  vm::Value intrinsics_;    // __concsim__, once imported
+  sim::RandomStream loop_rng_;  // draws outside any task
+  bool has_loop_rng_ = false;
   vm::Value future_class_, task_class_, handle_class_, timer_handle_class_;
   vm::Value cancelled_error_, invalid_state_error_;
   vm::Value loop_object_, loop_class_;

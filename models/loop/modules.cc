@@ -596,6 +596,7 @@ Value Loop::build_concsim() {
   Value m = vm.make_module("concsim");
   add(vm, m, "cpu", c_cpu);
   add(vm, m, "io", c_io);
+  add_distributions(vm, m, &kDraws);
   return m;
 }
 
@@ -634,6 +635,14 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
   }
   if (name == "os") return build_os();
   if (name == "concsim") return build_concsim();
+  if (name == "__concsim__") {
+    if (intrinsics_.is_none() || intrinsics_.is_unset()) {
+      Value m = build_intrinsics();
+      if (m.is_error()) return m;
+      intrinsics_ = m;
+    }
+    return intrinsics_;
+  }
   // random: seeded from the run's seed when the program does not seed it.
   if (name == "random") return vm::make_random_module(vm, sim_.seed());
   // The thread model provides these (models/threads/thread_host.h).

@@ -3,6 +3,8 @@
 // they share.
 #pragma once
 
+#include "sim/random.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +49,14 @@ std::string format_callback_source(vm::Vm& vm, const vm::Value& fn, const std::v
 // File paths in a log message reduced to their basenames.
 std::string basename_paths(const std::string& text);
 void install_exception_handler_methods(vm::Vm& vm, const vm::Value& loop_class);
+
+// concsim's seeded distributions (server.cc): exponential, uniform, normal,
+// lognormal, empirical, drawn from the stream `source` gives (the running
+// task's, or thread's). `source` must outlive the module.
+struct DrawSource {
+  sim::RandomStream& (*stream)(vm::Vm& vm);
+};
+void add_distributions(vm::Vm& vm, const vm::Value& module, const DrawSource* source);
 
 void install_future_methods(vm::Vm& vm, const vm::Value& cls);
 void install_task_methods(vm::Vm& vm, const vm::Value& cls);

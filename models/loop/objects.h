@@ -12,6 +12,7 @@
 #include "models/program/trace.h"
 #include "models/vm/object.h"
 #include "models/vm/vm.h"
+#include "sim/random.h"
 #include "sim/time.h"
 
 namespace concsim::models::loop {
@@ -73,6 +74,10 @@ struct TaskObj : FutureObj {
   std::string coro_defined_at;   // "prog.py:12", for repr once the coroutine ended
   vm::Value pending_timer;       // asyncio.sleep's timer, cancelled when the task resumes
   vm::Value resume_value;        // what the coroutine's await returns when it resumes
+  // concsim's distributions draw from here: ("task", id) from the first
+  // draw, or the stream a server's scaffolding chose (__concsim__.stream).
+  sim::RandomStream rng;
+  bool has_rng = false;
   // Reports.
   sim::Time created = 0;
   sim::Time start = -1;

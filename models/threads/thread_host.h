@@ -50,6 +50,8 @@
 // and every other thread that is not a daemon has exited.
 #pragma once
 
+#include "sim/random.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -247,6 +249,10 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
     vm::Value op_value;      // wait state: the item a put holds; a spawn's result
     vm::Value outcome;       // the bottom fiber's value or exception
     std::string name;
+    // concsim's distributions draw from here: ("thread", index) from the
+    // first draw.
+    sim::RandomStream rng{0};
+    bool has_rng = false;
     sim::Duration pending_cpu = 0;  // a burst the GIL interrupted
     // Interpreted instructions run after the last native of the model before
     // the fiber stopped: computed when the thread next runs.
@@ -319,6 +325,14 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   // Modules (thread_modules.cc, thread_asyncio.cc, thread_threading.cc).
   vm::Value build_time();
   vm::Value build_concsim();
+  sim::RandomStream main_rng_;  // draws outside any thread
+  bool has_main_rng_ = false;
+
+ public:
+  // The running thread's stream, for concsim's distributions.
+  sim::RandomStream& draw_stream();
+
+ private:
   vm::Value build_os();
   vm::Value build_asyncio();
   vm::Value build_thread();  // _thread: the natives under threading

@@ -102,11 +102,31 @@ Value ThreadHost::build_time() {
   return m;
 }
 
+const models::loop::DrawSource kThreadDraws{
+    [](vm::Vm& vm) -> sim::RandomStream& { return host(vm).draw_stream(); }};
+
 Value ThreadHost::build_concsim() {
   Value m = vm_.make_module("concsim");
   add(vm_, m, "cpu", c_cpu);
   add(vm_, m, "io", c_io);
+  models::loop::add_distributions(vm_, m, &kThreadDraws);
   return m;
+}
+
+sim::RandomStream& ThreadHost::draw_stream() {
+  if (running_ != kNoThread && running_ < threads_.size()) {
+    PThread& t = threads_[running_];
+    if (!t.has_rng) {
+      t.rng = sim_.stream("thread", running_);
+      t.has_rng = true;
+    }
+    return t.rng;
+  }
+  if (!has_main_rng_) {
+    main_rng_ = sim_.stream("main thread");
+    has_main_rng_ = true;
+  }
+  return main_rng_;
 }
 
 Value ThreadHost::build_os() {

@@ -125,5 +125,59 @@ BENCHMARK(BM_LoopDefault)->ArgName("connections")->Arg(1'000)->Arg(10'000)->Arg(
 BENCHMARK(BM_ThreadsDefault)->ArgName("connections")->Arg(1'000)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)
     ->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// A server's handler in YAML steps and the same handler as a Python function
+// (the step interpreter on the old event loop, against the VM on the new
+// one; issue: "a Python program runs at the speed of its YAML equivalent").
+// BM_ServerHandler/<workload>_<yaml|python> runs the workload as `concsim
+// run` does (loading included) and reports the wall-clock time of a run and
+// per request served (ns_per_request); the ratio of the two handlers' times
+// is the figure. default: configs/default.yaml and configs/python-server
+// at 10,000 connections; mm1: one connection, Poisson arrivals at 900/s, an
+// exponential service time of mean 1 ms (tests/python/server/mm1*.yaml) for
+// 200 s of virtual time (about 180,000 requests).
+std::uint64_t run_server_file(const std::string& file, const std::string& overrides) {
+  if (chdir(CONCSIM_SOURCE_DIR) != 0) return 0;
+  load::Document doc = load::Document::load_file(file);
+  std::size_t start = 0;
+  while (start < overrides.size()) {
+    const std::size_t end = std::min(overrides.find(';', start), overrides.size());
+    doc.apply_override(overrides.substr(start, end - start));
+    start = end + 1;
+  }
+  const load::Workload w = load::load_workload(doc);
+  run::RunOptions options;
+  options.record = false;
+  const run::RunOutput r = run::run_workload(w, options);
+  return r.status == "completed" ? r.metrics.completed : 0;
+}
+
+void run_server(benchmark::State& state, const char* file, const char* overrides) {
+  std::uint64_t requests = 0;
+  std::int64_t wall_ns = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const ChildRun r = in_child([&] { return run_server_file(file, overrides); });
+    wall_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (!r.ok || r.events == 0) {
+      state.SkipWithError("the run failed");
+      return;
+    }
+    requests = r.events;  // in_child's number: here the requests served
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(requests) * state.iterations());
+  state.counters["requests"] = static_cast<double>(requests);
+  state.counters["ns_per_request"] =
+      static_cast<double>(wall_ns) / static_cast<double>(requests * static_cast<std::uint64_t>(state.iterations()));
+}
+
+BENCHMARK_CAPTURE(run_server, default_yaml, "configs/default.yaml", "connections=10000")
+    ->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(run_server, default_python, "configs/python-server/server.yaml", "connections=10000")
+    ->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(run_server, mm1_yaml, "tests/python/server/mm1.yaml", "server.duration=200s")
+    ->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(run_server, mm1_python, "tests/python/server/mm1_python.yaml", "server.duration=200s")
+    ->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace
 }  // namespace concsim::bench

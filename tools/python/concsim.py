@@ -26,12 +26,18 @@ The same file runs three ways:
 
 Durations are float (or int) seconds; concsim and the harness take
 round(d * 1e9) nanoseconds. A negative duration raises ValueError.
+
+Random durations come from the YAML language's distributions:
+exponential(mean), uniform(low, high), normal(mean, sd), lognormal(median,
+sigma), empirical(values, weights=None), in seconds (see below).
 """
 
 import asyncio
+import math
+import random
 import time
 
-__all__ = ["cpu", "io"]
+__all__ = ["cpu", "io", "exponential", "uniform", "normal", "lognormal", "empirical"]
 
 # Set by the differential harness to its scheduler (an object with a
 # cpu(seconds) method); None under plain CPython.
@@ -72,7 +78,62 @@ async def io(d):
     await asyncio.sleep(d)
 
 
-# Seeded distributions (the YAML language's exponential, uniform, normal, ...
-# durations from named random streams) will be added here, so that
-# `cpu(exponential(0.01, stream="service"))` gives the same draws under concsim
-# and under the harness. They are not part of this version.
+# Seeded distributions: the YAML language's (configs/README.md,
+# "Durations and distributions"), a draw in seconds, rounded to the
+# nanosecond as concsim rounds it. Under concsim each draw comes from the
+# running task's stream of the run's seed (in a server, the stream of the
+# request it serves, so that a handler written in Python draws what its YAML
+# twin draws); here it comes from Python's `random` (seed it with
+# random.seed() for repeatable runs), so the values differ from concsim's
+# and only their distribution is the same.
+
+def _ns(x):
+    # Negative draws are 0, as in concsim.
+    return max(0, round(x * 1e9)) / 1e9
+
+
+def _seconds(v, what, positive=False):
+    _check(v, what)
+    if positive and v <= 0:
+        raise ValueError("%s must be positive" % what)
+    return v
+
+
+def exponential(mean):
+    """Exponential with mean `mean` seconds."""
+    return _ns(random.expovariate(1.0 / _seconds(mean, "mean", True)))
+
+
+def uniform(low, high):
+    """Uniform on [low, high) seconds."""
+    _seconds(low, "low")
+    _seconds(high, "high")
+    if high < low:
+        raise ValueError("high must not be below low")
+    return _ns(random.uniform(low, high))
+
+
+def normal(mean, sd):
+    """Normal with mean `mean` and standard deviation `sd` seconds
+    (negative draws are 0)."""
+    return _ns(random.gauss(_seconds(mean, "mean"), _seconds(sd, "sd")))
+
+
+def lognormal(median, sigma):
+    """exp(normal(ln median, sigma)): half the draws are below `median`."""
+    _seconds(median, "median", True)
+    if not 0 <= sigma <= 10:
+        raise ValueError("sigma must be from 0 to 10")
+    return _ns(median * math.exp(random.gauss(0.0, sigma)))
+
+
+def empirical(values, weights=None):
+    """One of `values` (seconds), with probability proportional to its
+    weight (default: all equal)."""
+    if not values:
+        raise ValueError("values must not be empty")
+    for v in values:
+        _seconds(v, "values")
+    if weights is not None and len(weights) != len(values):
+        raise ValueError("one weight per value")
+    return _ns(random.choices(values, weights)[0])
