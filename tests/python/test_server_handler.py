@@ -50,14 +50,14 @@ def run(concsim, path, *args):
     return json.loads(p.stdout)
 
 
-def compare(concsim, yaml_path, python_path, sleep_ns=0):
+def compare(concsim, yaml_path, python_path, sleep_ns=0, args=()):
     """sleep_ns: how much later a task may end in the Python run, whose
     handler ends with asyncio.sleep(seconds): a timer at a float time
     (loop.time() + delay), which the loop reaches at the next whole
     nanosecond, as CPython's loop would (the YAML sleep is exact): a
     nanosecond or two per request, five requests per connection."""
-    a = run(concsim, yaml_path)
-    b = run(concsim, python_path)
+    a = run(concsim, yaml_path, *args)
+    b = run(concsim, python_path, *args)
     name = os.path.basename(python_path)
     for key in ("status", "exit_code", "main"):
         check(a[key] == b[key], "%s: %s %r != %r" % (name, key, a[key], b[key]))
@@ -135,8 +135,35 @@ def main():
     ap.add_argument("--concsim", required=True)
     concsim = ap.parse_args().concsim
 
-    # The shipped example: the default workload, its handler in Python.
-    compare(concsim, "configs/default.yaml", "configs/python-server/server.yaml")
+    # The shipped example: the default workload, its handler in Python, on
+    # its machine with interpreted Python free (python.op_cost 0): YAML
+    # steps cost only what they say, so only then can the twins agree.
+    with tempfile.TemporaryDirectory() as d:
+        free = os.path.join(d, "free-python.yaml")
+        with open(free, "w") as f:
+            f.write("extends: linux-modern\npython:\n  op_cost: 0ns\n")
+        compare(concsim, "configs/default.yaml", "configs/python-server/server.yaml", args=("--machine", free))
+    # On linux-modern itself the handler's instructions cost CPU time on
+    # the loop (python.op_cost each): more busy time than the YAML twin, at
+    # least one instruction per call the handler makes (five per request),
+    # and every request's latency no shorter.
+    a = run(concsim, "configs/default.yaml")
+    b = run(concsim, "configs/python-server/server.yaml")
+    cost_ps = 0  # read from the profile
+    with open("configs/machines/linux-modern.yaml") as f:
+        for line in f:
+            if line.strip().startswith("op_cost:"):
+                value = line.split("value:")[1].split(",")[0].strip()
+                check(value.endswith("ns"), "linux-modern's op_cost %r is not in ns" % value)
+                cost_ps = round(float(value[:-2]) * 1000)
+    check(cost_ps > 0, "linux-modern charges nothing for interpreted Python")
+    extra_busy = b["loop"]["busy_ns"] - a["loop"]["busy_ns"]
+    requests = b["metrics"]["completed"]
+    check(a["metrics"]["completed"] == requests, "op cost: the twins served different numbers of requests")
+    check(extra_busy >= requests * 5 * cost_ps // 1000,
+          "op cost: the Python handler's loop was busy only %d ns longer for %d requests" % (extra_busy, requests))
+    check(b["metrics"]["latency_ns"]["mean"] > a["metrics"]["latency_ns"]["mean"],
+          "op cost: the Python handler's requests are not slower")
     # M/M/1: Poisson arrivals, an exponential service time.
     a, _ = compare(concsim, "tests/python/server/mm1.yaml", "tests/python/server/mm1_python.yaml")
     # Utilisation 0.9: the mean response time of M/M/1 is 1 ms / (1 - 0.9).
