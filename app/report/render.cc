@@ -573,11 +573,27 @@ std::string timeline(const run::RunOutput& r, int width, std::size_t max_rows) {
   // and running or blocked if present at all (they are the story).
   std::vector<std::vector<std::array<sim::Duration, 4>>> acc(names.size(),
                                                              std::vector<std::array<sim::Duration, 4>>(w, {0, 0, 0, 0}));
+  // Column c covers [edge(c), edge(c + 1)).
+  auto edge = [&](std::size_t c) { return static_cast<sim::Time>(static_cast<long double>(r.end_time) * c / w); };
   for (const auto& s : r.spans) {
     auto& row = acc[row_of[s.task_index]];
-    for (std::size_t c = 0; c < w; ++c) {
-      const sim::Time c0 = static_cast<sim::Time>(static_cast<long double>(r.end_time) * c / w);
-      const sim::Time c1 = static_cast<sim::Time>(static_cast<long double>(r.end_time) * (c + 1) / w);
+    // Only the columns a span can touch: from the first that ends after it
+    // starts (found by bisection) to the last that begins at or before its
+    // end. A run has a span per step, so visiting every column of every
+    // span made the timeline cost more than many a run.
+    std::size_t first = 0;
+    for (std::size_t n = w; n > 0;) {
+      const std::size_t half = n / 2;
+      if (edge(first + half + 1) <= s.start) {
+        first += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+    for (std::size_t c = first; c < w && edge(c) <= s.end; ++c) {
+      const sim::Time c0 = edge(c);
+      const sim::Time c1 = edge(c + 1);
       const sim::Time lo = std::max(c0, s.start);
       const sim::Time hi = std::min(c1, s.end);
       if (hi > lo) row[c][static_cast<std::size_t>(s.kind)] += hi - lo;
