@@ -1,6 +1,7 @@
 #include "app/load/server_python.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -13,22 +14,6 @@ namespace {
 
 using models::DurationSpec;
 
-// A duration of the server section as Python: an integer of nanoseconds,
-// a draw of a distribution (its index in *distributions), or "" when it is
-// an expression of the step language.
-std::string duration_code(const DurationSpec& d, std::vector<sim::Distribution>* distributions) {
-  switch (d.kind) {
-    case DurationSpec::Kind::kConstant:
-      return std::to_string(d.constant);
-    case DurationSpec::Kind::kDistribution:
-      distributions->push_back(d.distribution);
-      return "__concsim_x.sample_ns(" + std::to_string(distributions->size() - 1) + ")";
-    case DurationSpec::Kind::kExpression:
-      return "";
-  }
-  return "";
-}
-
 // The scaffolding: connection_loop (server.h) as Python.
 std::string scaffold(const ServerSpec& s, const Workload& w, const std::string& handler,
                      std::vector<sim::Distribution>* distributions) {
@@ -39,31 +24,38 @@ std::string scaffold(const ServerSpec& s, const Workload& w, const std::string& 
   c += "import asyncio as __concsim_asyncio\n";
   c += "import __concsim__ as __concsim_x\n";
   c += "async def __concsim_connection(connection):\n";
-  if (poisson) {
-    c += "    __concsim_due = " + opening + "\n";
-  } else if (s.ramp) {
-    c += "    await __concsim_asyncio.sleep(__concsim_x.ns(" + opening + "))\n";
-  }
-  c += "    request = 0\n";
-  c += "    while True:\n";
-  c += "        __concsim_x.stream('arrival', connection * 4294967296 + request)\n";
+  // Locals, not globals: the loop below is what every request runs.
+  c += "    __concsim_done = __concsim_x.request_done\n";
+  c += "    __concsim_handler = " + handler + "\n";
+  std::string next;
   if (poisson) {
     DurationSpec gap;
     gap.kind = DurationSpec::Kind::kDistribution;
     gap.distribution = sim::Distribution::exponential(s.poisson_mean_ns);
-    c += "        __concsim_due = __concsim_due + " + duration_code(gap, distributions) + "\n";
-    c += "        closed = await __concsim_x.arrive(__concsim_due, 0)\n";
+    distributions->push_back(gap.distribution);
+    c += "    __concsim_next = __concsim_x.next_due\n";
+    c += "    __concsim_x.start(connection, " + opening + ")\n";
+    next = std::to_string(distributions->size() - 1);
   } else {
-    c += "        closed = await __concsim_x.arrive(" + duration_code(s.think_time, distributions) + ", None)\n";
+    c += "    __concsim_next = __concsim_x.next_think\n";
+    if (s.ramp) c += "    await __concsim_asyncio.sleep(__concsim_x.ns(" + opening + "))\n";
+    // The think time: a constant in nanoseconds, or distribution k as -(k + 1).
+    if (s.think_time.kind == DurationSpec::Kind::kDistribution) {
+      distributions->push_back(s.think_time.distribution);
+      next = std::to_string(-static_cast<std::int64_t>(distributions->size()));
+    } else {
+      next = std::to_string(std::max<std::int64_t>(0, s.think_time.constant));
+    }
   }
-  c += "        if closed:\n";
+  c += "    request = 0\n";
+  c += "    while True:\n";
+  c += "        if await __concsim_next(connection, request, " + next + "):\n";
   c += "            break\n";
-  c += "        __concsim_x.stream('request', connection * 4294967296 + request)\n";
   c += "        try:\n";
-  c += "            await " + handler + "(connection, request)\n";
-  c += "            __concsim_x.request_done(False)\n";
+  c += "            await __concsim_handler(connection, request)\n";
+  c += "            __concsim_done(False)\n";
   c += "        except Exception:\n";
-  c += "            __concsim_x.request_done(True)\n";
+  c += "            __concsim_done(True)\n";
   c += "        request = request + 1\n";
   if (s.requests) {
     c += "        if request >= " + std::to_string(*s.requests) + ":\n";

@@ -4,6 +4,8 @@
 #include "models/loop/loop.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <cmath>
 #include <utility>
 
@@ -67,6 +69,7 @@ Loop::~Loop() {
   io_ready_.clear();
   scheduled_.clear();
   io_pending_.clear();
+  io_free_.clear();
   for (auto& e : executors_) e->queue.clear();
   for (auto& w : workers_) vm_.discard(w->fiber);
   workers_.clear();
@@ -357,12 +360,23 @@ void Loop::end_iteration() {
 void Loop::run_handle(Value h) {
   auto* handle = h.as<HandleObj>();
   Value cb = handle->callback;
-  std::vector<Value> args = handle->args;
   // A Python function (or method) runs on the callback fiber, where it may
   // block the loop; anything else (a native, an object with __call__, a
   // class) is called directly.
   const bool python = cb.is(Kind::kFunction) ||
                       (cb.is(Kind::kMethod) && cb.as<vm::MethodObj>()->func.is(Kind::kFunction));
+  if (!python && handle->args.size() <= 4) {
+    // The arguments copied to the stack (the callback may cancel the
+    // handle, which clears them): no allocation for the loop's own
+    // callbacks (a task's wakeup, a future's result).
+    std::array<Value, 4> local;
+    const std::size_t n = handle->args.size();
+    std::copy(handle->args.begin(), handle->args.end(), local.begin());
+    Value r = vm_.call(cb, std::span<const Value>(local.data(), n));
+    if (r.is_error()) callback_failed(h, vm_.take_error());
+    return;
+  }
+  std::vector<Value> args = handle->args;
   if (!python) {
     Value r = vm_.call(cb, args);
     if (r.is_error()) callback_failed(h, vm_.take_error());
@@ -635,10 +649,10 @@ void Loop::on_event(std::uint64_t t) {
       busy_done();
       break;
     case Tag::kIo: {
-      auto it = io_pending_.find(index);
-      if (it == io_pending_.end()) break;
-      Value h = std::move(it->second);
-      io_pending_.erase(it);
+      if (index >= io_pending_.size() || !io_pending_[index].is(Kind::kNative)) break;
+      Value h = std::move(io_pending_[index]);
+      io_pending_[index] = Value();
+      io_free_.push_back(static_cast<std::uint32_t>(index));
       h.as<HandleObj>()->ready_at = sim_.now();
       io_ready_.push_back(std::move(h));
       wake();

@@ -262,6 +262,14 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value arrive(sim::Duration wait, sim::Time base);
   void request_done(bool failed);
   vm::Value sample_ns(std::int64_t k);
+  // The connection loop's step between two requests (next_due, next_think):
+  // the draws of request `request` of `connection` come from its streams
+  // "arrival" then "request"; `gap` is the distribution index of the next
+  // due instant's gap (Poisson), or `think` the client's think time: a
+  // distribution's index as -(k + 1), else a constant in nanoseconds.
+  vm::Value next_due(std::int64_t connection, std::int64_t request, std::int64_t gap);
+  vm::Value next_think(std::int64_t connection, std::int64_t request, std::int64_t think);
+  void start_due(std::int64_t connection, sim::Time opening);
   // The stream the running task's draws come from (a job's or the top
   // level's: the loop's own).
   sim::RandomStream& draw_stream();
@@ -329,6 +337,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   Recorder recorder_;
   LoopStats stats_;
   RequestStats requests_;
+  std::vector<sim::Time> server_due_;  // per connection: its next request's due instant (Poisson)
 
   vm::Value asyncio_;       // the module, once imported
   vm::Value intrinsics_;    // __concsim__, once imported
@@ -422,9 +431,10 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   std::int64_t live_tasks_ = 0;
   std::int64_t peak_tasks_ = 0;
 
-  // I/O in flight: futures done through select when their time comes.
-  std::map<std::uint64_t, vm::Value> io_pending_;
-  std::uint64_t io_seq_ = 0;
+  // I/O in flight: futures done through select when their time comes. Slots
+  // reused through a free list; an I/O's kernel event carries its slot.
+  std::vector<vm::Value> io_pending_;
+  std::vector<std::uint32_t> io_free_;
 
   // Executor (executor.cc).
   struct Job {

@@ -142,45 +142,45 @@ Value d_empirical(vm::Vm& vm, vm::CallArgs& a) {
 
 // ---- __concsim__: what a server's scaffolding needs of the loop ----
 
-// arrive(wait_ns, base_ns): the next request is due at base + wait (base
-// None: now); awaiting it returns None, or True once the server has stopped.
-Value i_arrive(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 2 || !a.args[0].is(Kind::kInt) || !(a.args[1].is(Kind::kInt) || a.args[1].is_none())) {
-    return vm.raise(vm.b().TypeError, "arrive() takes a wait and a base time in nanoseconds");
-  }
-  const sim::Time base = a.args[1].is_none() ? vm.host().now_ns() : a.args[1].as_int();
-  return loop_of(vm).arrive(std::max<std::int64_t>(0, a.args[0].as_int()), base);
-}
-
 Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1) return vm.raise(vm.b().TypeError, "request_done() takes exactly one argument");
   loop_of(vm).request_done(a.args[0].is(Kind::kBool) && a.args[0].as_int() != 0);
   return Value::none();
 }
 
-// stream(name, index): the running task's draws come from the run's stream
-// (name, index) from here on, as the step language's server does it.
-Value i_stream(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 2 || !a.args[0].is(Kind::kStr) || !a.args[1].is(Kind::kInt)) {
-    return vm.raise(vm.b().TypeError, "stream() takes a name and an index");
-  }
-  Loop& loop = loop_of(vm);
-  loop.draw_stream() = loop.sim().stream(vm::str_of(a.args[0]), static_cast<std::uint64_t>(a.args[1].as_int()));
+bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what) {
+  bool ok = a.nargs == n;
+  for (std::uint32_t i = 0; ok && i < n; ++i) ok = a.args[i].is(Kind::kInt);
+  if (!ok) vm.raise(vm.b().TypeError, what);
+  return ok;
+}
+
+// start(connection, opening_ns): a Poisson connection's first request is due
+// a gap after its opening.
+Value i_start(vm::Vm& vm, vm::CallArgs& a) {
+  if (!int_args(vm, a, 2, "start() takes a connection and an opening time in nanoseconds")) return Value::error();
+  loop_of(vm).start_due(a.args[0].as_int(), a.args[1].as_int());
   return Value::none();
+}
+
+// next_due(connection, request, gap) and next_think(connection, request,
+// think): what the connection loop does between two requests, in one call
+// (Loop::next_due). Awaiting the result returns None when the request has
+// come, True once the server has stopped.
+Value i_next_due(vm::Vm& vm, vm::CallArgs& a) {
+  if (!int_args(vm, a, 3, "next_due() takes a connection, a request and a distribution")) return Value::error();
+  return loop_of(vm).next_due(a.args[0].as_int(), a.args[1].as_int(), a.args[2].as_int());
+}
+
+Value i_next_think(vm::Vm& vm, vm::CallArgs& a) {
+  if (!int_args(vm, a, 3, "next_think() takes a connection, a request and a think time")) return Value::error();
+  return loop_of(vm).next_think(a.args[0].as_int(), a.args[1].as_int(), a.args[2].as_int());
 }
 
 // ns(n): the duration of n nanoseconds (asyncio.sleep of it is exact).
 Value i_ns(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1 || !a.args[0].is(Kind::kInt)) return vm.raise(vm.b().TypeError, "ns() takes an integer");
   return Value::duration(a.args[0].as_int());
-}
-
-// sample_ns(k): a draw of the k-th of the server's distributions
-// (LoopOptions::distributions: its think time, its arrival gaps) in whole
-// nanoseconds, rounded as the step language rounds it.
-Value i_sample_ns(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 1 || !a.args[0].is(Kind::kInt)) return vm.raise(vm.b().TypeError, "sample_ns() takes an index");
-  return loop_of(vm).sample_ns(a.args[0].as_int());
 }
 
 void add(vm::Vm& vm, const Value& m, const char* name, vm::NativeFn fn) {
@@ -204,11 +204,11 @@ const DrawSource Loop::kDraws{[](vm::Vm& vm) -> sim::RandomStream& { return loop
 
 Value Loop::build_intrinsics() {
   Value m = vm_.make_module("__concsim__");
-  add(vm_, m, "arrive", i_arrive);
   add(vm_, m, "request_done", i_request_done);
-  add(vm_, m, "stream", i_stream);
   add(vm_, m, "ns", i_ns);
-  add(vm_, m, "sample_ns", i_sample_ns);
+  add(vm_, m, "start", i_start);
+  add(vm_, m, "next_due", i_next_due);
+  add(vm_, m, "next_think", i_next_think);
   return m;
 }
 
@@ -249,6 +249,47 @@ Value Loop::sample_ns(std::int64_t k) {
   if (!(x > 0)) return Value::integer(0);
   if (x >= 9.2e18) return Value::integer(sim::kTimeMax);
   return Value::integer(static_cast<std::int64_t>(std::nearbyint(x)));
+}
+
+namespace {
+// The index of a connection's request in its streams: the connection
+// (< 2^24) and the request's number on it, as the step language's server
+// packs them (app/load/server.cc).
+std::uint64_t stream_index(std::int64_t connection, std::int64_t request) {
+  return (static_cast<std::uint64_t>(connection) << 32) + static_cast<std::uint64_t>(request);
+}
+}  // namespace
+
+void Loop::start_due(std::int64_t connection, sim::Time opening) {
+  if (connection < 0) return;
+  const auto c = static_cast<std::size_t>(connection);
+  if (server_due_.size() <= c) server_due_.resize(c + 1, 0);
+  server_due_[c] = opening;
+}
+
+Value Loop::next_due(std::int64_t connection, std::int64_t request, std::int64_t gap) {
+  if (connection < 0 || static_cast<std::size_t>(connection) >= server_due_.size()) {
+    return vm_.raise(vm_.b().IndexError, "concsim: next_due() before start() of connection " + std::to_string(connection));
+  }
+  draw_stream() = sim_.stream("arrival", stream_index(connection, request));
+  Value d = sample_ns(gap);
+  if (d.is_error()) return d;
+  sim::Time& due = server_due_[static_cast<std::size_t>(connection)];
+  if (!sim::checked_add(due, d.as_int(), &due)) due = sim::kTimeMax;
+  draw_stream() = sim_.stream("request", stream_index(connection, request));
+  return arrive(due, 0);
+}
+
+Value Loop::next_think(std::int64_t connection, std::int64_t request, std::int64_t think) {
+  draw_stream() = sim_.stream("arrival", stream_index(connection, request));
+  std::int64_t wait = think;
+  if (think < 0) {
+    Value d = sample_ns(-(think + 1));
+    if (d.is_error()) return d;
+    wait = d.as_int();
+  }
+  draw_stream() = sim_.stream("request", stream_index(connection, request));
+  return arrive(wait, sim_.now());
 }
 
 void Loop::request_done(bool failed) {

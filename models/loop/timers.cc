@@ -162,9 +162,16 @@ Value Loop::io_future(sim::Duration d) {
   Value f = new_future();
   Value h = vm::make<HandleObj>(handle_class_, set_result_unless_cancelled_);
   h.as<HandleObj>()->args = {f, Value::none()};
-  const std::uint64_t id = ++io_seq_;
-  io_pending_.emplace(id, std::move(h));
-  sim_.schedule_in(d, *this, tag(Tag::kIo, id));
+  std::uint32_t slot;
+  if (io_free_.empty()) {
+    slot = static_cast<std::uint32_t>(io_pending_.size());
+    io_pending_.push_back(std::move(h));
+  } else {
+    slot = io_free_.back();
+    io_free_.pop_back();
+    io_pending_[slot] = std::move(h);
+  }
+  sim_.schedule_in(d, *this, tag(Tag::kIo, slot));
   return f;
 }
 
