@@ -370,6 +370,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   std::deque<vm::Value> ready_;
   std::deque<vm::Value> io_ready_;   // I/O done, not yet seen by select
   std::vector<vm::Value> scheduled_;  // the timer heap
+  std::vector<std::size_t> heap_scan_;  // account_wait's walk of the heap
   std::int64_t timer_cancelled_count_ = 0;
   std::uint64_t timer_seq_ = 0;
   std::size_t ntodo_ = 0;
