@@ -77,7 +77,7 @@ struct LoopOptions {
   // (processes) share one simulation.
   bool stop_when_done = true;
   // A server's distributions (its think time, its arrival gaps):
-  // __concsim__.sample_ns(k) draws from the k-th.
+  // the k-th is what __concsim__.next_due(c, r, k) and next_think draw.
   std::vector<sim::Distribution> distributions;
   // Initial values of module globals for this process only.
   std::vector<std::pair<std::string, vm::Value>> global_overrides;
