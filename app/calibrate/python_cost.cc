@@ -15,30 +15,19 @@
 extern char** environ;
 
 namespace concsim::calibrate {
+
+std::string_view opcount_source();  // tools/python/opcount.py, embedded
+
 namespace {
 
-// What CPython runs after the benchmark: the bytecodes of one bench() call
-// (every frame it enters: sys.settrace sees Python frames only, and bench
-// calls no Python outside this file), then `runs` timings of 20 calls,
-// untraced, by the process's CPU time.
+// What CPython runs after the benchmark and tools/python/opcount.py (its
+// count_bytecodes, embedded as opcount_source()): the bytecodes of one
+// bench() call (bench calls no Python outside the file), then `runs`
+// timings of 20 calls, untraced, by the process's CPU time.
 constexpr std::string_view kDriver = R"(
-import sys
 import time
 
-def _count():
-    n = 0
-    def tracer(frame, event, arg):
-        nonlocal n
-        frame.f_trace_opcodes = True
-        if event == "opcode":
-            n += 1
-        return tracer
-    sys.settrace(tracer)
-    bench()
-    sys.settrace(None)
-    return n
-
-_ops = _count()
+_ops, _ = count_bytecodes(bench)
 bench()
 _runs = int(sys.argv[1])
 _times = []
@@ -145,7 +134,8 @@ std::uint64_t vm_instructions_of_benchmark() {
 PythonCost measure_python_cost(const std::string& python, int runs) {
   PythonCost c;
   c.python = python;
-  const std::string script = python_benchmark_source() + std::string(kDriver);
+  const std::string script =
+      python_benchmark_source() + "\n" + std::string(opcount_source()) + "\n" + std::string(kDriver);
   int out[2];
   if (pipe(out) != 0) {
     c.error = "pipe() failed";

@@ -20,6 +20,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from opcount import count_bytecodes  # noqa: E402
+
 PROFILE = """name: op-count
 extends: ideal
 python:
@@ -30,22 +33,9 @@ python:
 def cpython_ops(path):
     with open(path, encoding="utf-8") as f:
         code = compile(f.read(), path, "exec")
-    n = 0
-
-    def tracer(frame, event, arg):
-        nonlocal n
-        frame.f_trace_opcodes = True
-        if event == "opcode":
-            n += 1
-        return tracer
-
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink):
-        sys.settrace(tracer)
-        try:
-            exec(code, {"__name__": "__main__"})
-        finally:
-            sys.settrace(None)
+        n, _ = count_bytecodes(exec, code, {"__name__": "__main__"})
     return n
 
 
