@@ -1,8 +1,10 @@
 // A server workload whose handler is a Python function
 // (`handler: {python: app.py, function: handle}`): the server's connections,
 // arrivals and request accounting as a Python module of concsim's own (the
-// scaffolding), appended to the handler's file and run on the event-loop
-// model (models/loop) as a Python program is. The scaffolding does what
+// scaffolding), appended to the handler's file and run as a Python program
+// is: on the event loop (models/loop), or a thread per connection on the
+// thread model (models/threads/thread_host.h). Both provide the module
+// `__concsim__` the scaffolding imports. The scaffolding does what
 // build_server (server.h) makes of a YAML handler, step for step: the same
 // streams of random numbers per (connection, request), so that a handler and
 // its Python twin draw the same numbers.

@@ -287,6 +287,12 @@ void run_python_threads(const load::Workload& w, const RunOptions& options, cons
   ho.step_budget = options.step_budget;
   ho.gil = w.gil.value_or(true);
   ho.modules = load::thread_model_programs();
+  if (w.server_python) {
+    // A server whose handler is a Python function: a thread per
+    // connection, holding its socket, as the YAML server's.
+    ho.kernel.socket_per_thread = w.connections > 0;
+    ho.distributions = w.server_distributions;
+  }
   th::ThreadHost host(simulation, *w.python, profile, ho);
   host.start();
   const sim::RunResult r = simulation.run(limits_of(w, options, simulation));

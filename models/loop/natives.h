@@ -37,6 +37,10 @@ class Args {
   const char* fn_;
 };
 
+// Whether the call has exactly n arguments, all int; raises TypeError(what)
+// otherwise (the natives of __concsim__, under both models).
+bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what);
+
 // The loop of the current run's thread (one Loop per Vm), or null.
 Loop* running_loop(vm::Vm& vm);
 // Callbacks as futures.py's _format_callbacks shows them.

@@ -148,13 +148,6 @@ Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
   return Value::none();
 }
 
-bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what) {
-  bool ok = a.nargs == n;
-  for (std::uint32_t i = 0; ok && i < n; ++i) ok = a.args[i].is(Kind::kInt);
-  if (!ok) vm.raise(vm.b().TypeError, what);
-  return ok;
-}
-
 // start(connection, opening_ns): a Poisson connection's first request is due
 // a gap after its opening.
 Value i_start(vm::Vm& vm, vm::CallArgs& a) {
@@ -188,6 +181,13 @@ void add(vm::Vm& vm, const Value& m, const char* name, vm::NativeFn fn) {
 }
 
 }  // namespace
+
+bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what) {
+  bool ok = a.nargs == n;
+  for (std::uint32_t i = 0; ok && i < n; ++i) ok = a.args[i].is(Kind::kInt);
+  if (!ok) vm.raise(vm.b().TypeError, what);
+  return ok;
+}
 
 void add_distributions(vm::Vm& vm, const Value& m, const DrawSource* source) {
   void* data = const_cast<DrawSource*>(source);

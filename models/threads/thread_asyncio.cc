@@ -48,6 +48,7 @@ std::string OpObj::repr(vm::Vm&) {
     case OpKind::kIo: return "<coroutine object io>";
     case OpKind::kGather: return "<_GatheringFuture pending>";
     case OpKind::kNextDone: return "<coroutine object as_completed.<locals>._wait_for_one>";
+    case OpKind::kDone: return "<coroutine object arrive>";
   }
   return "<coroutine>";
 }
@@ -68,6 +69,8 @@ Value ThreadHost::await_op(OpObj* op) {
       return gather(op->value, op->flag);
     case OpKind::kNextDone:
       return next_done(op);
+    case OpKind::kDone:
+      return op->value;
   }
   return Value::none();
 }

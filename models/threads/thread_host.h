@@ -80,6 +80,9 @@ struct HostOptions {
   bool gil = true;
   // The modules of python_modules(), compiled by the edge.
   std::map<std::string, const vm::Program*> modules;
+  // A server whose handler is a Python function: its distributions (think
+  // time, arrival gaps), drawn by __concsim__.next_due and next_think.
+  std::vector<sim::Distribution> distributions;
 };
 
 // One line the program wrote.
@@ -325,12 +328,21 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   // Modules (thread_modules.cc, thread_asyncio.cc, thread_threading.cc).
   vm::Value build_time();
   vm::Value build_concsim();
+  vm::Value build_intrinsics();  // __concsim__: a Python handler's server (thread_modules.cc)
   sim::RandomStream main_rng_;  // draws outside any thread
   bool has_main_rng_ = false;
 
  public:
   // The running thread's stream, for concsim's distributions.
   sim::RandomStream& draw_stream();
+  // A server's connection loop between two requests (models/loop/loop.h,
+  // Loop::next_due): the running thread draws request `request` of
+  // `connection` from its streams "arrival" then "request" and blocks
+  // reading its client's next request; awaiting the result returns None,
+  // or True once the server has stopped taking requests.
+  vm::Value next_request(std::int64_t connection, std::int64_t request, bool poisson, std::int64_t k);
+  void start_due(std::int64_t connection, sim::Time opening);
+  void request_done(bool failed);
 
  private:
   vm::Value build_os();
@@ -342,6 +354,7 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   OpCharge op_charge_;  // interpreted instructions as CPU time (python.op_cost)
   vm::Vm vm_;
   std::vector<PThread> threads_;
+  std::vector<sim::Time> server_due_;  // per connection: its next request's due instant (Poisson)
   std::uint32_t main_ = 0;
   std::uint32_t running_ = kNoThread;
   int running_core_ = -1;

@@ -94,6 +94,7 @@ enum class OpKind : std::uint8_t {
   kIo,         // concsim.io(d): an I/O wait
   kGather,     // gather(...): join every child
   kNextDone,   // a step of as_completed: the next child to finish
+  kDone,       // an await that returns `value` at once
 };
 struct OpObj : vm::NativeObj {
   OpObj(vm::Value cls, OpKind k) : vm::NativeObj(std::move(cls)), kind(k) {}

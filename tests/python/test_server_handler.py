@@ -24,6 +24,10 @@ the longest stall. What legitimately differs, and is asserted as such:
   - the YAML program's shared variable `connections` (a Python program has
     none), and the trace's wording.
 
+Under --model threads (compare_threads) the twins agree on everything, the
+events and end time included, once the GIL is off; with it on, the handlers'
+cpu() serialise.
+
 Usage: test_server_handler.py --concsim PATH (from the source root).
 """
 
@@ -89,6 +93,32 @@ def compare(concsim, yaml_path, python_path, sleep_ns=0, args=()):
     return a, b
 
 
+def compare_threads(concsim, yaml_path, python_path, machine):
+    """The same twins under --model threads: a thread per connection. With
+    interpreted Python free and the GIL off (threads.gil=false; YAML
+    threads have none), the two give the same JSON, events and end time
+    included, but for what names the program itself: the Python run's first
+    row is its main thread (MainThread, whose result is not a value), the
+    YAML program's is its `main` task; the YAML program has a shared
+    variable, the Python one its output and outcome."""
+    a = run(concsim, yaml_path, "--model", "threads", "--machine", machine, "--no-trace")
+    b = run(concsim, python_path, "--model", "threads", "--machine", machine, "--set", "threads.gil=false",
+            "--no-trace")
+    name = os.path.basename(python_path) + " (threads)"
+    check(a["model"] == b["model"] == "threads", "%s: not run as threads" % name)
+    check(b["tasks"][0]["name"] == "MainThread" and a["tasks"][0]["name"] == "main",
+          "%s: first rows %r, %r" % (name, a["tasks"][0]["name"], b["tasks"][0]["name"]))
+    for x in (a, b):
+        for k in ("output", "python", "shared", "workload"):
+            x.pop(k, None)
+        x["tasks"] = [dict(t, name="", result="") if i == 0 else t for i, t in enumerate(x["tasks"])]
+    for k in sorted(set(a) | set(b)):
+        check(a.get(k) == b.get(k), "%s: %s differs:\n  %s\n  %s" %
+              (name, k, json.dumps(a.get(k))[:400], json.dumps(b.get(k))[:400]))
+    check(a["metrics"]["completed"] > 0, "%s: no request completed" % name)
+    return a, b
+
+
 def expect_error(concsim, text, expect, files=None):
     """A workload (text) that must be refused with exit 2 and a message
     holding every string of `expect`."""
@@ -143,6 +173,22 @@ def main():
         with open(free, "w") as f:
             f.write("extends: linux-modern\npython:\n  op_cost: 0ns\n")
         compare(concsim, "configs/default.yaml", "configs/python-server/server.yaml", args=("--machine", free))
+        compare_threads(concsim, "configs/default.yaml", "configs/python-server/server.yaml", free)
+        compare_threads(concsim, "tests/python/server/mm1.yaml", "tests/python/server/mm1_python.yaml", free)
+        compare_threads(concsim, "tests/python/server/distributions.yaml",
+                        "tests/python/server/distributions_python.yaml", free)
+    # With the GIL (on by default for Python), the handlers' cpu() of the
+    # threads holds it: offered more work than the cores can do (200 clients
+    # thinking 1 ms, 150 us of cpu per request), linux-modern's two cores
+    # serve at most 2 / 150 us = 13,333 requests/s without it, and with it
+    # at most one cpu() at a time: 1 / 150 us = 6,667 requests/s.
+    busy = ("--model", "threads", "--connections", "200", "--set", "server.think_time=1ms", "--set",
+            "server.duration=3s", "--set", "server.warmup=1s", "--set", "server.ramp=100ms", "--no-trace")
+    gil = run(concsim, "configs/python-server/server.yaml", *busy)
+    nogil = run(concsim, "configs/python-server/server.yaml", *busy, "--set", "threads.gil=false")
+    tg, tn = gil["metrics"]["throughput_per_s"], nogil["metrics"]["throughput_per_s"]
+    check(0 < tg <= 1 / 150e-6, "GIL: %.1f requests/s, above one core's 6,667" % tg)
+    check(1 / 150e-6 < tn <= 2 / 150e-6, "no GIL: %.1f requests/s, not between one and two cores' worth" % tn)
     # On linux-modern itself the handler's instructions cost CPU time on
     # the loop (python.op_cost each): more busy time than the YAML twin, at
     # least one instruction per call the handler makes (five per request),
@@ -195,8 +241,8 @@ def main():
                  ["h.py:2:", "SyntaxError"], {"h.py": "async def handle(connection, request):\n    x = = 1\n"})
     expect_error(concsim, SERVER.replace("{HANDLER}", "{python: h.py, nonsense: 1}"),
                  ["w.yaml:5:", "nonsense"], {"h.py": HANDLER_PY})
-    expect_error(concsim, "model: threads\n" + SERVER.replace("{HANDLER}", "{python: h.py}"),
-                 ["w.yaml:6:", "server.handler", "model async only"], {"h.py": HANDLER_PY})
+    expect_error(concsim, "model: pool\n" + SERVER.replace("{HANDLER}", "{python: h.py}"),
+                 ["w.yaml:6:", "server.handler", "model async or threads"], {"h.py": HANDLER_PY})
 
     # The same handler under CPython, with tools/python's concsim module
     # (distributions from Python's random): it runs and takes about the time
