@@ -402,10 +402,14 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     Value result;
   };
 
-  // Kernel event tags: the kind in the top byte.
+  // Kernel event tags: the kind in the top byte, a 32-bit index (a future's,
+  // a worker's), and the low 24 bits of the future's generation (a timer's
+  // event is cancelled when its future is freed, so a stale one never
+  // meets a slot reused 2^24 times).
   enum class Tag : std::uint8_t { kIterate, kCpuDone, kTimer, kIo, kWorker, kPollDone };
+  static constexpr std::uint32_t kTagGenMask = 0xFFFFFF;
   static std::uint64_t tag(Tag kind, std::uint32_t index, std::uint32_t gen = 0) {
-    return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(index & 0xFFFFFF) << 32) | gen;
+    return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(index) << 24) | (gen & kTagGenMask);
   }
 
   // Constants shared by the files below.

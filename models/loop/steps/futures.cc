@@ -14,7 +14,7 @@ EventLoop::FutRef EventLoop::new_future(FutKind kind, std::uint32_t owner) {
     free_futures_.pop_back();
   } else {
     index = static_cast<std::uint32_t>(futures_.size());
-    CONCSIM_CHECK(index < 0xFFFFFF, "more than 16 million futures pending at once");
+    CONCSIM_CHECK(index < 0xFFFFFFFF, "more than 4 billion futures pending at once");
     futures_.emplace_back();
   }
   Future& f = futures_[index];

@@ -36,8 +36,8 @@ void EventLoop::schedule_iteration() {
 
 void EventLoop::on_event(std::uint64_t t) {
   const auto kind = static_cast<Tag>(t >> 56);
-  const auto index = static_cast<std::uint32_t>((t >> 32) & 0xFFFFFF);
-  const auto gen = static_cast<std::uint32_t>(t);
+  const auto index = static_cast<std::uint32_t>(t >> 24);
+  const auto gen = static_cast<std::uint32_t>(t) & kTagGenMask;
   switch (kind) {
     case Tag::kIterate:
       iteration_scheduled_ = false;

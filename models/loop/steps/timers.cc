@@ -53,7 +53,11 @@ bool EventLoop::handle_sleep_io(std::uint32_t task, Request& req, Resume* next) 
 // A sleep's timer or an I/O completion (or a wait's timeout): its future is
 // set by a callback that the next iteration's poll (I/O) or timer phase
 // moves to the ready queue.
-void EventLoop::timer_fired(Tag kind, std::uint32_t index, std::uint32_t gen) {
+void EventLoop::timer_fired(Tag kind, std::uint32_t index, std::uint32_t tag_gen) {
+  // The tag holds the generation's low bits: the future's own is the whole.
+  if (index >= futures_.size()) return;
+  const std::uint32_t gen = futures_[index].gen;
+  if ((gen & kTagGenMask) != tag_gen) return;
   Future* f = get(FutRef{index, gen});
   if (f == nullptr) return;
   f->timer = sim::EventId{};
