@@ -499,8 +499,8 @@ if base_reps:
       "than 5 % slower is flagged unless `tools/perf-reasons.txt` gives the reason, quoted here. Where the "
       "ranges overlap, the difference is within this machine's noise.")
     w("")
-    w("| benchmark | baseline | now | change | ranges overlap | |")
-    w("|---|---:|---:|---:|---|---|")
+    w("| benchmark | baseline | now | change | ranges overlap | simulated work (baseline → now) | |")
+    w("|---|---:|---:|---:|---|---|---|")
 
     def t(v):
         return f"{v / 1e6:,.2f} ms" if v >= 1e6 else f"{v:,.1f} ns"
@@ -510,11 +510,21 @@ if base_reps:
         ns = [timing(r) for r in now_reps[name].values()]
         b, n = statistics.median(bs), statistics.median(ns)
         overlap = "yes" if min(ns) <= max(bs) and min(bs) <= max(ns) else "no"
+        if REPS == 1:
+            overlap = "one run"
+        # The models' benchmarks time one run of a workload: if the simulated
+        # work changed (events, requests), so did what is timed.
+        work_done = ""
+        for counter in ("events", "requests"):
+            first_b, first_n = next(iter(base_reps[name].values())), next(iter(now_reps[name].values()))
+            if counter in first_b and counter in first_n:
+                work_done = f"{first_b[counter]:,.0f} → {first_n[counter]:,.0f} {counter}"
+                break
         note = ""
         if name in regressions:
             note = f"slower: {reasons[name]}" if name in reasons else "slower: reason not yet written"
         w(f"| `{name}` | {t(b)} ({t(min(bs))} to {t(max(bs))}) | {t(n)} ({t(min(ns))} to {t(max(ns))}) | "
-          f"{100 * (n / b - 1):+.1f} % | {overlap} | {note} |")
+          f"{100 * (n / b - 1):+.1f} % | {overlap} | {work_done} | {note} |")
     only_now = sorted(set(now_reps) - set(base_reps))
     if only_now:
         w("")
