@@ -6,7 +6,8 @@
 # (models/loop/asyncio.py) and to the thread model's
 # (models/threads/asyncio.py); each provides what it uses: Condition,
 # BrokenBarrierError, CancelledError, current_task, get_running_loop (whose
-# loop has create_task, create_future and call_exception_handler).
+# loop has create_task, create_future and call_exception_handler), and for
+# shield, _ensure_future and _shield_outer(inner) (its outer future).
 
 # ------------------------------------------------------------ locks.py ----
 
@@ -229,3 +230,34 @@ class TaskGroup:
             self._abort()
             self._parent_cancel_requested = True
             self._parent_task.cancel()
+
+
+# ------------------------------------------------------------ tasks.py ----
+
+def shield(arg):
+    inner = _ensure_future(arg)
+    if inner.done():
+        return inner
+    outer = _shield_outer(inner)
+
+    def _inner_done_callback(inner):
+        if outer.cancelled():
+            if not inner.cancelled():
+                inner.exception()
+            return
+        if inner.cancelled():
+            outer.cancel()
+        else:
+            exc = inner.exception()
+            if exc is not None:
+                outer.set_exception(exc)
+            else:
+                outer.set_result(inner.result())
+
+    def _outer_done_callback(outer):
+        if not inner.done():
+            inner.remove_done_callback(_inner_done_callback)
+
+    inner.add_done_callback(_inner_done_callback)
+    outer.add_done_callback(_outer_done_callback)
+    return outer

@@ -367,34 +367,9 @@ def gather(*coros_or_futures, return_exceptions=False):
     return outer
 
 
-def shield(arg):
-    inner = _ensure_future(arg)
-    if inner.done():
-        return inner
-    loop = inner.get_loop()
-    outer = loop.create_future()
-
-    def _inner_done_callback(inner):
-        if outer.cancelled():
-            if not inner.cancelled():
-                inner.exception()
-            return
-        if inner.cancelled():
-            outer.cancel()
-        else:
-            exc = inner.exception()
-            if exc is not None:
-                outer.set_exception(exc)
-            else:
-                outer.set_result(inner.result())
-
-    def _outer_done_callback(outer):
-        if not inner.done():
-            inner.remove_done_callback(_inner_done_callback)
-
-    inner.add_done_callback(_inner_done_callback)
-    outer.add_done_callback(_outer_done_callback)
-    return outer
+def _shield_outer(inner):
+    # shield()'s outer future (asyncio_shared.py), as CPython makes it.
+    return inner.get_loop().create_future()
 
 
 async def to_thread(func, /, *args, **kwargs):

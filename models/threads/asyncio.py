@@ -119,35 +119,14 @@ def as_completed(fs, *, timeout=None):
         yield _next_done(left, deadline)
 
 
-def shield(arg):
-    # CPython's: the outer future follows the inner task, and cancelling it
-    # (or the task that awaits it) leaves the inner task running.
-    inner = ensure_future(arg)
-    if inner.done():
-        return inner
-    outer = Future()
+# shield() (asyncio_shared.py): CPython's, the outer future following the
+# inner task; cancelling it (or the task that awaits it) leaves the inner
+# task running.
+_ensure_future = ensure_future
 
-    def _inner_done_callback(inner):
-        if outer.cancelled():
-            if not inner.cancelled():
-                inner.exception()
-            return
-        if inner.cancelled():
-            outer.cancel()
-        else:
-            exc = inner.exception()
-            if exc is not None:
-                outer.set_exception(exc)
-            else:
-                outer.set_result(inner.result())
 
-    def _outer_done_callback(outer):
-        if not inner.done():
-            inner.remove_done_callback(_inner_done_callback)
-
-    inner.add_done_callback(_inner_done_callback)
-    outer.add_done_callback(_outer_done_callback)
-    return outer
+def _shield_outer(inner):
+    return Future()
 
 
 _CREATED = 'created'
