@@ -100,7 +100,8 @@ std::string check_function(const vm::ast::Module& m, const std::string& file, co
 std::string server_python_unsupported(const ServerSpec& s, const Workload& w) {
   if (w.model != "async" && w.model != "threads") {
     return "a handler written in Python runs under model async or threads, not " + quote(w.model) +
-           " (pool and async+executor run YAML handlers)";
+           " (pool and async+executor run YAML handlers; under async a Python handler offloads its own work "
+           "with loop.run_in_executor)";
   }
   if (w.processes > 1) return "a handler written in Python runs in one event loop: loop.processes must be 1";
   if (s.arrivals == ServerSpec::Arrivals::kTimes) {
