@@ -67,6 +67,15 @@ void Interpreter::init_task(TaskCore& task, std::uint32_t function, const std::v
   task.rng = rng;
 }
 
+void Interpreter::set_stream_seed(std::uint64_t seed) {
+  stream_bases_.clear();
+  for (const Instr& in : p_.code) {
+    if (in.op != Op::kStream) continue;
+    if (stream_bases_.size() <= in.a) stream_bases_.resize(static_cast<std::size_t>(in.a) + 1);
+    stream_bases_[in.a] = sim::RandomStream::derive(seed, p_.constants.str(in.a));
+  }
+}
+
 void Interpreter::store_var(TaskCore& task, std::uint32_t var, Value v) {
   if (var == kNone) return;
   if ((var & kSharedBit) != 0) {
@@ -239,7 +248,7 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
           ok = false;
           break;
         }
-        task.rng = sim::RandomStream::derive(stream_seed_, store_.str(in.a), static_cast<std::uint64_t>(index.bits));
+        task.rng = stream_bases_[in.a].indexed(static_cast<std::uint64_t>(index.bits));
         ++task.pc;
         continue;
       }
