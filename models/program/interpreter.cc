@@ -183,7 +183,9 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
   }
 
   Value exc;
-  auto eval = [&](std::uint32_t e, Value* out) { return eval_expr(p_.exprs[e], context(task), out, &exc); };
+  // One context for the whole run: the task's locals and the time stay put.
+  const EvalContext ctx = context(task);
+  auto eval = [&](std::uint32_t e, Value* out) { return eval_expr(p_.exprs[e], ctx, out, &exc); };
   for (; budget > 0; --budget) {
     const Instr& in = p_.code[task.pc];
     bool ok = true;
