@@ -31,8 +31,11 @@ RandomStream RandomStream::derive(std::uint64_t seed, std::string_view name) {
 
 RandomStream RandomStream::derive(std::uint64_t seed, std::string_view name,
                                   std::uint64_t index) {
-  const std::uint64_t key = derive(seed, name).state();
-  return RandomStream(mix64(key + 0x9e3779b97f4a7c15ULL * (index + 1)));
+  return derive(seed, name).indexed(index);
+}
+
+RandomStream RandomStream::indexed(std::uint64_t index) const {
+  return RandomStream(mix64(state_ + 0x9e3779b97f4a7c15ULL * (index + 1)));
 }
 
 RandomStream RandomStream::split() { return RandomStream(mix64(next_u64() ^ 0xbb67ae8584caa73bULL)); }

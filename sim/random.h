@@ -39,6 +39,10 @@ class RandomStream {
   static RandomStream derive(std::uint64_t seed, std::string_view name);
   static RandomStream derive(std::uint64_t seed, std::string_view name, std::uint64_t index);
 
+  // derive(seed, name, index) == derive(seed, name).indexed(index): a
+  // caller that derives many indexes of one name hashes the name once.
+  [[nodiscard]] RandomStream indexed(std::uint64_t index) const;
+
   // The stream of a child entity; consumes one draw of this one.
   RandomStream split();
 

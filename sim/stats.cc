@@ -34,6 +34,7 @@ void LatencyRecorder::record(Duration d) {
     max_ = std::max(max_, d);
     if (d < samples_.back()) sorted_ = false;
   }
+  placed_.clear();
   samples_.push_back(d);
   sum_ += d;
 }
@@ -52,16 +53,24 @@ Duration LatencyRecorder::mean() const {
 Duration LatencyRecorder::percentile(double p) {
   CONCSIM_CHECK(p >= 0 && p <= 100, "percentile outside [0, 100]");
   if (samples_.empty()) return 0;
-  if (!sorted_) {
-    std::sort(samples_.begin(), samples_.end());
-    sorted_ = true;
-  }
   const auto n = static_cast<double>(samples_.size());
   // ceil(p/100 * n), computed so that exact products (p = 50, n = 10) do not
   // round up through floating-point error.
   double rank = std::ceil(p / 100.0 * n - 1e-9);
   if (rank < 1) rank = 1;
-  return samples_[static_cast<std::size_t>(rank) - 1];
+  const std::size_t r = static_cast<std::size_t>(rank) - 1;
+  if (sorted_) return samples_[r];
+  // Select rank r among the samples between the ranks already in place
+  // around it: they bound it, and selecting inside them keeps them in place.
+  const auto above = std::lower_bound(placed_.begin(), placed_.end(), r);
+  if (above != placed_.end() && *above == r) return samples_[r];
+  const std::size_t lo = above == placed_.begin() ? 0 : *(above - 1) + 1;
+  const std::size_t hi = above == placed_.end() ? samples_.size() : *above;
+  const auto base = samples_.begin();
+  std::nth_element(base + static_cast<std::ptrdiff_t>(lo), base + static_cast<std::ptrdiff_t>(r),
+                   base + static_cast<std::ptrdiff_t>(hi));
+  placed_.insert(above, r);
+  return samples_[r];
 }
 
 }  // namespace concsim::sim

@@ -25,11 +25,29 @@ class Parser {
       set_error("unexpected \"" + std::string(text_.substr(pos_, 1)) + "\"");
       return fail(error);
     }
+    expr_.chain = is_chain(expr_.code);
     *out = std::move(expr_);
     return true;
   }
 
  private:
+  static bool is_operand(ExprOp::Code c) {
+    return c == ExprOp::kConst || c == ExprOp::kLocal || c == ExprOp::kShared;
+  }
+  static bool is_chain(const std::vector<ExprOp>& code) {
+    if (code.size() < 3 || code.size() % 2 == 0 || !is_operand(code[0].code)) return false;
+    for (std::size_t i = 1; i < code.size(); i += 2) {
+      if (!is_operand(code[i].code)) return false;
+      switch (code[i + 1].code) {
+        case ExprOp::kAdd: case ExprOp::kSub: case ExprOp::kMul:
+        case ExprOp::kEq: case ExprOp::kNe: case ExprOp::kLt: case ExprOp::kLe: case ExprOp::kGt: case ExprOp::kGe:
+          break;
+        default:
+          return false;
+      }
+    }
+    return true;
+  }
   bool fail(ExprError* error) {
     if (error != nullptr) *error = error_;
     return false;
@@ -452,22 +470,56 @@ const char* kind_name(ValueKind k) {
 
 bool is_number(Value v) { return v.kind == ValueKind::kInt || v.kind == ValueKind::kDuration; }
 
-}  // namespace
+Value operand(const Expr& e, const EvalContext& ctx, const ExprOp& op) {
+  switch (op.code) {
+    case ExprOp::kConst: return e.constants[op.operand];
+    case ExprOp::kLocal: return ctx.locals[op.operand];
+    default: return ctx.shared[op.operand];
+  }
+}
 
-bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
-  // Most expressions are a single constant or variable (a step's duration,
-  // a loop bound): no evaluation stack for those.
-  if (e.code.size() == 1) {
-    const ExprOp& op = e.code[0];
-    if (op.code == ExprOp::kConst) {
-      *out = e.constants[op.operand];
-      return true;
-    }
-    if (op.code == ExprOp::kLocal && ctx.locals[op.operand].kind != ValueKind::kUnset) {
-      *out = ctx.locals[op.operand];
-      return true;
+// The fast path of an Expr::chain expression: ints and durations only.
+// Returns false, having changed nothing, for anything it does not handle;
+// where it returns true its value is the one the general evaluator gives.
+bool eval_chain(const Expr& e, const EvalContext& ctx, Value* out) {
+  const ExprOp* op = e.code.data();
+  const ExprOp* const end = op + e.code.size();
+  Value a = operand(e, ctx, *op);
+  for (++op; op != end; op += 2) {
+    const Value b = operand(e, ctx, op[0]);
+    if (!is_number(a) || !is_number(b)) return false;  // also an unset variable
+    const bool same = a.kind == b.kind;
+    switch (op[1].code) {
+      case ExprOp::kAdd:
+        if (!same || !sim::checked_add(a.bits, b.bits, &a.bits)) return false;
+        break;
+      case ExprOp::kSub:
+        if (!same || __builtin_sub_overflow(a.bits, b.bits, &a.bits)) return false;
+        break;
+      case ExprOp::kMul:
+        if ((a.kind == ValueKind::kDuration && b.kind == ValueKind::kDuration) ||
+            !sim::checked_mul(a.bits, b.bits, &a.bits)) {
+          return false;
+        }
+        if (!same) a.kind = ValueKind::kDuration;
+        break;
+      case ExprOp::kEq: a = Value::boolean(same && a.bits == b.bits); break;
+      case ExprOp::kNe: a = Value::boolean(!(same && a.bits == b.bits)); break;
+      case ExprOp::kLt: if (!same) return false; a = Value::boolean(a.bits < b.bits); break;
+      case ExprOp::kLe: if (!same) return false; a = Value::boolean(a.bits <= b.bits); break;
+      case ExprOp::kGt: if (!same) return false; a = Value::boolean(a.bits > b.bits); break;
+      case ExprOp::kGe: if (!same) return false; a = Value::boolean(a.bits >= b.bits); break;
+      default: return false;
     }
   }
+  *out = a;
+  return true;
+}
+
+// The general evaluator: a stack machine over the whole instruction set.
+// Kept out of line so that the fast paths of eval_expr do not pay for its
+// frame.
+[[gnu::noinline]] bool eval_stack(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
   if (e.code.empty()) {
     *out = Value::null();
     return true;
@@ -649,6 +701,26 @@ bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
   }
   *out = stack[0];
   return true;
+}
+
+}  // namespace
+
+bool eval_expr(const Expr& e, const EvalContext& ctx, Value* out, Value* exc) {
+  // Most expressions are a single constant or variable (a step's duration,
+  // a loop bound): no evaluation stack for those.
+  if (e.code.size() == 1) {
+    const ExprOp& op = e.code[0];
+    if (op.code == ExprOp::kConst) {
+      *out = e.constants[op.operand];
+      return true;
+    }
+    if (op.code == ExprOp::kLocal && ctx.locals[op.operand].kind != ValueKind::kUnset) {
+      *out = ctx.locals[op.operand];
+      return true;
+    }
+  }
+  if (e.chain && eval_chain(e, ctx, out)) return true;
+  return eval_stack(e, ctx, out, exc);
 }
 
 bool eval_template(const Template& t, const EvalContext& ctx, std::string* out, Value* exc) {

@@ -49,6 +49,15 @@ struct Expr {
   std::vector<ExprOp> code;
   std::vector<Value> constants;
   std::string text;  // as written, for messages
+  // Set by the parser when the code is a chain: an operand, then pairs of
+  // (operand, operator), where an operand is a constant or a variable and
+  // an operator is +, -, * or a comparison ("request + 1", "connection *
+  // 4294967296 + request", "request >= 10"). eval_expr then tries a short
+  // loop without a stack for ints and durations first (a performance trick:
+  // a server evaluates a few of these per request), and leaves anything
+  // else (another kind, an unset variable, a unit error, an overflow) to the
+  // general evaluator, which gives the value or raises the exception.
+  bool chain = false;
   // A constant expression folds to its value at compile time.
   [[nodiscard]] bool is_constant() const {
     return code.size() == 1 && code[0].code == ExprOp::kConst;

@@ -67,6 +67,15 @@ void Interpreter::init_task(TaskCore& task, std::uint32_t function, const std::v
   task.rng = rng;
 }
 
+void Interpreter::set_stream_seed(std::uint64_t seed) {
+  stream_bases_.clear();
+  for (const Instr& in : p_.code) {
+    if (in.op != Op::kStream) continue;
+    if (stream_bases_.size() <= in.a) stream_bases_.resize(static_cast<std::size_t>(in.a) + 1);
+    stream_bases_[in.a] = sim::RandomStream::derive(seed, p_.constants.str(in.a));
+  }
+}
+
 void Interpreter::store_var(TaskCore& task, std::uint32_t var, Value v) {
   if (var == kNone) return;
   if ((var & kSharedBit) != 0) {
@@ -174,7 +183,9 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
   }
 
   Value exc;
-  auto eval = [&](std::uint32_t e, Value* out) { return eval_expr(p_.exprs[e], context(task), out, &exc); };
+  // One context for the whole run: the task's locals and the time stay put.
+  const EvalContext ctx = context(task);
+  auto eval = [&](std::uint32_t e, Value* out) { return eval_expr(p_.exprs[e], ctx, out, &exc); };
   for (; budget > 0; --budget) {
     const Instr& in = p_.code[task.pc];
     bool ok = true;
@@ -239,7 +250,7 @@ Request Interpreter::run(TaskCore& task, const Resume& resume, sim::Time now, st
           ok = false;
           break;
         }
-        task.rng = sim::RandomStream::derive(stream_seed_, store_.str(in.a), static_cast<std::uint64_t>(index.bits));
+        task.rng = stream_bases_[in.a].indexed(static_cast<std::uint64_t>(index.bits));
         ++task.pc;
         continue;
       }

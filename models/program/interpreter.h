@@ -128,13 +128,15 @@ struct Request {
 class Interpreter {
  public:
   Interpreter(const Program& program, Store& store, std::vector<Value>& shared, const TaskNamer* namer)
-      : p_(program), store_(store), shared_(shared), namer_(namer) {}
+      : p_(program), store_(store), shared_(shared), namer_(namer) {
+    set_stream_seed(0);
+  }
 
   // Where raised exceptions are recorded (none by default). The runtime
   // owns the log; see models/exception_log.h for what is recorded when.
   void set_exception_log(ExceptionLog* log) { log_ = log; }
   // The run's seed, from which Op::kStream derives entity streams.
-  void set_stream_seed(std::uint64_t seed) { stream_seed_ = seed; }
+  void set_stream_seed(std::uint64_t seed);
 
   // Prepares a task to run `function` with `args` (one per parameter).
   void init_task(TaskCore& task, std::uint32_t function, const std::vector<Value>& args,
@@ -180,7 +182,10 @@ class Interpreter {
   sim::Time now_ = 0;  // of the run() in progress
   LocalsPool locals_;
   ExceptionLog* log_ = nullptr;
-  std::uint64_t stream_seed_ = 0;
+  // Per string id: derive(seed, name) for the names of the program's
+  // Op::kStream, so a stream step hashes no name (a performance trick:
+  // servers take two streams per request).
+  std::vector<sim::RandomStream> stream_bases_;
 };
 
 }  // namespace concsim::models

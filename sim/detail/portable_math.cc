@@ -1,6 +1,8 @@
 #include "sim/detail/portable_math.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace concsim::sim::detail {
@@ -18,7 +20,20 @@ double portable_log(double x) {
   if (x == 0) return -std::numeric_limits<double>::infinity();
   if (std::isinf(x)) return x;
   int e = 0;
-  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
+  double m;  // x = m * 2^e, m in [0.5, 1), exactly as frexp gives them
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto biased = static_cast<int>(bits >> 52);  // x > 0: no sign bit
+  if (biased != 0) {
+    // A normal number: the exponent field, and the significand with the
+    // exponent of 0.5 (a performance trick: the call to frexp cost a fifth
+    // of this function; both are exact, so the results are the same).
+    e = biased - 1022;
+    bits = (bits & 0x000FFFFFFFFFFFFFULL) | 0x3FE0000000000000ULL;
+    std::memcpy(&m, &bits, sizeof m);
+  } else {
+    m = std::frexp(x, &e);  // subnormal
+  }
   if (m < kSqrtHalf) {
     m *= 2;
     e -= 1;
@@ -27,9 +42,13 @@ double portable_log(double x) {
   // |f| <= 0.1716, so f^2 <= 0.02944 and 12 odd terms reach 1e-19.
   const double f = (m - 1) / (m + 1);
   const double f2 = f * f;
+  // The odd divisors as doubles, unrolled: the same operations in the same
+  // order as dividing by the int k, without converting k each time.
+  static constexpr double kOdd[] = {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25};
   double term = f;
   double sum = 0;
-  for (int k = 1; k <= 25; k += 2) {
+#pragma GCC unroll 13
+  for (const double k : kOdd) {
     sum += term / k;
     term *= f2;
   }

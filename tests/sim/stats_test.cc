@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -134,6 +135,42 @@ TEST(LatencyRecorder, RecordAfterQuery) {
   EXPECT_EQ(r.percentile(75), 5);  // {1, 3, 5, 7}: rank 3
   r.record(0);
   EXPECT_EQ(r.percentile(1), 0);
+}
+
+// Every rank, asked for in a scrambled order with repeats and with samples
+// recorded between queries, is the element of that rank of a full sort: the
+// ranks selected earlier must bound the later selections correctly. The
+// samples have many ties (values 0..99), so a selection that misplaced equal
+// elements would show.
+TEST(LatencyRecorder, ScrambledQueriesMatchAFullSort) {
+  LatencyRecorder r;
+  std::vector<Duration> all;
+  std::uint64_t x = 12345;
+  const auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x >> 33;
+  };
+  const auto add = [&](int k) {
+    for (int i = 0; i < k; ++i) {
+      const auto d = static_cast<Duration>(next() % 100);
+      r.record(d);
+      all.push_back(d);
+    }
+  };
+  add(997);
+  for (int round = 0; round < 3; ++round) {
+    std::vector<Duration> sorted = all;
+    std::sort(sorted.begin(), sorted.end());
+    for (int q = 0; q < 400; ++q) {
+      const auto rank = static_cast<std::size_t>(next() % sorted.size());  // 0-based
+      // p such that ceil(p / 100 * n) = rank + 1 exactly: p = 100 (rank + 1) / n.
+      const double p = 100.0 * static_cast<double>(rank + 1) / static_cast<double>(sorted.size());
+      ASSERT_EQ(r.percentile(p), sorted[rank]) << "round " << round << " rank " << rank;
+    }
+    EXPECT_EQ(r.percentile(0), sorted.front());
+    EXPECT_EQ(r.percentile(100), sorted.back());
+    add(101);
+  }
 }
 
 TEST(LatencyRecorder, SingleSample) {
