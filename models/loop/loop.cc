@@ -35,7 +35,8 @@ vm::VmOptions vm_options(const LoopOptions& o) {
 }  // namespace
 
 Loop::Loop(sim::Simulation& sim, const vm::Program& program, const LoopOptions& options)
-    : sim_(sim),
+    : ConcsimHost(sim, requests_, options.distributions),
+      sim_(sim),
       options_(options),
       vm_(program, *this, vm_options(options)),
       recorder_(options.record, options.record_limit),

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "models/loop/objects.h"
+#include "models/loop/concsim_host.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/program/trace.h"
@@ -60,7 +61,6 @@ namespace concsim::models::loop {
 // to compile (LoopOptions::asyncio_module).
 std::string_view asyncio_source();
 
-struct DrawSource;  // natives.h
 
 struct LoopOptions {
   MachineProfile machine;
@@ -130,7 +130,7 @@ struct TaskSummary {
   std::string result;  // repr of the result or the exception
 };
 
-class Loop final : public vm::Host, public sim::EventHandler, public sim::StallSource {
+class Loop final : public vm::Host, public sim::EventHandler, public sim::StallSource, public ConcsimHost {
  public:
   Loop(sim::Simulation& sim, const vm::Program& program, const LoopOptions& options);
   ~Loop();
@@ -256,25 +256,9 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   // Executor (executor.cc).
   vm::Value run_in_executor(vm::Value fn, std::vector<vm::Value> args);
   vm::Value shutdown_default_executor();
-  // Server workloads (models/requests.h; server.cc): the running task waits
-  // for its client's next request, due `wait` after `base` (an I/O), or the
-  // server has stopped taking requests (an awaitable of True).
-  vm::Value arrive(sim::Duration wait, sim::Time base);
-  void request_done(bool failed);
-  vm::Value sample_ns(std::int64_t k);
-  // The connection loop's step between two requests (next_due, next_think):
-  // the draws of request `request` of `connection` come from its streams
-  // "arrival" then "request"; `gap` is the distribution index of the next
-  // due instant's gap (Poisson), or `think` the client's think time: a
-  // distribution's index as -(k + 1), else a constant in nanoseconds.
-  vm::Value next_due(std::int64_t connection, std::int64_t request, std::int64_t gap);
-  vm::Value next_think(std::int64_t connection, std::int64_t request, std::int64_t think);
-  void start_due(std::int64_t connection, sim::Time opening);
   // The stream the running task's draws come from (a job's or the top
   // level's: the loop's own).
-  sim::RandomStream& draw_stream();
-  static const DrawSource kDraws;  // draw_stream(), for concsim's distributions
-  vm::Value build_intrinsics();
+  sim::RandomStream& draw_stream() override;
   RequestStats& requests() { return requests_; }
   sim::Simulation& sim() { return sim_; }
   [[nodiscard]] std::string current_name() const;
@@ -320,6 +304,10 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   void callback_after_run(vm::RunResult r);
   void callback_failed(const vm::Value& handle, const vm::Value& exc);
   vm::Value current_handle_;  // the handle whose Python callback runs
+  // A server's connection loop (ConcsimHost; server.cc): the running task
+  // runs the connection, and waits for its next request as an I/O.
+  bool server_runner(std::uint32_t* id) override;
+  vm::Value request_awaitable(sim::Duration left) override;
   void account_wait(sim::Time from, sim::Time to, bool blocked);
   void stop_run_until_complete();
   void memory_changed();
@@ -337,7 +325,6 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   Recorder recorder_;
   LoopStats stats_;
   RequestStats requests_;
-  std::vector<sim::Time> server_due_;  // per connection: its next request's due instant (Poisson)
 
   vm::Value asyncio_;       // the module, once imported
   vm::Value intrinsics_;    // __concsim__, once imported

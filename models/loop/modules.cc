@@ -603,7 +603,7 @@ Value Loop::build_concsim() {
   Value m = vm.make_module("concsim");
   add(vm, m, "cpu", c_cpu);
   add(vm, m, "io", c_io);
-  add_distributions(vm, m, &kDraws);
+  add_distributions(vm, m, this);
   return m;
 }
 
@@ -644,7 +644,7 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
   if (name == "concsim") return build_concsim();
   if (name == "__concsim__") {
     if (intrinsics_.is_none() || intrinsics_.is_unset()) {
-      Value m = build_intrinsics();
+      Value m = build_intrinsics(vm_);
       if (m.is_error()) return m;
       intrinsics_ = m;
     }

@@ -1,7 +1,6 @@
-// A server workload's side of the event loop, and concsim's seeded
-// distributions: the `__concsim__` module that the scaffolding of a server
-// whose handler is a Python function imports (app/load/server_python.h), and
-// concsim.exponential & co.
+// A server whose handler is a Python function, under either model: the
+// `__concsim__` module its connection loop imports (app/load/server_python.h;
+// ConcsimHost), and concsim's seeded distributions (concsim.exponential & co).
 #include <cmath>
 #include <string>
 #include <utility>
@@ -18,8 +17,6 @@ using vm::Value;
 
 namespace {
 
-Loop& loop_of(vm::Vm& vm) { return *running_loop(vm); }
-
 const std::vector<Value>& seq_items(const Value& v) {
   return v.is(Kind::kList) ? v.as<vm::ListObj>()->items : v.as<vm::TupleObj>()->items;
 }
@@ -28,8 +25,8 @@ const std::vector<Value>& seq_items(const Value& v) {
 // negative and NaN draws are 0), returned in seconds: round(d * 1e9) of the
 // result gives the same nanoseconds back, so cpu(d) and io(d) use exactly
 // the duration a YAML step with this distribution would.
-Value draw(vm::Vm& vm, vm::CallArgs& a, const sim::Distribution& d) {
-  const double x = d.sample(static_cast<const DrawSource*>(a.data)->stream(vm));
+Value draw(vm::CallArgs& a, const sim::Distribution& d) {
+  const double x = d.sample(static_cast<ConcsimHost*>(a.data)->draw_stream());
   std::int64_t ns = 0;
   if (x >= 9.2e18) {
     ns = sim::kTimeMax;
@@ -60,7 +57,7 @@ Value d_exponential(vm::Vm& vm, vm::CallArgs& a) {
   Args args(vm, a, "exponential");
   std::int64_t mean;
   if (!args.at_most(1) || !duration_arg(vm, a, args, 0, "mean", 1, &mean)) return Value::error();
-  return draw(vm, a, sim::Distribution::exponential(static_cast<double>(mean)));
+  return draw(a, sim::Distribution::exponential(static_cast<double>(mean)));
 }
 
 Value d_uniform(vm::Vm& vm, vm::CallArgs& a) {
@@ -70,7 +67,7 @@ Value d_uniform(vm::Vm& vm, vm::CallArgs& a) {
     return Value::error();
   }
   if (hi < lo) return vm.raise(vm.b().ValueError, "high must not be below low");
-  return draw(vm, a, sim::Distribution::uniform(static_cast<double>(lo), static_cast<double>(hi)));
+  return draw(a, sim::Distribution::uniform(static_cast<double>(lo), static_cast<double>(hi)));
 }
 
 Value d_normal(vm::Vm& vm, vm::CallArgs& a) {
@@ -79,7 +76,7 @@ Value d_normal(vm::Vm& vm, vm::CallArgs& a) {
   if (!args.at_most(2) || !duration_arg(vm, a, args, 0, "mean", 0, &mean) || !duration_arg(vm, a, args, 1, "sd", 0, &sd)) {
     return Value::error();
   }
-  return draw(vm, a, sim::Distribution::normal(static_cast<double>(mean), static_cast<double>(sd)));
+  return draw(a, sim::Distribution::normal(static_cast<double>(mean), static_cast<double>(sd)));
 }
 
 Value d_lognormal(vm::Vm& vm, vm::CallArgs& a) {
@@ -97,7 +94,7 @@ Value d_lognormal(vm::Vm& vm, vm::CallArgs& a) {
     return vm.raise(vm.b().TypeError, "sigma must be a number");
   }
   if (!(sigma >= 0 && sigma <= 10)) return vm.raise(vm.b().ValueError, "sigma must be from 0 to 10");
-  return draw(vm, a, sim::Distribution::lognormal(std::log(static_cast<double>(median)), sigma));
+  return draw(a, sim::Distribution::lognormal(std::log(static_cast<double>(median)), sigma));
 }
 
 Value d_empirical(vm::Vm& vm, vm::CallArgs& a) {
@@ -137,14 +134,16 @@ Value d_empirical(vm::Vm& vm, vm::CallArgs& a) {
     if (w.size() != v.size()) return vm.raise(vm.b().ValueError, "one weight per value");
     if (!(sum > 0)) return vm.raise(vm.b().ValueError, "the weights must not all be 0");
   }
-  return draw(vm, a, sim::Distribution::empirical(std::move(v), std::move(w)));
+  return draw(a, sim::Distribution::empirical(std::move(v), std::move(w)));
 }
 
-// ---- __concsim__: what a server's scaffolding needs of the loop ----
+// ---- __concsim__: what a server's connection loop needs of its host ----
+
+ConcsimHost& side(vm::CallArgs& a) { return *static_cast<ConcsimHost*>(a.data); }
 
 Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1) return vm.raise(vm.b().TypeError, "request_done() takes exactly one argument");
-  loop_of(vm).request_done(a.args[0].is(Kind::kBool) && a.args[0].as_int() != 0);
+  side(a).request_done(a.args[0].is(Kind::kBool) && a.args[0].as_int() != 0);
   return Value::none();
 }
 
@@ -152,32 +151,27 @@ Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
 // a gap after its opening.
 Value i_start(vm::Vm& vm, vm::CallArgs& a) {
   if (!int_args(vm, a, 2, "start() takes a connection and an opening time in nanoseconds")) return Value::error();
-  loop_of(vm).start_due(a.args[0].as_int(), a.args[1].as_int());
+  side(a).start_due(a.args[0].as_int(), a.args[1].as_int());
   return Value::none();
 }
 
 // next_due(connection, request, gap) and next_think(connection, request,
 // think): what the connection loop does between two requests, in one call
-// (Loop::next_due). Awaiting the result returns None when the request has
-// come, True once the server has stopped.
+// (ConcsimHost::next_request).
 Value i_next_due(vm::Vm& vm, vm::CallArgs& a) {
   if (!int_args(vm, a, 3, "next_due() takes a connection, a request and a distribution")) return Value::error();
-  return loop_of(vm).next_due(a.args[0].as_int(), a.args[1].as_int(), a.args[2].as_int());
+  return side(a).next_request(vm, a.args[0].as_int(), a.args[1].as_int(), true, a.args[2].as_int());
 }
 
 Value i_next_think(vm::Vm& vm, vm::CallArgs& a) {
   if (!int_args(vm, a, 3, "next_think() takes a connection, a request and a think time")) return Value::error();
-  return loop_of(vm).next_think(a.args[0].as_int(), a.args[1].as_int(), a.args[2].as_int());
+  return side(a).next_request(vm, a.args[0].as_int(), a.args[1].as_int(), false, a.args[2].as_int());
 }
 
 // ns(n): the duration of n nanoseconds (asyncio.sleep of it is exact).
 Value i_ns(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1 || !a.args[0].is(Kind::kInt)) return vm.raise(vm.b().TypeError, "ns() takes an integer");
   return Value::duration(a.args[0].as_int());
-}
-
-void add(vm::Vm& vm, const Value& m, const char* name, vm::NativeFn fn) {
-  vm.set_module_attr(m, name, vm.make_builtin(name, fn));
 }
 
 }  // namespace
@@ -189,27 +183,80 @@ bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what) {
   return ok;
 }
 
-void add_distributions(vm::Vm& vm, const Value& m, const DrawSource* source) {
-  void* data = const_cast<DrawSource*>(source);
-  for (const auto& [name, fn] : {std::pair<const char*, vm::NativeFn>{"exponential", d_exponential},
-                                 {"uniform", d_uniform},
-                                 {"normal", d_normal},
-                                 {"lognormal", d_lognormal},
-                                 {"empirical", d_empirical}}) {
-    vm.set_module_attr(m, name, vm.make_builtin(name, fn, data));
-  }
+namespace {
+void add_natives(vm::Vm& vm, const Value& m, std::initializer_list<std::pair<const char*, vm::NativeFn>> natives,
+                 ConcsimHost* host) {
+  for (const auto& [name, fn] : natives) vm.set_module_attr(m, name, vm.make_builtin(name, fn, host));
+}
+}  // namespace
+
+void add_distributions(vm::Vm& vm, const Value& m, ConcsimHost* host) {
+  add_natives(vm, m,
+              {{"exponential", d_exponential},
+               {"uniform", d_uniform},
+               {"normal", d_normal},
+               {"lognormal", d_lognormal},
+               {"empirical", d_empirical}},
+              host);
 }
 
-const DrawSource Loop::kDraws{[](vm::Vm& vm) -> sim::RandomStream& { return loop_of(vm).draw_stream(); }};
-
-Value Loop::build_intrinsics() {
-  Value m = vm_.make_module("__concsim__");
-  add(vm_, m, "request_done", i_request_done);
-  add(vm_, m, "ns", i_ns);
-  add(vm_, m, "start", i_start);
-  add(vm_, m, "next_due", i_next_due);
-  add(vm_, m, "next_think", i_next_think);
+Value ConcsimHost::build_intrinsics(vm::Vm& vm) {
+  Value m = vm.make_module("__concsim__");
+  add_natives(vm, m,
+              {{"request_done", i_request_done},
+               {"ns", i_ns},
+               {"start", i_start},
+               {"next_due", i_next_due},
+               {"next_think", i_next_think}},
+              this);
   return m;
+}
+
+void ConcsimHost::start_due(std::int64_t connection, sim::Time opening) {
+  if (connection < 0) return;
+  const auto c = static_cast<std::size_t>(connection);
+  if (due_.size() <= c) due_.resize(c + 1, 0);
+  due_[c] = opening;
+}
+
+Value ConcsimHost::next_request(vm::Vm& vm, std::int64_t connection, std::int64_t request, bool poisson, std::int64_t k) {
+  std::uint32_t runner;
+  if (!server_runner(&runner) || connection < 0 || (poisson && static_cast<std::size_t>(connection) >= due_.size())) {
+    return vm.raise(vm.b().RuntimeError, "concsim: a server's next request outside its connection");
+  }
+  // The index of the request in its streams, as the step language's server
+  // packs it (app/load/server.cc): the connection (< 2^24), then its request.
+  const std::uint64_t index = (static_cast<std::uint64_t>(connection) << 32) + static_cast<std::uint64_t>(request);
+  sim::RandomStream& draws = draw_stream();
+  draws = server_sim_.stream("arrival", index);
+  // A draw in nanoseconds as the step language rounds it (negative and NaN
+  // draws are 0), or -1: no such distribution.
+  auto sample = [&](std::int64_t d) -> std::int64_t {
+    if (d < 0 || static_cast<std::size_t>(d) >= distributions_.size()) return -1;
+    const double x = distributions_[static_cast<std::size_t>(d)].sample(draws);
+    if (!(x > 0)) return 0;
+    if (x >= 9.2e18) return sim::kTimeMax;
+    return static_cast<std::int64_t>(std::nearbyint(x));
+  };
+  sim::Time base = server_sim_.now();
+  std::int64_t wait = k;
+  if (poisson || k < 0) {
+    wait = sample(poisson ? k : -(k + 1));
+    if (wait < 0) return vm.raise(vm.b().IndexError, "concsim: no such distribution of the server");
+  }
+  if (poisson) {
+    sim::Time& due = due_[static_cast<std::size_t>(connection)];
+    if (!sim::checked_add(due, wait, &due)) due = sim::kTimeMax;
+    base = 0;
+    wait = due;
+  }
+  draws = server_sim_.stream("request", index);
+  return request_awaitable(server_requests_.arriving(runner, server_sim_.now(), base, wait));
+}
+
+void ConcsimHost::request_done(bool failed) {
+  std::uint32_t runner;
+  if (server_runner(&runner)) server_requests_.done(runner, server_sim_.now(), failed);
 }
 
 sim::RandomStream& Loop::draw_stream() {
@@ -228,10 +275,13 @@ sim::RandomStream& Loop::draw_stream() {
   return loop_rng_;
 }
 
-Value Loop::arrive(sim::Duration wait, sim::Time base) {
-  TaskObj* t = current_task_;
-  if (t == nullptr) return vm_.raise(vm_.b().RuntimeError, "concsim: arrive() outside a task");
-  const sim::Duration left = requests_.arriving(t->id, sim_.now(), base, wait);
+bool Loop::server_runner(std::uint32_t* id) {
+  if (current_task_ == nullptr) return false;
+  *id = current_task_->id;
+  return true;
+}
+
+Value Loop::request_awaitable(sim::Duration left) {
   if (left < 0) {
     // Past the server's stop time: the connection closes instead.
     Value f = new_future();
@@ -239,61 +289,6 @@ Value Loop::arrive(sim::Duration wait, sim::Time base) {
     return f;
   }
   return make_native_coro(NativeCoro::What::kIo, static_cast<double>(left) / 1e9, left, true, Value::none());
-}
-
-Value Loop::sample_ns(std::int64_t k) {
-  if (k < 0 || static_cast<std::size_t>(k) >= options_.distributions.size()) {
-    return vm_.raise(vm_.b().IndexError, "concsim: no distribution " + std::to_string(k));
-  }
-  const double x = options_.distributions[static_cast<std::size_t>(k)].sample(draw_stream());
-  if (!(x > 0)) return Value::integer(0);
-  if (x >= 9.2e18) return Value::integer(sim::kTimeMax);
-  return Value::integer(static_cast<std::int64_t>(std::nearbyint(x)));
-}
-
-namespace {
-// The index of a connection's request in its streams: the connection
-// (< 2^24) and the request's number on it, as the step language's server
-// packs them (app/load/server.cc).
-std::uint64_t stream_index(std::int64_t connection, std::int64_t request) {
-  return (static_cast<std::uint64_t>(connection) << 32) + static_cast<std::uint64_t>(request);
-}
-}  // namespace
-
-void Loop::start_due(std::int64_t connection, sim::Time opening) {
-  if (connection < 0) return;
-  const auto c = static_cast<std::size_t>(connection);
-  if (server_due_.size() <= c) server_due_.resize(c + 1, 0);
-  server_due_[c] = opening;
-}
-
-Value Loop::next_due(std::int64_t connection, std::int64_t request, std::int64_t gap) {
-  if (connection < 0 || static_cast<std::size_t>(connection) >= server_due_.size()) {
-    return vm_.raise(vm_.b().IndexError, "concsim: next_due() before start() of connection " + std::to_string(connection));
-  }
-  draw_stream() = sim_.stream("arrival", stream_index(connection, request));
-  Value d = sample_ns(gap);
-  if (d.is_error()) return d;
-  sim::Time& due = server_due_[static_cast<std::size_t>(connection)];
-  if (!sim::checked_add(due, d.as_int(), &due)) due = sim::kTimeMax;
-  draw_stream() = sim_.stream("request", stream_index(connection, request));
-  return arrive(due, 0);
-}
-
-Value Loop::next_think(std::int64_t connection, std::int64_t request, std::int64_t think) {
-  draw_stream() = sim_.stream("arrival", stream_index(connection, request));
-  std::int64_t wait = think;
-  if (think < 0) {
-    Value d = sample_ns(-(think + 1));
-    if (d.is_error()) return d;
-    wait = d.as_int();
-  }
-  draw_stream() = sim_.stream("request", stream_index(connection, request));
-  return arrive(wait, sim_.now());
-}
-
-void Loop::request_done(bool failed) {
-  if (current_task_ != nullptr) requests_.done(current_task_->id, sim_.now(), failed);
 }
 
 }  // namespace concsim::models::loop

@@ -60,6 +60,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/loop/concsim_host.h"
 #include "models/loop/steps/event_loop.h"  // TaskSummary
 #include "models/threads/thread_kernel.h"
 #include "models/threads/thread_objects.h"
@@ -107,7 +108,7 @@ struct Outcome {
   std::string result;         // its repr()
 };
 
-class ThreadHost final : public ThreadKernel, public vm::Host {
+class ThreadHost final : public ThreadKernel, public vm::Host, public loop::ConcsimHost {
  public:
   ThreadHost(sim::Simulation& sim, const vm::Program& program, const MachineProfile& profile,
              const HostOptions& options);
@@ -328,21 +329,18 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   // Modules (thread_modules.cc, thread_asyncio.cc, thread_threading.cc).
   vm::Value build_time();
   vm::Value build_concsim();
-  vm::Value build_intrinsics();  // __concsim__: a Python handler's server (thread_modules.cc)
   sim::RandomStream main_rng_;  // draws outside any thread
   bool has_main_rng_ = false;
 
  public:
   // The running thread's stream, for concsim's distributions.
-  sim::RandomStream& draw_stream();
-  // A server's connection loop between two requests (models/loop/loop.h,
-  // Loop::next_due): the running thread draws request `request` of
-  // `connection` from its streams "arrival" then "request" and blocks
-  // reading its client's next request; awaiting the result returns None,
-  // or True once the server has stopped taking requests.
-  vm::Value next_request(std::int64_t connection, std::int64_t request, bool poisson, std::int64_t k);
-  void start_due(std::int64_t connection, sim::Time opening);
-  void request_done(bool failed);
+  sim::RandomStream& draw_stream() override;
+
+ private:
+  // A server's connection loop (loop::ConcsimHost): a thread per connection,
+  // blocking in a read for its next request.
+  bool server_runner(std::uint32_t* id) override;
+  vm::Value request_awaitable(sim::Duration left) override;
 
  private:
   vm::Value build_os();
@@ -354,7 +352,6 @@ class ThreadHost final : public ThreadKernel, public vm::Host {
   OpCharge op_charge_;  // interpreted instructions as CPU time (python.op_cost)
   vm::Vm vm_;
   std::vector<PThread> threads_;
-  std::vector<sim::Time> server_due_;  // per connection: its next request's due instant (Poisson)
   std::uint32_t main_ = 0;
   std::uint32_t running_ = kNoThread;
   int running_core_ = -1;

@@ -88,35 +88,6 @@ Value c_io(vm::Vm& vm, vm::CallArgs& a) {
   return op;
 }
 
-// ---- __concsim__: a server's connection loop (models/loop/server.cc) ----
-
-Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 1) return vm.raise(vm.b().TypeError, "request_done() takes exactly one argument");
-  host(vm).request_done(a.args[0].is(Kind::kBool) && a.args[0].as_int() != 0);
-  return Value::none();
-}
-
-Value i_ns(vm::Vm& vm, vm::CallArgs& a) {
-  if (a.nargs != 1 || !a.args[0].is(Kind::kInt)) return vm.raise(vm.b().TypeError, "ns() takes an integer");
-  return Value::duration(a.args[0].as_int());
-}
-
-Value i_start(vm::Vm& vm, vm::CallArgs& a) {
-  if (!loop::int_args(vm, a, 2, "start() takes a connection and an opening time in nanoseconds")) return Value::error();
-  host(vm).start_due(a.args[0].as_int(), a.args[1].as_int());
-  return Value::none();
-}
-
-Value i_next_due(vm::Vm& vm, vm::CallArgs& a) {
-  if (!loop::int_args(vm, a, 3, "next_due() takes a connection, a request and a distribution")) return Value::error();
-  return host(vm).next_request(a.args[0].as_int(), a.args[1].as_int(), true, a.args[2].as_int());
-}
-
-Value i_next_think(vm::Vm& vm, vm::CallArgs& a) {
-  if (!loop::int_args(vm, a, 3, "next_think() takes a connection, a request and a think time")) return Value::error();
-  return host(vm).next_request(a.args[0].as_int(), a.args[1].as_int(), false, a.args[2].as_int());
-}
-
 Value os_cpu_count(vm::Vm& vm, vm::CallArgs&) { return Value::integer(host(vm).cores()); }
 Value os_getpid(vm::Vm&, vm::CallArgs&) { return Value::integer(1000); }
 
@@ -132,63 +103,22 @@ Value ThreadHost::build_time() {
   return m;
 }
 
-const models::loop::DrawSource kThreadDraws{
-    [](vm::Vm& vm) -> sim::RandomStream& { return host(vm).draw_stream(); }};
-
 Value ThreadHost::build_concsim() {
   Value m = vm_.make_module("concsim");
   add(vm_, m, "cpu", c_cpu);
   add(vm_, m, "io", c_io);
-  models::loop::add_distributions(vm_, m, &kThreadDraws);
+  models::loop::add_distributions(vm_, m, this);
   return m;
 }
 
-Value ThreadHost::build_intrinsics() {
-  Value m = vm_.make_module("__concsim__");
-  add(vm_, m, "request_done", i_request_done);
-  add(vm_, m, "ns", i_ns);
-  add(vm_, m, "start", i_start);
-  add(vm_, m, "next_due", i_next_due);
-  add(vm_, m, "next_think", i_next_think);
-  return m;
+bool ThreadHost::server_runner(std::uint32_t* id) {
+  if (running_ == kNoThread) return false;
+  *id = running_;
+  return true;
 }
 
-void ThreadHost::start_due(std::int64_t connection, sim::Time opening) {
-  if (connection < 0) return;
-  const auto c = static_cast<std::size_t>(connection);
-  if (server_due_.size() <= c) server_due_.resize(c + 1, 0);
-  server_due_[c] = opening;
-}
-
-Value ThreadHost::next_request(std::int64_t connection, std::int64_t request, bool poisson, std::int64_t k) {
-  if (running_ == kNoThread || connection < 0 || (poisson && static_cast<std::size_t>(connection) >= server_due_.size())) {
-    return vm_.raise(vm_.b().RuntimeError, "concsim: a server's next request outside its connection's thread");
-  }
-  // The index of the request in its streams, as the step language's server
-  // packs it (app/load/server.cc): the connection, then its request.
-  const std::uint64_t index = (static_cast<std::uint64_t>(connection) << 32) + static_cast<std::uint64_t>(request);
-  draw_stream() = sim_.stream("arrival", index);
-  auto sample = [&](std::int64_t d) -> std::int64_t {
-    if (d < 0 || static_cast<std::size_t>(d) >= options_.distributions.size()) return -1;
-    const double x = options_.distributions[static_cast<std::size_t>(d)].sample(draw_stream());
-    if (!(x > 0)) return 0;
-    if (x >= 9.2e18) return sim::kTimeMax;
-    return static_cast<std::int64_t>(std::nearbyint(x));
-  };
-  sim::Time base = sim_.now();
-  std::int64_t wait = k;
-  if (poisson || k < 0) {
-    wait = sample(poisson ? k : -(k + 1));
-    if (wait < 0) return vm_.raise(vm_.b().IndexError, "concsim: no such distribution of the server");
-  }
-  if (poisson) {
-    sim::Time& due = server_due_[static_cast<std::size_t>(connection)];
-    if (!sim::checked_add(due, wait, &due)) due = sim::kTimeMax;
-    base = 0;
-    wait = due;
-  }
-  draw_stream() = sim_.stream("request", index);
-  const sim::Duration left = requests_.arriving(running_, sim_.now(), base, wait);
+// A connection's thread blocks reading its client's next request.
+Value ThreadHost::request_awaitable(sim::Duration left) {
   Value op = make_op(left < 0 ? OpKind::kDone : OpKind::kIo);
   if (left < 0) {
     op.as<OpObj>()->value = Value::boolean(true);  // the server has stopped: the connection closes
@@ -196,10 +126,6 @@ Value ThreadHost::next_request(std::int64_t connection, std::int64_t request, bo
     op.as<OpObj>()->ns = left;
   }
   return op;
-}
-
-void ThreadHost::request_done(bool failed) {
-  if (running_ != kNoThread) requests_.done(running_, sim_.now(), failed);
 }
 
 sim::RandomStream& ThreadHost::draw_stream() {
@@ -259,7 +185,7 @@ Value ThreadHost::import_module(vm::Vm& vm, std::string_view name) {
   } else if (name == "concsim") {
     m = build_concsim();
   } else if (name == "__concsim__") {
-    m = build_intrinsics();
+    m = build_intrinsics(vm_);
   } else if (name == "os") {
     m = build_os();
   } else if (name == "asyncio") {
