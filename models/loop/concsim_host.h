@@ -1,5 +1,5 @@
 // What concsim's own modules need of the model that runs the program, the
-// same under the event loop and the thread model (server.cc).
+// same under the event loop and the thread model (concsim_host.cc).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,10 @@ class ConcsimHost {
   ConcsimHost(const ConcsimHost&) = delete;
   ConcsimHost& operator=(const ConcsimHost&) = delete;
 
+  // The modules: `time` (the virtual clock; sleep is a blocking call),
+  // `concsim` (cpu, io and the distributions) and a server's `__concsim__`.
+  vm::Value build_time(vm::Vm& vm);
+  vm::Value build_concsim(vm::Vm& vm);
   vm::Value build_intrinsics(vm::Vm& vm);
 
   // A Poisson connection's first request is due a gap after `opening`.
@@ -48,6 +52,13 @@ class ConcsimHost {
 
   // The stream the running task's or thread's draws come from.
   virtual sim::RandomStream& draw_stream() = 0;
+  // time.sleep(ns): a blocking call (it freezes the loop, or blocks the
+  // thread). concsim.cpu(ns): ns of computing on the running task's or
+  // thread's CPU. concsim.io(s): an awaitable non-blocking I/O of s seconds
+  // (ns, rounded; exact: given as a duration).
+  virtual vm::Value time_sleep(std::int64_t ns) = 0;
+  virtual vm::Value concsim_cpu(std::int64_t ns) = 0;
+  virtual vm::Value concsim_io(double s, std::int64_t ns, bool exact) = 0;
 
  protected:
   ~ConcsimHost() = default;

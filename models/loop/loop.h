@@ -304,10 +304,15 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   void callback_after_run(vm::RunResult r);
   void callback_failed(const vm::Value& handle, const vm::Value& exc);
   vm::Value current_handle_;  // the handle whose Python callback runs
-  // A server's connection loop (ConcsimHost; server.cc): the running task
+  // A server's connection loop (ConcsimHost; concsim_host.cc): the running task
   // runs the connection, and waits for its next request as an I/O.
   bool server_runner(std::uint32_t* id) override;
   vm::Value request_awaitable(sim::Duration left) override;
+  // time.sleep freezes the loop; concsim.cpu keeps it busy; concsim.io is a
+  // native coroutine that waits for the I/O.
+  vm::Value time_sleep(std::int64_t ns) override;
+  vm::Value concsim_cpu(std::int64_t ns) override;
+  vm::Value concsim_io(double s, std::int64_t ns, bool exact) override;
   void account_wait(sim::Time from, sim::Time to, bool blocked);
   void stop_run_until_complete();
   void memory_changed();
@@ -337,8 +342,6 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   std::string native_coro_defined_at_;
   vm::Value set_result_unless_cancelled_;
   vm::Value build_asyncio();
-  vm::Value build_time();
-  vm::Value build_concsim();
   vm::Value build_os();
   std::string runaway_task_;
   // The async generators iterated in the loop and not yet finalized: a weak

@@ -421,43 +421,6 @@ Value l_run_in_executor(vm::Vm& vm, vm::CallArgs& a) {
 Value l_shutdown_default_executor(vm::Vm& vm, vm::CallArgs&) { return loop_of(vm).shutdown_default_executor(); }
 Value l_repr(vm::Vm& vm, vm::CallArgs& a) { return vm::make_str(a.self.as<vm::NativeObj>()->repr(vm)); }
 
-// ---- time ----
-
-Value t_time(vm::Vm& vm, vm::CallArgs&) { return Value::floating(static_cast<double>(vm.host().now_ns()) / 1e9); }
-Value t_time_ns(vm::Vm& vm, vm::CallArgs&) { return Value::integer(vm.host().now_ns()); }
-Value t_sleep(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "sleep");
-  if (!args.exactly(1)) return Value::error();
-  double s;
-  std::int64_t ns;
-  if (!args.seconds(a.args[0], "an integer", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "sleep length must be non-negative");
-  return loop_of(vm).occupy(ns, true);
-}
-
-// ---- concsim ----
-
-Value c_cpu(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "cpu");
-  if (!args.exactly(1)) return Value::error();
-  double s;
-  std::int64_t ns;
-  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "cpu time must be non-negative");
-  return loop_of(vm).occupy(ns, false);
-}
-
-Value c_io(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "io");
-  if (!args.exactly(1)) return Value::error();
-  double s;
-  std::int64_t ns;
-  bool exact;
-  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns, &exact)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "io time must be non-negative");
-  return loop_of(vm).make_native_coro(NativeCoro::What::kIo, s, ns, exact, Value::none());
-}
-
 void add(vm::Vm& vm, const Value& m, const char* name, vm::NativeFn fn) {
   vm.set_module_attr(m, name, vm.make_builtin(name, fn));
 }
@@ -587,24 +550,10 @@ Value Loop::build_asyncio() {
   return m;
 }
 
-Value Loop::build_time() {
-  vm::Vm& vm = vm_;
-  Value m = vm.make_module("time");
-  for (const char* n : {"time", "monotonic", "perf_counter", "process_time", "thread_time"}) add(vm, m, n, t_time);
-  for (const char* n : {"time_ns", "monotonic_ns", "perf_counter_ns", "process_time_ns", "thread_time_ns"}) {
-    add(vm, m, n, t_time_ns);
-  }
-  add(vm, m, "sleep", t_sleep);
-  return m;
-}
-
-Value Loop::build_concsim() {
-  vm::Vm& vm = vm_;
-  Value m = vm.make_module("concsim");
-  add(vm, m, "cpu", c_cpu);
-  add(vm, m, "io", c_io);
-  add_distributions(vm, m, this);
-  return m;
+Value Loop::time_sleep(std::int64_t ns) { return occupy(ns, true); }
+Value Loop::concsim_cpu(std::int64_t ns) { return occupy(ns, false); }
+Value Loop::concsim_io(double s, std::int64_t ns, bool exact) {
+  return make_native_coro(NativeCoro::What::kIo, s, ns, exact, Value::none());
 }
 
 Value os_cpu_count(vm::Vm& vm, vm::CallArgs&) { return Value::integer(running_loop(vm)->machine_cores()); }
@@ -632,7 +581,7 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
     }
     return asyncio_;
   }
-  if (name == "time") return build_time();
+  if (name == "time") return build_time(vm_);
   if (name == "concurrent.futures" || name == "concurrent") {
     if (concurrent_futures_.is_none() || concurrent_futures_.is_unset()) concurrent_futures_ = build_concurrent_futures();
     if (name == "concurrent.futures") return concurrent_futures_;
@@ -641,7 +590,7 @@ Value Loop::import_module(vm::Vm& vm, std::string_view name) {
     return pkg;
   }
   if (name == "os") return build_os();
-  if (name == "concsim") return build_concsim();
+  if (name == "concsim") return build_concsim(vm_);
   if (name == "__concsim__") {
     if (intrinsics_.is_none() || intrinsics_.is_unset()) {
       Value m = build_intrinsics(vm_);

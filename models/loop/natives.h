@@ -54,10 +54,6 @@ std::string format_callback_source(vm::Vm& vm, const vm::Value& fn, const std::v
 std::string basename_paths(const std::string& text);
 void install_exception_handler_methods(vm::Vm& vm, const vm::Value& loop_class);
 
-// concsim's seeded distributions (server.cc): exponential, uniform, normal,
-// lognormal, empirical, drawn from the host's draw_stream() (the running
-// task's, or thread's). `host` must outlive the module.
-void add_distributions(vm::Vm& vm, const vm::Value& module, ConcsimHost* host);
 
 void install_future_methods(vm::Vm& vm, const vm::Value& cls);
 void install_task_methods(vm::Vm& vm, const vm::Value& cls);

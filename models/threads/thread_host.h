@@ -327,8 +327,6 @@ class ThreadHost final : public ThreadKernel, public vm::Host, public loop::Conc
   void gil_arm();
 
   // Modules (thread_modules.cc, thread_asyncio.cc, thread_threading.cc).
-  vm::Value build_time();
-  vm::Value build_concsim();
   sim::RandomStream main_rng_;  // draws outside any thread
   bool has_main_rng_ = false;
 
@@ -341,6 +339,11 @@ class ThreadHost final : public ThreadKernel, public vm::Host, public loop::Conc
   // blocking in a read for its next request.
   bool server_runner(std::uint32_t* id) override;
   vm::Value request_awaitable(sim::Duration left) override;
+  // time.sleep and the thread's reads block it; concsim.cpu computes on its
+  // core.
+  vm::Value time_sleep(std::int64_t ns) override;
+  vm::Value concsim_cpu(std::int64_t ns) override;
+  vm::Value concsim_io(double s, std::int64_t ns, bool exact) override;
 
  private:
   vm::Value build_os();

@@ -44,71 +44,23 @@ void add(vm::Vm& vm, const Value& m, const char* name, vm::NativeFn fn) {
   vm.set_module_attr(m, name, vm.make_builtin(name, fn));
 }
 
-// ---- time ----
-
-Value t_time(vm::Vm& vm, vm::CallArgs&) { return Value::floating(static_cast<double>(vm.host().now_ns()) / 1e9); }
-Value t_time_ns(vm::Vm& vm, vm::CallArgs&) { return Value::integer(vm.host().now_ns()); }
-
-// time.sleep: a blocking call of the thread (its span shows it blocked).
-// sleep(0) is a system call that returns at once, after the threads
-// runnable at this instant have run (the harness's rule for a block whose
-// deadline is now, tools/pydiff/README.md).
-Value t_sleep(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "sleep");
-  if (!args.exactly(1)) return Value::error();
-  double s;
-  std::int64_t ns;
-  if (!args.seconds(a.args[0], "an integer", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "sleep length must be non-negative");
-  return host(vm).sleep(ns, SpanKind::kBlocked, Value::none(), true);
-}
-
-// ---- concsim ----
-
-Value c_cpu(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "cpu");
-  if (!args.exactly(1)) return Value::error();
-  double s;
-  std::int64_t ns;
-  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "cpu time must be non-negative");
-  return host(vm).cpu(ns);
-}
-
-// await concsim.io(d): a blocking read of d; the thread waits in it.
-Value c_io(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "io");
-  if (!args.exactly(1)) return Value::error();
-  double s;
-  std::int64_t ns;
-  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "io time must be non-negative");
-  Value op = host(vm).make_op(OpKind::kIo);
-  op.as<OpObj>()->ns = ns;
-  return op;
-}
-
 Value os_cpu_count(vm::Vm& vm, vm::CallArgs&) { return Value::integer(host(vm).cores()); }
 Value os_getpid(vm::Vm&, vm::CallArgs&) { return Value::integer(1000); }
 
 }  // namespace
 
-Value ThreadHost::build_time() {
-  Value m = vm_.make_module("time");
-  for (const char* n : {"time", "monotonic", "perf_counter", "process_time", "thread_time"}) add(vm_, m, n, t_time);
-  for (const char* n : {"time_ns", "monotonic_ns", "perf_counter_ns", "process_time_ns", "thread_time_ns"}) {
-    add(vm_, m, n, t_time_ns);
-  }
-  add(vm_, m, "sleep", t_sleep);
-  return m;
-}
+// time.sleep: a blocking call of the thread (its span shows it blocked).
+// sleep(0) is a system call that returns at once, after the threads
+// runnable at this instant have run (the harness's rule for a block whose
+// deadline is now, tools/pydiff/README.md).
+Value ThreadHost::time_sleep(std::int64_t ns) { return sleep(ns, SpanKind::kBlocked, Value::none(), true); }
+Value ThreadHost::concsim_cpu(std::int64_t ns) { return cpu(ns); }
 
-Value ThreadHost::build_concsim() {
-  Value m = vm_.make_module("concsim");
-  add(vm_, m, "cpu", c_cpu);
-  add(vm_, m, "io", c_io);
-  models::loop::add_distributions(vm_, m, this);
-  return m;
+// await concsim.io(d): a blocking read of d; the thread waits in it.
+Value ThreadHost::concsim_io(double, std::int64_t ns, bool) {
+  Value op = make_op(OpKind::kIo);
+  op.as<OpObj>()->ns = ns;
+  return op;
 }
 
 bool ThreadHost::server_runner(std::uint32_t* id) {
@@ -181,9 +133,9 @@ Value ThreadHost::import_module(vm::Vm& vm, std::string_view name) {
   if (it != modules_.end()) return it->second;
   Value m = Value::unset();
   if (name == "time") {
-    m = build_time();
+    m = build_time(vm_);
   } else if (name == "concsim") {
-    m = build_concsim();
+    m = build_concsim(vm_);
   } else if (name == "__concsim__") {
     m = build_intrinsics(vm_);
   } else if (name == "os") {

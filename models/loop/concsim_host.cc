@@ -137,9 +137,46 @@ Value d_empirical(vm::Vm& vm, vm::CallArgs& a) {
   return draw(a, sim::Distribution::empirical(std::move(v), std::move(w)));
 }
 
-// ---- __concsim__: what a server's connection loop needs of its host ----
-
 ConcsimHost& side(vm::CallArgs& a) { return *static_cast<ConcsimHost*>(a.data); }
+
+// ---- time: the virtual clock ----
+
+Value t_time(vm::Vm& vm, vm::CallArgs&) { return Value::floating(static_cast<double>(vm.host().now_ns()) / 1e9); }
+Value t_time_ns(vm::Vm& vm, vm::CallArgs&) { return Value::integer(vm.host().now_ns()); }
+Value t_sleep(vm::Vm& vm, vm::CallArgs& a) {
+  Args args(vm, a, "sleep");
+  if (!args.exactly(1)) return Value::error();
+  double s;
+  std::int64_t ns;
+  if (!args.seconds(a.args[0], "an integer", &s, &ns)) return Value::error();
+  if (ns < 0) return vm.raise(vm.b().ValueError, "sleep length must be non-negative");
+  return side(a).time_sleep(ns);
+}
+
+// ---- concsim: explicit costs ----
+
+Value c_cpu(vm::Vm& vm, vm::CallArgs& a) {
+  Args args(vm, a, "cpu");
+  if (!args.exactly(1)) return Value::error();
+  double s;
+  std::int64_t ns;
+  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns)) return Value::error();
+  if (ns < 0) return vm.raise(vm.b().ValueError, "cpu time must be non-negative");
+  return side(a).concsim_cpu(ns);
+}
+
+Value c_io(vm::Vm& vm, vm::CallArgs& a) {
+  Args args(vm, a, "io");
+  if (!args.exactly(1)) return Value::error();
+  double s;
+  std::int64_t ns;
+  bool exact;
+  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns, &exact)) return Value::error();
+  if (ns < 0) return vm.raise(vm.b().ValueError, "io time must be non-negative");
+  return side(a).concsim_io(s, ns, exact);
+}
+
+// ---- __concsim__: what a server's connection loop needs of its host ----
 
 Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1) return vm.raise(vm.b().TypeError, "request_done() takes exactly one argument");
@@ -190,14 +227,30 @@ void add_natives(vm::Vm& vm, const Value& m, std::initializer_list<std::pair<con
 }
 }  // namespace
 
-void add_distributions(vm::Vm& vm, const Value& m, ConcsimHost* host) {
+Value ConcsimHost::build_time(vm::Vm& vm) {
+  Value m = vm.make_module("time");
+  for (const char* n : {"time", "monotonic", "perf_counter", "process_time", "thread_time"}) {
+    add_natives(vm, m, {{n, t_time}}, this);
+  }
+  for (const char* n : {"time_ns", "monotonic_ns", "perf_counter_ns", "process_time_ns", "thread_time_ns"}) {
+    add_natives(vm, m, {{n, t_time_ns}}, this);
+  }
+  add_natives(vm, m, {{"sleep", t_sleep}}, this);
+  return m;
+}
+
+Value ConcsimHost::build_concsim(vm::Vm& vm) {
+  Value m = vm.make_module("concsim");
   add_natives(vm, m,
-              {{"exponential", d_exponential},
+              {{"cpu", c_cpu},
+               {"io", c_io},
+               {"exponential", d_exponential},
                {"uniform", d_uniform},
                {"normal", d_normal},
                {"lognormal", d_lognormal},
                {"empirical", d_empirical}},
-              host);
+              this);
+  return m;
 }
 
 Value ConcsimHost::build_intrinsics(vm::Vm& vm) {
