@@ -143,36 +143,44 @@ ConcsimHost& side(vm::CallArgs& a) { return *static_cast<ConcsimHost*>(a.data); 
 
 Value t_time(vm::Vm& vm, vm::CallArgs&) { return Value::floating(static_cast<double>(vm.host().now_ns()) / 1e9); }
 Value t_time_ns(vm::Vm& vm, vm::CallArgs&) { return Value::integer(vm.host().now_ns()); }
+// The one argument of sleep, cpu and io: a non-negative duration (`what`
+// names its type in the TypeError); false after raise.
+bool one_duration(vm::Vm& vm, vm::CallArgs& a, const char* fn, const char* what, const char* negative, double* s,
+                  std::int64_t* ns, bool* exact = nullptr) {
+  Args args(vm, a, fn);
+  if (!args.exactly(1) || !args.seconds(a.args[0], what, s, ns, exact)) return false;
+  if (*ns < 0) {
+    vm.raise(vm.b().ValueError, negative);
+    return false;
+  }
+  return true;
+}
+
 Value t_sleep(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "sleep");
-  if (!args.exactly(1)) return Value::error();
   double s;
   std::int64_t ns;
-  if (!args.seconds(a.args[0], "an integer", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "sleep length must be non-negative");
+  if (!one_duration(vm, a, "sleep", "an integer", "sleep length must be non-negative", &s, &ns)) return Value::error();
   return side(a).time_sleep(ns);
 }
 
 // ---- concsim: explicit costs ----
 
 Value c_cpu(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "cpu");
-  if (!args.exactly(1)) return Value::error();
   double s;
   std::int64_t ns;
-  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "cpu time must be non-negative");
+  if (!one_duration(vm, a, "cpu", "a number of seconds", "cpu time must be non-negative", &s, &ns)) {
+    return Value::error();
+  }
   return side(a).concsim_cpu(ns);
 }
 
 Value c_io(vm::Vm& vm, vm::CallArgs& a) {
-  Args args(vm, a, "io");
-  if (!args.exactly(1)) return Value::error();
   double s;
   std::int64_t ns;
   bool exact;
-  if (!args.seconds(a.args[0], "a number of seconds", &s, &ns, &exact)) return Value::error();
-  if (ns < 0) return vm.raise(vm.b().ValueError, "io time must be non-negative");
+  if (!one_duration(vm, a, "io", "a number of seconds", "io time must be non-negative", &s, &ns, &exact)) {
+    return Value::error();
+  }
   return side(a).concsim_io(s, ns, exact);
 }
 
