@@ -18,6 +18,7 @@ using models::DurationSpec;
 std::string scaffold(const ServerSpec& s, const Workload& w, const std::string& handler,
                      std::vector<sim::Distribution>* distributions) {
   const bool poisson = s.arrivals == ServerSpec::Arrivals::kPoisson;
+  const bool pool = w.model == "pool";
   const std::string conns = std::to_string(w.connections);
   const std::string opening = s.ramp ? "connection * " + std::to_string(*s.ramp) + " // " + conns : "0";
   std::string c;
@@ -38,7 +39,14 @@ std::string scaffold(const ServerSpec& s, const Workload& w, const std::string& 
     next = std::to_string(distributions->size() - 1);
   } else {
     c += "    __concsim_next = __concsim_x.next_think\n";
-    if (s.ramp) c += "    await __concsim_asyncio.sleep(__concsim_x.ns(" + opening + "))\n";
+    if (pool) {
+      // A pool thread takes the connection from the accept backlog, maybe
+      // long after the client connected: its first request is due a think
+      // time after the opening, and the time in the backlog counts.
+      c += "    __concsim_x.start(connection, " + opening + ")\n";
+    } else if (s.ramp) {
+      c += "    await __concsim_asyncio.sleep(__concsim_x.ns(" + opening + "))\n";
+    }
     // The think time: a constant in nanoseconds, or distribution k as -(k + 1).
     if (s.think_time.kind == DurationSpec::Kind::kDistribution) {
       distributions->push_back(s.think_time.distribution);
@@ -61,12 +69,36 @@ std::string scaffold(const ServerSpec& s, const Workload& w, const std::string& 
     c += "        if request >= " + std::to_string(*s.requests) + ":\n";
     c += "            break\n";
   }
+  if (pool) {
+    c += "async def __concsim_worker(backlog):\n";
+    c += "    while True:\n";
+    c += "        c = await backlog.get()\n";
+    c += "        if c is None:\n";
+    c += "            break\n";
+    c += "        await __concsim_connection(c)\n";
+  }
   // asyncio.run names the main task Task-1; the step language's is "main".
   c += "async def __concsim_main():\n";
   c += "    __concsim_asyncio.current_task().set_name('main')\n";
   c += "    __concsim_tasks = []\n";
-  c += "    for i in range(" + conns + "):\n";
-  c += "        __concsim_tasks.append(__concsim_asyncio.create_task(__concsim_connection(i), name='conn' + str(i)))\n";
+  if (pool) {
+    // A fixed pool of threads, each serving one connection at a time for
+    // its whole life, the others waiting in the accept backlog (server.cc's
+    // pool_main).
+    const std::string threads = std::to_string(w.pool_threads);
+    c += "    __concsim_backlog = __concsim_asyncio.Queue()\n";
+    c += "    for i in range(" + conns + "):\n";
+    c += "        __concsim_backlog.put_nowait(i)\n";
+    c += "    for i in range(" + threads + "):\n";
+    c += "        __concsim_backlog.put_nowait(None)\n";
+    c += "    for i in range(" + threads + "):\n";
+    c += "        __concsim_tasks.append(__concsim_asyncio.create_task(__concsim_worker(__concsim_backlog), "
+         "name='worker' + str(i)))\n";
+  } else {
+    c += "    for i in range(" + conns + "):\n";
+    c += "        __concsim_tasks.append(__concsim_asyncio.create_task(__concsim_connection(i), "
+         "name='conn' + str(i)))\n";
+  }
   c += "    await __concsim_asyncio.gather(*__concsim_tasks)\n";
   c += "__concsim_asyncio.run(__concsim_main())\n";
   return c;
@@ -98,10 +130,10 @@ std::string check_function(const vm::ast::Module& m, const std::string& file, co
 }  // namespace
 
 std::string server_python_unsupported(const ServerSpec& s, const Workload& w) {
-  if (w.model != "async" && w.model != "threads") {
-    return "a handler written in Python runs under model async or threads, not " + quote(w.model) +
-           " (pool and async+executor run YAML handlers; under async a Python handler offloads its own work "
-           "with loop.run_in_executor)";
+  if (w.model == "async+executor") {
+    return "a handler written in Python runs under model async, threads or pool, not async+executor (which moves "
+           "a YAML handler's blocking steps to the executor; under async a Python handler offloads its own "
+           "blocking calls with loop.run_in_executor)";
   }
   if (w.processes > 1) return "a handler written in Python runs in one event loop: loop.processes must be 1";
   if (s.arrivals == ServerSpec::Arrivals::kTimes) {

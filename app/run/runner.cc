@@ -371,7 +371,7 @@ RunOutput run_workload(const load::Workload& w, const RunOptions& options) {
 
   CONCSIM_CHECK(!w.server_python || w.python, "a server with a Python handler is loaded with load_workload");
   if (w.python) {
-    if (w.model == "threads") {
+    if (w.model == "threads" || w.model == "pool") {
       run_python_threads(w, options, profile, simulation, out);
     } else {
       run_python(w, options, profile, simulation, out);

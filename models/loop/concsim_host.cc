@@ -1,6 +1,7 @@
 // A server whose handler is a Python function, under either model: the
 // `__concsim__` module its connection loop imports (app/load/server_python.h;
 // ConcsimHost), and concsim's seeded distributions (concsim.exponential & co).
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -276,13 +277,15 @@ Value ConcsimHost::build_intrinsics(vm::Vm& vm) {
 void ConcsimHost::start_due(std::int64_t connection, sim::Time opening) {
   if (connection < 0) return;
   const auto c = static_cast<std::size_t>(connection);
-  if (due_.size() <= c) due_.resize(c + 1, 0);
-  due_[c] = opening;
+  if (due_.size() <= c) due_.resize(c + 1, kNotOpened);
+  due_[c] = std::max<sim::Time>(0, opening);
 }
 
 Value ConcsimHost::next_request(vm::Vm& vm, std::int64_t connection, std::int64_t request, bool poisson, std::int64_t k) {
   std::uint32_t runner;
-  if (!server_runner(&runner) || connection < 0 || (poisson && static_cast<std::size_t>(connection) >= due_.size())) {
+  const bool opened = connection >= 0 && static_cast<std::size_t>(connection) < due_.size() &&
+                      due_[static_cast<std::size_t>(connection)] != kNotOpened;
+  if (!server_runner(&runner) || connection < 0 || (poisson && !opened)) {
     return vm.raise(vm.b().RuntimeError, "concsim: a server's next request outside its connection");
   }
   // The index of the request in its streams, as the step language's server
@@ -299,7 +302,10 @@ Value ConcsimHost::next_request(vm::Vm& vm, std::int64_t connection, std::int64_
     if (x >= 9.2e18) return sim::kTimeMax;
     return static_cast<std::int64_t>(std::nearbyint(x));
   };
-  sim::Time base = server_sim_.now();
+  // A think time counts from now, or for the first request of a connection
+  // that start() opened (a pool's, taken from the accept backlog) from its
+  // opening.
+  sim::Time base = !poisson && request == 0 && opened ? due_[static_cast<std::size_t>(connection)] : server_sim_.now();
   std::int64_t wait = k;
   if (poisson || k < 0) {
     wait = sample(poisson ? k : -(k + 1));

@@ -39,7 +39,10 @@ class ConcsimHost {
   vm::Value build_concsim(vm::Vm& vm);
   vm::Value build_intrinsics(vm::Vm& vm);
 
-  // A Poisson connection's first request is due a gap after `opening`.
+  // The connection opens at `opening`: a Poisson connection's first request
+  // is due a gap after it; a closed one's (clients that think) a think
+  // time after it, however late a pool's thread takes the connection from
+  // the accept backlog. Without start(), a think time counts from now.
   void start_due(std::int64_t connection, sim::Time opening);
   // The step between two requests: `k` is the distribution index of the
   // next due instant's gap (poisson), else the client's think time: a
@@ -73,7 +76,10 @@ class ConcsimHost {
   sim::Simulation& server_sim_;
   RequestStats& server_requests_;
   std::vector<sim::Distribution> distributions_;
-  std::vector<sim::Time> due_;  // per connection: its next request's due instant (Poisson)
+  static constexpr sim::Time kNotOpened = -1;
+  // Per connection: its next request's due instant (Poisson), or its
+  // opening (think time), or kNotOpened.
+  std::vector<sim::Time> due_;
 };
 
 }  // namespace concsim::models::loop

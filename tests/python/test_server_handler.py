@@ -24,9 +24,9 @@ the longest stall. What legitimately differs, and is asserted as such:
   - the YAML program's shared variable `connections` (a Python program has
     none), and the trace's wording.
 
-Under --model threads (compare_threads) the twins agree on everything, the
-events and end time included, once the GIL is off; with it on, the handlers'
-cpu() serialise.
+Under --model threads and --model pool (compare_threads) the twins agree on
+everything, the events and end time included, once the GIL is off; with it
+on, the handlers' cpu() serialise.
 
 Usage: test_server_handler.py --concsim PATH (from the source root).
 """
@@ -93,19 +93,21 @@ def compare(concsim, yaml_path, python_path, sleep_ns=0, args=()):
     return a, b
 
 
-def compare_threads(concsim, yaml_path, python_path, machine):
-    """The same twins under --model threads: a thread per connection. With
+def compare_threads(concsim, yaml_path, python_path, machine, model="threads", args=()):
+    """The same twins under --model threads (a thread per connection) or
+    pool (a fixed pool of threads, connections waiting in the accept
+    backlog; the Python server's scaffolding is a queue and workers). With
     interpreted Python free and the GIL off (threads.gil=false; YAML
     threads have none), the two give the same JSON, events and end time
     included, but for what names the program itself: the Python run's first
     row is its main thread (MainThread, whose result is not a value), the
     YAML program's is its `main` task; the YAML program has a shared
     variable, the Python one its output and outcome."""
-    a = run(concsim, yaml_path, "--model", "threads", "--machine", machine, "--no-trace")
-    b = run(concsim, python_path, "--model", "threads", "--machine", machine, "--set", "threads.gil=false",
-            "--no-trace")
-    name = os.path.basename(python_path) + " (threads)"
-    check(a["model"] == b["model"] == "threads", "%s: not run as threads" % name)
+    a = run(concsim, yaml_path, "--model", model, "--machine", machine, "--no-trace", *args)
+    b = run(concsim, python_path, "--model", model, "--machine", machine, "--set", "threads.gil=false",
+            "--no-trace", *args)
+    name = "%s (%s)" % (os.path.basename(python_path), model)
+    check(a["model"] == b["model"] == model, "%s: not run as %s" % (name, model))
     check(b["tasks"][0]["name"] == "MainThread" and a["tasks"][0]["name"] == "main",
           "%s: first rows %r, %r" % (name, a["tasks"][0]["name"], b["tasks"][0]["name"]))
     for x in (a, b):
@@ -177,6 +179,13 @@ def main():
         compare_threads(concsim, "tests/python/server/mm1.yaml", "tests/python/server/mm1_python.yaml", free)
         compare_threads(concsim, "tests/python/server/distributions.yaml",
                         "tests/python/server/distributions_python.yaml", free)
+        # A pool of 50 threads for 1,000 clients that think (each connection
+        # waits in the backlog, its first think time counted from its
+        # opening), and for M/M/1's one connection.
+        a, _ = compare_threads(concsim, "configs/default.yaml", "configs/python-server/server.yaml", free, "pool",
+                               ("--set", "threads.pool=50"))
+        check(sum(t["name"].startswith("worker") for t in a["tasks"]) == 50, "pool: not 50 workers")
+        compare_threads(concsim, "tests/python/server/mm1.yaml", "tests/python/server/mm1_python.yaml", free, "pool")
     # With the GIL (on by default for Python), the handlers' cpu() of the
     # threads holds it: offered more work than the cores can do (200 clients
     # thinking 1 ms, 150 us of cpu per request), linux-modern's two cores
@@ -241,8 +250,8 @@ def main():
                  ["h.py:2:", "SyntaxError"], {"h.py": "async def handle(connection, request):\n    x = = 1\n"})
     expect_error(concsim, SERVER.replace("{HANDLER}", "{python: h.py, nonsense: 1}"),
                  ["w.yaml:5:", "nonsense"], {"h.py": HANDLER_PY})
-    expect_error(concsim, "model: pool\n" + SERVER.replace("{HANDLER}", "{python: h.py}"),
-                 ["w.yaml:6:", "server.handler", "model async or threads"], {"h.py": HANDLER_PY})
+    expect_error(concsim, "model: async+executor\n" + SERVER.replace("{HANDLER}", "{python: h.py}"),
+                 ["w.yaml:6:", "server.handler", "model async, threads or pool"], {"h.py": HANDLER_PY})
 
     # The same handler under CPython, with tools/python's concsim module
     # (distributions from Python's random): it runs and takes about the time
