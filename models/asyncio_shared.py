@@ -6,10 +6,8 @@
 # (models/loop/asyncio.py) and to the thread model's
 # (models/threads/asyncio.py); each provides what it uses: Condition,
 # BrokenBarrierError, CancelledError, current_task, get_running_loop (whose
-# loop has create_task, create_future and call_exception_handler); for
-# shield, _ensure_future and _shield_outer(inner) (its outer future); for
-# Timeout, its timer: _timeout_arm(timeout, when) (a timer that expires the
-# timeout at `when`), _timeout_disarm(timer) and _timeout_fired(timer).
+# loop has create_task, create_future and call_exception_handler), and for
+# shield, _ensure_future and _shield_outer(inner) (its outer future).
 
 # ------------------------------------------------------------ locks.py ----
 
@@ -263,98 +261,3 @@ def shield(arg):
     inner.add_done_callback(_inner_done_callback)
     outer.add_done_callback(_outer_done_callback)
     return outer
-
-
-# --------------------------------------------------------- timeouts.py ----
-
-_CREATED = 'created'
-_ENTERED = 'active'
-_EXPIRING = 'expiring'
-_EXPIRED = 'expired'
-_EXITED = 'finished'
-
-
-class Timeout:
-    # CPython 3.11's, over each model's timer. The event loop's is a loop
-    # callback, _on_timeout, as in CPython. The thread model's cancels the
-    # task itself at the deadline (as Task.cancel() does: the CancelledError
-    # arrives at the task's next blocking point); _poll then sees it fired
-    # and does the rest of what _on_timeout does.
-    def __init__(self, when):
-        self._state = _CREATED
-        self._timer = None
-        self._task = None
-        self._when = when
-
-    def _poll(self):
-        if self._timer is not None and _timeout_fired(self._timer):
-            self._timer = None
-            self._state = _EXPIRING
-
-    def when(self):
-        return self._when
-
-    def reschedule(self, when):
-        assert self._state is not _CREATED
-        self._poll()
-        if self._state is not _ENTERED:
-            raise RuntimeError(
-                f"Cannot change state of {self._state} Timeout",
-            )
-        self._when = when
-        if self._timer is not None:
-            _timeout_disarm(self._timer)
-        if when is None:
-            self._timer = None
-        else:
-            self._timer = _timeout_arm(self, when)
-
-    def expired(self):
-        self._poll()
-        return self._state in (_EXPIRING, _EXPIRED)
-
-    def __repr__(self):
-        self._poll()
-        info = ['']
-        if self._state is _ENTERED:
-            when = round(self._when, 3) if self._when is not None else None
-            info.append(f"when={when}")
-        info_str = ' '.join(info)
-        return f"<Timeout [{self._state}]{info_str}>"
-
-    async def __aenter__(self):
-        self._state = _ENTERED
-        self._task = current_task()
-        if self._task is None:
-            raise RuntimeError("Timeout should be used inside a task")
-        self.reschedule(self._when)
-        return self
-
-    async def __aexit__(self, exc_type, exc_val, exc_tb):
-        self._poll()
-        assert self._state in (_ENTERED, _EXPIRING)
-        if self._timer is not None:
-            _timeout_disarm(self._timer)
-            self._timer = None
-        if self._state is _EXPIRING:
-            self._state = _EXPIRED
-            if self._task.uncancel() == 0 and exc_type is CancelledError:
-                raise TimeoutError
-        elif self._state is _ENTERED:
-            self._state = _EXITED
-        return None
-
-    def _on_timeout(self):
-        assert self._state is _ENTERED
-        self._task.cancel()
-        self._state = _EXPIRING
-        self._timer = None
-
-
-def timeout(delay):
-    loop = get_running_loop()
-    return Timeout(loop.time() + delay if delay is not None else None)
-
-
-def timeout_at(when):
-    return Timeout(when)

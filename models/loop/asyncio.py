@@ -755,22 +755,87 @@ class LifoQueue(Queue):
 
 # --------------------------------------------------------- timeouts.py ----
 
-# Timeout, timeout and timeout_at: in asyncio_shared.py, appended to this
-# module, over the loop's timer: a callback at the deadline, as CPython's.
+_CREATED = 'created'
+_ENTERED = 'active'
+_EXPIRING = 'expiring'
+_EXPIRED = 'expired'
+_EXITED = 'finished'
 
-def _timeout_arm(t, when):
+
+class Timeout:
+    def __init__(self, when):
+        self._state = _CREATED
+        self._timeout_handler = None
+        self._task = None
+        self._when = when
+
+    def when(self):
+        return self._when
+
+    def reschedule(self, when):
+        assert self._state is not _CREATED
+        if self._state is not _ENTERED:
+            raise RuntimeError(
+                f"Cannot change state of {self._state} Timeout",
+            )
+        self._when = when
+        if self._timeout_handler is not None:
+            self._timeout_handler.cancel()
+        if when is None:
+            self._timeout_handler = None
+        else:
+            loop = get_running_loop()
+            if when <= loop.time():
+                self._timeout_handler = loop.call_soon(self._on_timeout)
+            else:
+                self._timeout_handler = loop.call_at(when, self._on_timeout)
+
+    def expired(self):
+        return self._state in (_EXPIRING, _EXPIRED)
+
+    def __repr__(self):
+        info = ['']
+        if self._state is _ENTERED:
+            when = round(self._when, 3) if self._when is not None else None
+            info.append(f"when={when}")
+        info_str = ' '.join(info)
+        return f"<Timeout [{self._state}]{info_str}>"
+
+    async def __aenter__(self):
+        self._state = _ENTERED
+        self._task = current_task()
+        if self._task is None:
+            raise RuntimeError("Timeout should be used inside a task")
+        self.reschedule(self._when)
+        return self
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb):
+        assert self._state in (_ENTERED, _EXPIRING)
+        if self._timeout_handler is not None:
+            self._timeout_handler.cancel()
+            self._timeout_handler = None
+        if self._state is _EXPIRING:
+            self._state = _EXPIRED
+            if self._task.uncancel() == 0 and exc_type is CancelledError:
+                raise TimeoutError
+        elif self._state is _ENTERED:
+            self._state = _EXITED
+        return None
+
+    def _on_timeout(self):
+        assert self._state is _ENTERED
+        self._task.cancel()
+        self._state = _EXPIRING
+        self._timeout_handler = None
+
+
+def timeout(delay):
     loop = get_running_loop()
-    if when <= loop.time():
-        return loop.call_soon(t._on_timeout)
-    return loop.call_at(when, t._on_timeout)
+    return Timeout(loop.time() + delay if delay is not None else None)
 
 
-def _timeout_disarm(handle):
-    handle.cancel()
-
-
-def _timeout_fired(handle):
-    return False
+def timeout_at(when):
+    return Timeout(when)
 
 
 # ---------------------------------------------------------- runners.py ----

@@ -129,16 +129,90 @@ def _shield_outer(inner):
     return Future()
 
 
-# Timeout, timeout and timeout_at: in asyncio_shared.py, appended to this
-# module, over the thread model's timer, which cancels the task at the
-# deadline as Task.cancel() does.
+_CREATED = 'created'
+_ENTERED = 'active'
+_EXPIRING = 'expiring'
+_EXPIRED = 'expired'
+_EXITED = 'finished'
 
-def _timeout_arm(t, when):
-    return _cancel_at(t._task, float(when))
+
+class Timeout:
+    # CPython 3.11's timeouts.py. Its timer is the thread model's: at the
+    # deadline the task is cancelled as by Task.cancel(), so the
+    # CancelledError arrives at the task's next blocking point (at once if
+    # it is blocked), and __aexit__ turns it into TimeoutError.
+    def __init__(self, when):
+        self._state = _CREATED
+        self._timer = None
+        self._task = None
+        self._when = when
+
+    def _poll(self):
+        # The timer fired: what _on_timeout does in CPython.
+        if self._timer is not None and _fired(self._timer):
+            self._timer = None
+            self._state = _EXPIRING
+
+    def when(self):
+        return self._when
+
+    def reschedule(self, when):
+        assert self._state is not _CREATED
+        self._poll()
+        if self._state is not _ENTERED:
+            raise RuntimeError(
+                f"Cannot change state of {self._state} Timeout",
+            )
+        self._when = when
+        if self._timer is not None:
+            _disarm(self._timer)
+        if when is None:
+            self._timer = None
+        else:
+            self._timer = _cancel_at(self._task, float(when))
+
+    def expired(self):
+        self._poll()
+        return self._state in (_EXPIRING, _EXPIRED)
+
+    def __repr__(self):
+        self._poll()
+        info = ['']
+        if self._state is _ENTERED:
+            when = round(self._when, 3) if self._when is not None else None
+            info.append(f"when={when}")
+        info_str = ' '.join(info)
+        return f"<Timeout [{self._state}]{info_str}>"
+
+    async def __aenter__(self):
+        self._state = _ENTERED
+        self._task = current_task()
+        if self._task is None:
+            raise RuntimeError("Timeout should be used inside a task")
+        self.reschedule(self._when)
+        return self
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb):
+        self._poll()
+        assert self._state in (_ENTERED, _EXPIRING)
+        if self._timer is not None:
+            _disarm(self._timer)
+            self._timer = None
+        if self._state is _EXPIRING:
+            self._state = _EXPIRED
+            if self._task.uncancel() == 0 and exc_type is CancelledError:
+                raise TimeoutError
+        elif self._state is _ENTERED:
+            self._state = _EXITED
+        return None
 
 
-_timeout_disarm = _disarm
-_timeout_fired = _fired
+def timeout(delay):
+    return Timeout(get_running_loop().time() + delay if delay is not None else None)
+
+
+def timeout_at(when):
+    return Timeout(when)
 
 
 def _call(func, args, kwargs):
