@@ -554,11 +554,13 @@ if rc == 0 and sec is not None and rss is not None:
       f"{mib(rss)} peak RSS = {per:.0f} B per connection | {verdict(per <= 512)} |")
 else:
     w(f"| the million-connection run | failed (exit code {rc}) | {verdict(False)} |")
+
+
 def timed_row(key, target, bound, failed):
     """A row for the timed run `key`: its time, events and peak RSS against `bound` seconds."""
     sec, rss, rc = gnu_time(key)
     row = run_csv(key)
-    if rc == 0 and sec is not None:
+    if rc == 0 and sec is not None and rss is not None:
         w(f"| {target} | {sec:.1f} s, {int(row.get('events_processed', 0)):,} events, peak RSS {mib(rss)} | "
           f"{verdict(sec <= bound)} |")
     else:

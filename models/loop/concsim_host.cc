@@ -1,6 +1,8 @@
-// A server whose handler is a Python function, under either model: the
-// `__concsim__` module its connection loop imports (app/load/server_python.h;
-// ConcsimHost), and concsim's seeded distributions (concsim.exponential & co).
+// ConcsimHost: the modules of concsim's own that both models share: `time`
+// (the virtual clock), `concsim` (cpu, io, the seeded distributions) and the
+// `__concsim__` module of a server whose handler is a Python function
+// (app/load/server_python.h). Each model's hooks are its own (the loop's in
+// modules.cc, the thread model's in thread_modules.cc).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -22,19 +24,31 @@ const std::vector<Value>& seq_items(const Value& v) {
   return v.is(Kind::kList) ? v.as<vm::ListObj>()->items : v.as<vm::TupleObj>()->items;
 }
 
-// A draw in nanoseconds as the step language rounds it (to the nearest;
-// negative and NaN draws are 0), returned in seconds: round(d * 1e9) of the
-// result gives the same nanoseconds back, so cpu(d) and io(d) use exactly
-// the duration a YAML step with this distribution would.
+ConcsimHost& host_of(vm::CallArgs& a) { return *static_cast<ConcsimHost*>(a.data); }
+
+// Whether the call has exactly n arguments, all int; raises TypeError(what)
+// otherwise (the natives of __concsim__).
+bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what) {
+  bool ok = a.nargs == n;
+  for (std::uint32_t i = 0; ok && i < n; ++i) ok = a.args[i].is(Kind::kInt);
+  if (!ok) vm.raise(vm.b().TypeError, what);
+  return ok;
+}
+
+// A draw in nanoseconds as the step language rounds it: to the nearest;
+// negative and NaN draws are 0.
+std::int64_t draw_ns(const sim::Distribution& d, sim::RandomStream& stream) {
+  const double x = d.sample(stream);
+  if (!(x > 0)) return 0;
+  if (x >= 9.2e18) return sim::kTimeMax;
+  return static_cast<std::int64_t>(std::nearbyint(x));
+}
+
+// A draw returned in seconds: round(d * 1e9) of the result gives the same
+// nanoseconds back, so cpu(d) and io(d) use exactly the duration a YAML step
+// with this distribution would.
 Value draw(vm::CallArgs& a, const sim::Distribution& d) {
-  const double x = d.sample(static_cast<ConcsimHost*>(a.data)->draw_stream());
-  std::int64_t ns = 0;
-  if (x >= 9.2e18) {
-    ns = sim::kTimeMax;
-  } else if (x > 0) {
-    ns = static_cast<std::int64_t>(std::nearbyint(x));
-  }
-  return Value::floating(static_cast<double>(ns) / 1e9);
+  return Value::floating(static_cast<double>(draw_ns(d, host_of(a).draw_stream())) / 1e9);
 }
 
 bool duration_arg(vm::Vm& vm, vm::CallArgs& a, Args& args, std::uint32_t i, const char* name, std::int64_t min,
@@ -138,8 +152,6 @@ Value d_empirical(vm::Vm& vm, vm::CallArgs& a) {
   return draw(a, sim::Distribution::empirical(std::move(v), std::move(w)));
 }
 
-ConcsimHost& side(vm::CallArgs& a) { return *static_cast<ConcsimHost*>(a.data); }
-
 // ---- time: the virtual clock ----
 
 Value t_time(vm::Vm& vm, vm::CallArgs&) { return Value::floating(static_cast<double>(vm.host().now_ns()) / 1e9); }
@@ -161,7 +173,7 @@ Value t_sleep(vm::Vm& vm, vm::CallArgs& a) {
   double s;
   std::int64_t ns;
   if (!one_duration(vm, a, "sleep", "an integer", "sleep length must be non-negative", &s, &ns)) return Value::error();
-  return side(a).time_sleep(ns);
+  return host_of(a).time_sleep(ns);
 }
 
 // ---- concsim: explicit costs ----
@@ -172,7 +184,7 @@ Value c_cpu(vm::Vm& vm, vm::CallArgs& a) {
   if (!one_duration(vm, a, "cpu", "a number of seconds", "cpu time must be non-negative", &s, &ns)) {
     return Value::error();
   }
-  return side(a).concsim_cpu(ns);
+  return host_of(a).concsim_cpu(ns);
 }
 
 Value c_io(vm::Vm& vm, vm::CallArgs& a) {
@@ -182,14 +194,14 @@ Value c_io(vm::Vm& vm, vm::CallArgs& a) {
   if (!one_duration(vm, a, "io", "a number of seconds", "io time must be non-negative", &s, &ns, &exact)) {
     return Value::error();
   }
-  return side(a).concsim_io(s, ns, exact);
+  return host_of(a).concsim_io(s, ns, exact);
 }
 
 // ---- __concsim__: what a server's connection loop needs of its host ----
 
 Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
   if (a.nargs != 1) return vm.raise(vm.b().TypeError, "request_done() takes exactly one argument");
-  side(a).request_done(a.args[0].is(Kind::kBool) && a.args[0].as_int() != 0);
+  host_of(a).request_done(a.args[0].is(Kind::kBool) && a.args[0].as_int() != 0);
   return Value::none();
 }
 
@@ -197,7 +209,7 @@ Value i_request_done(vm::Vm& vm, vm::CallArgs& a) {
 // a gap after its opening.
 Value i_start(vm::Vm& vm, vm::CallArgs& a) {
   if (!int_args(vm, a, 2, "start() takes a connection and an opening time in nanoseconds")) return Value::error();
-  side(a).start_due(a.args[0].as_int(), a.args[1].as_int());
+  host_of(a).start_due(a.args[0].as_int(), a.args[1].as_int());
   return Value::none();
 }
 
@@ -206,12 +218,12 @@ Value i_start(vm::Vm& vm, vm::CallArgs& a) {
 // (ConcsimHost::next_request).
 Value i_next_due(vm::Vm& vm, vm::CallArgs& a) {
   if (!int_args(vm, a, 3, "next_due() takes a connection, a request and a distribution")) return Value::error();
-  return side(a).next_request(vm, a.args[0].as_int(), a.args[1].as_int(), true, a.args[2].as_int());
+  return host_of(a).next_request(vm, a.args[0].as_int(), a.args[1].as_int(), true, a.args[2].as_int());
 }
 
 Value i_next_think(vm::Vm& vm, vm::CallArgs& a) {
   if (!int_args(vm, a, 3, "next_think() takes a connection, a request and a think time")) return Value::error();
-  return side(a).next_request(vm, a.args[0].as_int(), a.args[1].as_int(), false, a.args[2].as_int());
+  return host_of(a).next_request(vm, a.args[0].as_int(), a.args[1].as_int(), false, a.args[2].as_int());
 }
 
 // ns(n): the duration of n nanoseconds (asyncio.sleep of it is exact).
@@ -222,12 +234,6 @@ Value i_ns(vm::Vm& vm, vm::CallArgs& a) {
 
 }  // namespace
 
-bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what) {
-  bool ok = a.nargs == n;
-  for (std::uint32_t i = 0; ok && i < n; ++i) ok = a.args[i].is(Kind::kInt);
-  if (!ok) vm.raise(vm.b().TypeError, what);
-  return ok;
-}
 
 namespace {
 void add_natives(vm::Vm& vm, const Value& m, std::initializer_list<std::pair<const char*, vm::NativeFn>> natives,
@@ -238,13 +244,19 @@ void add_natives(vm::Vm& vm, const Value& m, std::initializer_list<std::pair<con
 
 Value ConcsimHost::build_time(vm::Vm& vm) {
   Value m = vm.make_module("time");
-  for (const char* n : {"time", "monotonic", "perf_counter", "process_time", "thread_time"}) {
-    add_natives(vm, m, {{n, t_time}}, this);
-  }
-  for (const char* n : {"time_ns", "monotonic_ns", "perf_counter_ns", "process_time_ns", "thread_time_ns"}) {
-    add_natives(vm, m, {{n, t_time_ns}}, this);
-  }
-  add_natives(vm, m, {{"sleep", t_sleep}}, this);
+  add_natives(vm, m,
+              {{"time", t_time},
+               {"monotonic", t_time},
+               {"perf_counter", t_time},
+               {"process_time", t_time},
+               {"thread_time", t_time},
+               {"time_ns", t_time_ns},
+               {"monotonic_ns", t_time_ns},
+               {"perf_counter_ns", t_time_ns},
+               {"process_time_ns", t_time_ns},
+               {"thread_time_ns", t_time_ns},
+               {"sleep", t_sleep}},
+              this);
   return m;
 }
 
@@ -283,79 +295,43 @@ void ConcsimHost::start_due(std::int64_t connection, sim::Time opening) {
 
 Value ConcsimHost::next_request(vm::Vm& vm, std::int64_t connection, std::int64_t request, bool poisson, std::int64_t k) {
   std::uint32_t runner;
-  const bool opened = connection >= 0 && static_cast<std::size_t>(connection) < due_.size() &&
+  if (!server_runner(&runner)) return vm.raise(vm.b().RuntimeError, "concsim: a server's next request outside a task");
+  if (connection < 0) return vm.raise(vm.b().IndexError, "concsim: no connection " + std::to_string(connection));
+  const bool opened = static_cast<std::size_t>(connection) < due_.size() &&
                       due_[static_cast<std::size_t>(connection)] != kNotOpened;
-  if (!server_runner(&runner) || connection < 0 || (poisson && !opened)) {
-    return vm.raise(vm.b().RuntimeError, "concsim: a server's next request outside its connection");
+  if (poisson && !opened) {
+    return vm.raise(vm.b().RuntimeError,
+                    "concsim: next_due() before start() of connection " + std::to_string(connection));
+  }
+  const std::vector<sim::Distribution>& distributions = server_distributions();
+  const std::int64_t d = poisson ? k : -(k + 1);  // the distribution drawn, if any
+  if ((poisson || k < 0) && static_cast<std::size_t>(d) >= distributions.size()) {
+    return vm.raise(vm.b().IndexError, "concsim: the server has no distribution " + std::to_string(d));
   }
   // The index of the request in its streams, as the step language's server
   // packs it (app/load/server.cc): the connection (< 2^24), then its request.
   const std::uint64_t index = (static_cast<std::uint64_t>(connection) << 32) + static_cast<std::uint64_t>(request);
   sim::RandomStream& draws = draw_stream();
-  draws = server_sim_.stream("arrival", index);
-  // A draw in nanoseconds as the step language rounds it (negative and NaN
-  // draws are 0), or -1: no such distribution.
-  auto sample = [&](std::int64_t d) -> std::int64_t {
-    if (d < 0 || static_cast<std::size_t>(d) >= distributions_.size()) return -1;
-    const double x = distributions_[static_cast<std::size_t>(d)].sample(draws);
-    if (!(x > 0)) return 0;
-    if (x >= 9.2e18) return sim::kTimeMax;
-    return static_cast<std::int64_t>(std::nearbyint(x));
-  };
+  draws = sim_of_host_.stream("arrival", index);
   // A think time counts from now, or for the first request of a connection
   // that start() opened (a pool's, taken from the accept backlog) from its
   // opening.
-  sim::Time base = !poisson && request == 0 && opened ? due_[static_cast<std::size_t>(connection)] : server_sim_.now();
+  sim::Time base = !poisson && request == 0 && opened ? due_[static_cast<std::size_t>(connection)] : sim_of_host_.now();
   std::int64_t wait = k;
-  if (poisson || k < 0) {
-    wait = sample(poisson ? k : -(k + 1));
-    if (wait < 0) return vm.raise(vm.b().IndexError, "concsim: no such distribution of the server");
-  }
+  if (poisson || k < 0) wait = draw_ns(distributions[static_cast<std::size_t>(d)], draws);
   if (poisson) {
     sim::Time& due = due_[static_cast<std::size_t>(connection)];
     if (!sim::checked_add(due, wait, &due)) due = sim::kTimeMax;
     base = 0;
     wait = due;
   }
-  draws = server_sim_.stream("request", index);
-  return request_awaitable(server_requests_.arriving(runner, server_sim_.now(), base, wait));
+  draws = sim_of_host_.stream("request", index);
+  return request_awaitable(server_requests().arriving(runner, sim_of_host_.now(), base, wait));
 }
 
 void ConcsimHost::request_done(bool failed) {
   std::uint32_t runner;
-  if (server_runner(&runner)) server_requests_.done(runner, server_sim_.now(), failed);
-}
-
-sim::RandomStream& Loop::draw_stream() {
-  if (current_task_ != nullptr && worker_busy_ == 0) {
-    TaskObj* t = current_task_;
-    if (!t->has_rng) {
-      t->rng = sim_.stream("task", t->id);
-      t->has_rng = true;
-    }
-    return t->rng;
-  }
-  if (!has_loop_rng_) {
-    loop_rng_ = sim_.stream("loop");
-    has_loop_rng_ = true;
-  }
-  return loop_rng_;
-}
-
-bool Loop::server_runner(std::uint32_t* id) {
-  if (current_task_ == nullptr) return false;
-  *id = current_task_->id;
-  return true;
-}
-
-Value Loop::request_awaitable(sim::Duration left) {
-  if (left < 0) {
-    // Past the server's stop time: the connection closes instead.
-    Value f = new_future();
-    future_set_result(f.as<FutureObj>(), Value::boolean(true));
-    return f;
-  }
-  return make_native_coro(NativeCoro::What::kIo, static_cast<double>(left) / 1e9, left, true, Value::none());
+  if (server_runner(&runner)) server_requests().done(runner, sim_of_host_.now(), failed);
 }
 
 }  // namespace concsim::models::loop

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "models/requests.h"
@@ -28,8 +27,7 @@ namespace concsim::models::loop {
 // draw stream, and makes the awaitable of the wait.
 class ConcsimHost {
  public:
-  ConcsimHost(sim::Simulation& sim, RequestStats& requests, std::vector<sim::Distribution> distributions)
-      : server_sim_(sim), server_requests_(requests), distributions_(std::move(distributions)) {}
+  explicit ConcsimHost(sim::Simulation& sim) : sim_of_host_(sim) {}
   ConcsimHost(const ConcsimHost&) = delete;
   ConcsimHost& operator=(const ConcsimHost&) = delete;
 
@@ -57,8 +55,9 @@ class ConcsimHost {
   virtual sim::RandomStream& draw_stream() = 0;
   // time.sleep(ns): a blocking call (it freezes the loop, or blocks the
   // thread). concsim.cpu(ns): ns of computing on the running task's or
-  // thread's CPU. concsim.io(s): an awaitable non-blocking I/O of s seconds
-  // (ns, rounded; exact: given as a duration).
+  // thread's CPU. concsim.io(s): an awaitable I/O of s seconds (ns, rounded;
+  // exact: given as a duration): non-blocking under the loop, a blocking
+  // read of its thread under the thread model.
   virtual vm::Value time_sleep(std::int64_t ns) = 0;
   virtual vm::Value concsim_cpu(std::int64_t ns) = 0;
   virtual vm::Value concsim_io(double s, std::int64_t ns, bool exact) = 0;
@@ -71,11 +70,13 @@ class ConcsimHost {
   // The wait for the next request: `left` to wait, or -1: the server has
   // stopped and the awaitable gives True at once.
   virtual vm::Value request_awaitable(sim::Duration left) = 0;
+  // The server's requests (their latencies and counts), and the
+  // distributions of its think time or arrival gaps.
+  virtual RequestStats& server_requests() = 0;
+  virtual const std::vector<sim::Distribution>& server_distributions() const = 0;
 
  private:
-  sim::Simulation& server_sim_;
-  RequestStats& server_requests_;
-  std::vector<sim::Distribution> distributions_;
+  sim::Simulation& sim_of_host_;
   static constexpr sim::Time kNotOpened = -1;
   // Per connection: its next request's due instant (Poisson), or its
   // opening (think time), or kNotOpened.

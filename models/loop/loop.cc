@@ -35,7 +35,7 @@ vm::VmOptions vm_options(const LoopOptions& o) {
 }  // namespace
 
 Loop::Loop(sim::Simulation& sim, const vm::Program& program, const LoopOptions& options)
-    : ConcsimHost(sim, requests_, options.distributions),
+    : ConcsimHost(sim),
       sim_(sim),
       options_(options),
       vm_(program, *this, vm_options(options)),

@@ -43,8 +43,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/loop/objects.h"
 #include "models/loop/concsim_host.h"
+#include "models/loop/objects.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/program/trace.h"
@@ -60,7 +60,6 @@ namespace concsim::models::loop {
 // The Python source of the loop's asyncio module (asyncio.py), for the edge
 // to compile (LoopOptions::asyncio_module).
 std::string_view asyncio_source();
-
 
 struct LoopOptions {
   MachineProfile machine;
@@ -308,6 +307,8 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   // runs the connection, and waits for its next request as an I/O.
   bool server_runner(std::uint32_t* id) override;
   vm::Value request_awaitable(sim::Duration left) override;
+  RequestStats& server_requests() override { return requests_; }
+  const std::vector<sim::Distribution>& server_distributions() const override { return options_.distributions; }
   // time.sleep freezes the loop; concsim.cpu keeps it busy; concsim.io is a
   // native coroutine that waits for the I/O.
   vm::Value time_sleep(std::int64_t ns) override;
@@ -348,7 +349,6 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   // set, as asyncio's (the finalizer hook removes a generator as it dies).
   std::vector<vm::GenObj*> asyncgens_;
   std::uint32_t worker_busy_ = 0;     // 1 + the worker whose fiber runs now, or 0
-
 
   vm::Fiber module_fiber_;
   bool module_waiting_loop_ = false;  // in run_until_complete

@@ -550,6 +550,40 @@ Value Loop::build_asyncio() {
   return m;
 }
 
+// ---- ConcsimHost's hooks (concsim_host.h) ----
+
+sim::RandomStream& Loop::draw_stream() {
+  if (current_task_ != nullptr && worker_busy_ == 0) {
+    TaskObj* t = current_task_;
+    if (!t->has_rng) {
+      t->rng = sim_.stream("task", t->id);
+      t->has_rng = true;
+    }
+    return t->rng;
+  }
+  if (!has_loop_rng_) {
+    loop_rng_ = sim_.stream("loop");
+    has_loop_rng_ = true;
+  }
+  return loop_rng_;
+}
+
+bool Loop::server_runner(std::uint32_t* id) {
+  if (current_task_ == nullptr) return false;
+  *id = current_task_->id;
+  return true;
+}
+
+Value Loop::request_awaitable(sim::Duration left) {
+  if (left < 0) {
+    // Past the server's stop time: the connection closes instead.
+    Value f = new_future();
+    future_set_result(f.as<FutureObj>(), Value::boolean(true));
+    return f;
+  }
+  return make_native_coro(NativeCoro::What::kIo, static_cast<double>(left) / 1e9, left, true, Value::none());
+}
+
 Value Loop::time_sleep(std::int64_t ns) { return occupy(ns, true); }
 Value Loop::concsim_cpu(std::int64_t ns) { return occupy(ns, false); }
 Value Loop::concsim_io(double s, std::int64_t ns, bool exact) {

@@ -37,10 +37,6 @@ class Args {
   const char* fn_;
 };
 
-// Whether the call has exactly n arguments, all int; raises TypeError(what)
-// otherwise (the natives of __concsim__, under both models).
-bool int_args(vm::Vm& vm, vm::CallArgs& a, std::uint32_t n, const char* what);
-
 // The loop of the current run's thread (one Loop per Vm), or null.
 Loop* running_loop(vm::Vm& vm);
 // Callbacks as futures.py's _format_callbacks shows them.
@@ -53,7 +49,6 @@ std::string format_callback_source(vm::Vm& vm, const vm::Value& fn, const std::v
 // File paths in a log message reduced to their basenames.
 std::string basename_paths(const std::string& text);
 void install_exception_handler_methods(vm::Vm& vm, const vm::Value& loop_class);
-
 
 void install_future_methods(vm::Vm& vm, const vm::Value& cls);
 void install_task_methods(vm::Vm& vm, const vm::Value& cls);

@@ -31,7 +31,7 @@ vm::VmOptions vm_options(const HostOptions& o, const MachineProfile& profile) {
 ThreadHost::ThreadHost(sim::Simulation& sim, const vm::Program& program, const MachineProfile& profile,
                        const HostOptions& options)
     : ThreadKernel(sim, profile, options.kernel),
-      ConcsimHost(sim, requests_, options.distributions),
+      ConcsimHost(sim),
       options_(options),
       vm_(program, *this, vm_options(options, profile)) {
   op_charge_.cost_ps = profile.python_op_cost_ps;

@@ -339,13 +339,14 @@ class ThreadHost final : public ThreadKernel, public vm::Host, public loop::Conc
   // blocking in a read for its next request.
   bool server_runner(std::uint32_t* id) override;
   vm::Value request_awaitable(sim::Duration left) override;
+  RequestStats& server_requests() override { return requests_; }
+  const std::vector<sim::Distribution>& server_distributions() const override { return options_.distributions; }
   // time.sleep and the thread's reads block it; concsim.cpu computes on its
   // core.
   vm::Value time_sleep(std::int64_t ns) override;
   vm::Value concsim_cpu(std::int64_t ns) override;
   vm::Value concsim_io(double s, std::int64_t ns, bool exact) override;
 
- private:
   vm::Value build_os();
   vm::Value build_asyncio();
   vm::Value build_thread();  // _thread: the natives under threading

@@ -1,11 +1,9 @@
-// ThreadHost: the modules the thread model provides (time, concsim, os,
-// random; asyncio in thread_asyncio.cc; _thread and the Python modules over
-// it in thread_threading.cc), and `await` of the thread model's objects.
-#include <cmath>
+// ThreadHost: the modules the thread model provides (os, random; time,
+// concsim and __concsim__ through ConcsimHost's hooks, here; asyncio in
+// thread_asyncio.cc; _thread and the Python modules over it in
+// thread_threading.cc), and `await` of the thread model's objects.
 #include <string>
-#include <utility>
 
-#include "models/loop/natives.h"
 #include "models/threads/thread_host.h"
 #include "models/vm/ops.h"
 #include "models/vm/random.h"
@@ -32,7 +30,6 @@ const std::vector<std::string>& python_modules() {
   return names;
 }
 
-using loop::Args;
 using vm::Kind;
 using vm::Value;
 

@@ -162,6 +162,22 @@ async def one(connection):
 """
 
 
+NATIVES_PY = """\
+import asyncio
+import __concsim__
+
+async def main():
+    for call in (lambda: __concsim__.next_due(0, 0, 0), lambda: __concsim__.next_think(0, 0, -5),
+                 lambda: __concsim__.next_think(-1, 0, 5)):
+        try:
+            call()
+        except Exception as e:
+            print(type(e).__name__, e)
+
+asyncio.run(main())
+"""
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--concsim", required=True)
@@ -252,6 +268,17 @@ def main():
                  ["w.yaml:5:", "nonsense"], {"h.py": HANDLER_PY})
     expect_error(concsim, "model: async+executor\n" + SERVER.replace("{HANDLER}", "{python: h.py}"),
                  ["w.yaml:6:", "server.handler", "model async, threads or pool"], {"h.py": HANDLER_PY})
+
+    # The natives of the scaffolding say what was wrong, under both models.
+    with tempfile.TemporaryDirectory() as d:
+        prog = os.path.join(d, "natives.py")
+        with open(prog, "w") as f:
+            f.write(NATIVES_PY)
+        for model in ("async", "threads"):
+            out = [o["text"] for o in run(concsim, prog, "--model", model, "--no-trace")["output"]]
+            check(out == ["RuntimeError concsim: next_due() before start() of connection 0",
+                          "IndexError concsim: the server has no distribution 4",
+                          "IndexError concsim: no connection -1"], "__concsim__ errors (%s): %r" % (model, out))
 
     # The same handler under CPython, with tools/python's concsim module
     # (distributions from Python's random): it runs and takes about the time
