@@ -339,7 +339,7 @@ Value Loop::block_until_woken() {
   busy_blocking_ = true;
   busy_since_ = sim_.now();
   busy_for_ = 0;
-  busy_name_ = current_name();
+  note_busy_name();
   return Value::suspend();
 }
 

@@ -69,7 +69,12 @@ void schedule_callbacks(Loop& loop, FutureObj* f) {
   std::vector<Value> cbs = std::move(f->callbacks);
   f->callbacks.clear();
   Value self = Value::borrow(f);
-  for (Value& cb : cbs) loop.call_soon(std::move(cb), {self});
+  for (Value& cb : cbs) {
+    std::vector<Value> args = loop.spare_vector();
+    args.push_back(self);
+    loop.call_soon(std::move(cb), std::move(args));
+  }
+  loop.recycle(std::move(cbs));
 }
 
 }  // namespace
@@ -123,9 +128,12 @@ Value Loop::future_result(FutureObj* f) {
 
 void Loop::add_done_callback(FutureObj* f, Value fn) {
   if (f->state != FutState::kPending) {
-    call_soon(std::move(fn), {Value::borrow(f)});
+    std::vector<Value> args = spare_vector();
+    args.push_back(Value::borrow(f));
+    call_soon(std::move(fn), std::move(args));
     return;
   }
+  if (f->callbacks.capacity() == 0) f->callbacks = spare_vector();
   f->callbacks.push_back(std::move(fn));
 }
 

@@ -81,6 +81,8 @@ Loop::~Loop() {
   current_handle_ = Value();
   busy_cfuture_ = Value();
   busy_task_ = Value();
+  busy_task_name_ = Value();
+  spare_vectors_.clear();
   until_ = Value();
   main_task_ = Value();
   asyncio_ = Value();
@@ -375,6 +377,11 @@ void Loop::run_handle(Value h) {
     std::copy(handle->args.begin(), handle->args.end(), local.begin());
     Value r = vm_.call(cb, std::span<const Value>(local.data(), n));
     if (r.is_error()) callback_failed(h, vm_.take_error());
+    if (h.obj()->refcount == 1) {
+      // Nobody else sees the handle: its argument list serves the next one.
+      handle->args.clear();
+      recycle(std::move(handle->args));
+    }
     return;
   }
   std::vector<Value> args = handle->args;
@@ -456,7 +463,7 @@ void Loop::compute(sim::Duration d) {
   busy_blocking_ = false;
   busy_since_ = sim_.now();
   busy_for_ = d;
-  busy_name_ = current_name();
+  note_busy_name();
   use_core(CoreUser{true, 0, d});
 }
 
@@ -475,9 +482,9 @@ Value Loop::occupy(sim::Duration d, bool blocking) {
   busy_blocking_ = blocking;
   busy_since_ = sim_.now();
   busy_for_ = d;
-  busy_name_ = current_name();
+  note_busy_name();
   if (recorder_.accepting_lines()) {
-    recorder_.line(sim_.now(), 0, busy_name_ + ": " + (blocking ? "block " : "cpu ") + sim::format_duration(d));
+    recorder_.line(sim_.now(), 0, busy_name() + ": " + (blocking ? "block " : "cpu ") + sim::format_duration(d));
   }
   if (blocking) {
     sim_.schedule_in(d, *this, tag(Tag::kBusyDone));
@@ -596,14 +603,14 @@ void Loop::account_wait(sim::Time from, sim::Time to, bool blocked) {
   const sim::Duration worst = delayed > 0 ? to - std::max(earliest, from) : 0;
   if (worst > stats_.longest_stall) {
     stats_.longest_stall = worst;
-    stats_.longest_stall_task = busy_name_;
+    stats_.longest_stall_task = busy_name();
     stats_.longest_stall_at = from;
   }
   if (blocked) {
     ++stats_.blocking_count;
     stats_.blocking_max_lateness = std::max(stats_.blocking_max_lateness, worst);
     if (stats_.blocking_calls.size() < LoopStats::kMaxBlockingCallsListed) {
-      stats_.blocking_calls.push_back(BlockingCall{busy_name_, from, to - from, delayed, worst});
+      stats_.blocking_calls.push_back(BlockingCall{busy_name(), from, to - from, delayed, worst});
     }
   }
 }
@@ -722,6 +729,22 @@ void Loop::write(vm::Vm&, int stream, std::string_view text) {
     buf.clear();
     start = nl + 1;
   }
+}
+
+void Loop::note_busy_name() {
+  // current_name(), kept as the task's str when a task holds the thread.
+  const TaskObj* t = nullptr;
+  if (worker_busy_ == 0) t = runner_ == Runner::kTask && running_task_ != nullptr ? running_task_ : current_task_;
+  if (t != nullptr) {
+    busy_task_name_ = t->name;
+    return;
+  }
+  busy_task_name_ = Value();
+  busy_name_ = current_name();
+}
+
+std::string Loop::busy_name() const {
+  return busy_task_name_.is(Kind::kStr) ? vm::str_of(busy_task_name_) : busy_name_;
 }
 
 void Loop::trace(const char* what) {

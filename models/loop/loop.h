@@ -203,6 +203,11 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   [[nodiscard]] TaskObj* current_task() const { return current_task_; }
   // The tasks whose objects live, in creation order (asyncio's WeakSet).
   [[nodiscard]] std::vector<vm::Value> all_tasks() const;
+  // A performance trick: the argument lists of the loop's own handles and
+  // futures' callback lists reuse the buffers of those that have died, so
+  // that an await allocates none. spare_vector() is empty.
+  std::vector<vm::Value> spare_vector();
+  void recycle(std::vector<vm::Value>&& v);
   // call_soon / call_later / call_at: a Handle.
   vm::Value call_soon(vm::Value fn, std::vector<vm::Value> args);
   vm::Value call_at(double when, std::int64_t when_ns, std::uint64_t seq, vm::Value fn, std::vector<vm::Value> args);
@@ -358,6 +363,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   bool closed_ = false;
 
   std::deque<vm::Value> ready_;
+  std::vector<std::vector<vm::Value>> spare_vectors_;
   std::deque<vm::Value> io_ready_;   // I/O done, not yet seen by select
   std::vector<vm::Value> scheduled_;  // the timer heap
   std::vector<std::size_t> heap_scan_;  // account_wait's walk of the heap
@@ -381,7 +387,13 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   vm::Value busy_task_;               // the task whose step is held up
   sim::Time busy_since_ = 0;
   sim::Duration busy_for_ = 0;
+  // Who holds the loop thread in this busy period (stalls and blocking
+  // calls name it): a task's name, or else busy_name_. A performance trick:
+  // a reference to the task's str rather than a copy of it per period.
   std::string busy_name_;
+  vm::Value busy_task_name_;
+  void note_busy_name();
+  [[nodiscard]] std::string busy_name() const;
   int cores_free_ = 1;
   struct CoreUser {
     bool loop;

@@ -115,6 +115,21 @@ void Loop::heapify() {
 
 // ------------------------------------------------------------ scheduling ----
 
+std::vector<Value> Loop::spare_vector() {
+  if (spare_vectors_.empty()) return {};
+  std::vector<Value> v = std::move(spare_vectors_.back());
+  spare_vectors_.pop_back();
+  return v;
+}
+
+void Loop::recycle(std::vector<Value>&& v) {
+  // Small lists only, and a bounded number of them.
+  constexpr std::size_t kMaxSpare = 256;
+  if (v.capacity() == 0 || v.capacity() > 8 || spare_vectors_.size() >= kMaxSpare) return;
+  v.clear();
+  spare_vectors_.push_back(std::move(v));
+}
+
 Value Loop::call_soon(Value fn, std::vector<Value> args) {
   Value h = vm::make<HandleObj>(handle_class_, std::move(fn));
   auto* hd = h.as<HandleObj>();
@@ -161,7 +176,10 @@ void Loop::timer_cancelled(HandleObj* h) {
 Value Loop::io_future(sim::Duration d) {
   Value f = new_future();
   Value h = vm::make<HandleObj>(handle_class_, set_result_unless_cancelled_);
-  h.as<HandleObj>()->args = {f, Value::none()};
+  std::vector<Value> args = spare_vector();
+  args.push_back(f);
+  args.push_back(Value::none());
+  h.as<HandleObj>()->args = std::move(args);
   std::uint32_t slot;
   if (io_free_.empty()) {
     slot = static_cast<std::uint32_t>(io_pending_.size());

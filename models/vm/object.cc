@@ -13,6 +13,52 @@ namespace {
 
 thread_local std::int64_t t_heap_bytes = 0;
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPooling = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kPooling = false;
+#else
+constexpr bool kPooling = true;
+#endif
+#else
+constexpr bool kPooling = true;
+#endif
+
+// The free lists of pool_alloc, one per 16 bytes of size up to kPoolMax:
+// a freed block holds the next one. Plain data, so that it is usable in
+// any order of the thread's destructors; ThreadPool gives the blocks back
+// to operator new when the thread ends, after which blocks are freed at once.
+constexpr std::size_t kPoolGrain = 16;
+constexpr std::size_t kPoolClasses = kPoolMax / kPoolGrain;
+struct FreeBlock {
+  FreeBlock* next;
+};
+struct FreeLists {
+  FreeBlock* head[kPoolClasses];
+  bool released;
+};
+thread_local FreeLists t_free{};
+
+struct ThreadPool {
+  bool used = false;
+  std::vector<Obj*> pending;  // destroy()'s, kept for its capacity
+  ThreadPool() = default;
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool() {
+    for (FreeBlock*& h : t_free.head) {
+      while (h != nullptr) {
+        FreeBlock* b = h;
+        h = b->next;
+        ::operator delete(b);
+      }
+    }
+    t_free.released = true;
+  }
+};
+thread_local ThreadPool t_pool;
+
 // destroy() is iterative: an object freed while another is being freed waits
 // here, so that dropping the head of a long chain of objects (a list nested
 // a million deep) frees it in a loop rather than by recursion.
@@ -85,6 +131,32 @@ void free_one(Obj* o) {
 }
 
 }  // namespace
+
+void* pool_alloc(std::size_t bytes) {
+  if (!kPooling || bytes > kPoolMax || t_free.released) return ::operator new(bytes);
+  const std::size_t c = (bytes + kPoolGrain - 1) / kPoolGrain - 1;
+  FreeBlock* b = t_free.head[c];
+  if (b != nullptr) {
+    t_free.head[c] = b->next;
+    return b;
+  }
+  t_pool.used = true;  // constructed now: its destructor releases the blocks when the thread ends
+  return ::operator new((c + 1) * kPoolGrain);
+}
+
+void pool_free(void* p, std::size_t bytes) {
+  if (!kPooling || bytes > kPoolMax || t_free.released) {
+    ::operator delete(p);
+    return;
+  }
+  const std::size_t c = (bytes + kPoolGrain - 1) / kPoolGrain - 1;
+  auto* b = static_cast<FreeBlock*>(p);
+  b->next = t_free.head[c];
+  t_free.head[c] = b;
+}
+
+void* Obj::operator new(std::size_t bytes) { return pool_alloc(bytes); }
+void Obj::operator delete(void* p, std::size_t bytes) { pool_free(p, bytes); }
 
 std::int64_t heap_bytes() { return t_heap_bytes; }
 void heap_account(std::int64_t delta) { t_heap_bytes += delta; }
@@ -211,7 +283,8 @@ void destroy(Obj* o) {
     t_pending->push_back(o);
     return;
   }
-  std::vector<Obj*> pending;
+  std::vector<Obj*> local;
+  std::vector<Obj*>& pending = t_free.released ? local : t_pool.pending;
   t_pending = &pending;
   free_one(o);
   while (!pending.empty()) {

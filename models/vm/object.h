@@ -26,6 +26,15 @@ struct ClassObj;
 std::int64_t heap_bytes();
 void heap_account(std::int64_t delta);
 
+// Memory for heap objects and frames: blocks of up to kPoolMax bytes come
+// from this thread's free lists (a block freed is kept for the next of its
+// size class), larger ones from operator new. pool_free must be given the
+// size pool_alloc was. Under AddressSanitizer every block is its own
+// allocation, so that the sanitizer still sees each use after free.
+inline constexpr std::size_t kPoolMax = 512;
+void* pool_alloc(std::size_t bytes);
+void pool_free(void* p, std::size_t bytes);
+
 // Links a new object into the thread's list of live objects.
 void track(Obj* o);
 

@@ -14,6 +14,7 @@
 // Objects belong to one run and one thread: no atomic counts.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -78,6 +79,12 @@ struct Obj {
   Obj* gc_next = nullptr;
 
   explicit Obj(Kind k) : kind(k) {}
+
+  // A performance trick: objects are allocated from per-thread free lists
+  // of a few sizes (object.cc, pool_alloc), which a run reuses many times a
+  // second (a future, a handle and a coroutine per await).
+  static void* operator new(std::size_t bytes);
+  static void operator delete(void* p, std::size_t bytes);
 };
 
 inline void incref(Obj* o) { ++o->refcount; }

@@ -22,7 +22,7 @@ Vm* current_vm() { return t_vm; }
 Frame* Frame::create(const Code* code) {
   const std::size_t nvalues = code->nlocals() + code->ncells() + code->nfree() + code->stacksize;
   const std::size_t bytes = sizeof(Frame) + nvalues * sizeof(Value);
-  void* mem = ::operator new(bytes);
+  void* mem = pool_alloc(bytes);
   heap_account(static_cast<std::int64_t>(bytes));
   Frame* f = new (mem) Frame();
   f->code = code;
@@ -37,8 +37,9 @@ void Frame::destroy(Frame* f) {
   Value* v = f->fast();
   for (std::size_t i = 0; i < nvalues; ++i) v[i].~Value();
   f->~Frame();
-  heap_account(-static_cast<std::int64_t>(sizeof(Frame) + nvalues * sizeof(Value)));
-  ::operator delete(f);
+  const std::size_t bytes = sizeof(Frame) + nvalues * sizeof(Value);
+  heap_account(-static_cast<std::int64_t>(bytes));
+  pool_free(f, bytes);
 }
 
 // ----------------------------------------------------------------- Vm ----
