@@ -121,7 +121,7 @@ void EventLoop::on_gather_child(const Callback& cb) {
       return;
     }
     if (child.state == TaskState::kFailed) {
-      set_exception(g.outer, child.result);
+      set_exception(g.outer, child.result());
       return;
     }
   }
@@ -130,7 +130,7 @@ void EventLoop::on_gather_child(const Callback& cb) {
     results.reserve(children.size());
     for (Value c : children) {
       const Task& t = tasks_[c.index()];
-      results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result);
+      results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result());
     }
     if (g.cancel_requested) {
       set_exception(g.outer, exception("CancelledError", ""));
