@@ -58,6 +58,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -248,25 +249,42 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
 
   // ---- tasks ----
   // Task names, one after the other: a million "conn123456" cost their
-  // characters and an offset (about 19 bytes each), not a std::string in the
-  // store (32 bytes, and twice that while its vector doubles). Deques, so
-  // growth never copies.
+  // characters, a byte of length each and an offset per block of 16 names
+  // (about 11.5 bytes each), not a std::string in the store (32 bytes, and
+  // twice that while its vector doubles) nor an offset per name. A name is
+  // found from its block's offset and the lengths before it in the block.
+  // Deques, so growth never copies.
   class NameTable {
    public:
     std::uint32_t add(std::string_view s) {
+      const auto i = static_cast<std::uint32_t>(lengths_.size());
+      if (i % kBlock == 0) block_begins_.push_back(chars_.size());
       chars_.insert(chars_.end(), s.begin(), s.end());
-      ends_.push_back(chars_.size());
-      return static_cast<std::uint32_t>(ends_.size() - 1);
+      if (s.size() >= kLong) {
+        lengths_.push_back(kLong);
+        long_lengths_.emplace(i, s.size());
+      } else {
+        lengths_.push_back(static_cast<std::uint8_t>(s.size()));
+      }
+      return i;
     }
     [[nodiscard]] std::string get(std::uint32_t i) const {
-      const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
-      return std::string(chars_.begin() + static_cast<std::ptrdiff_t>(begin),
-                         chars_.begin() + static_cast<std::ptrdiff_t>(ends_[i]));
+      std::size_t begin = block_begins_[i / kBlock];
+      for (std::uint32_t j = i - i % kBlock; j < i; ++j) begin += length(j);
+      const auto first = chars_.begin() + static_cast<std::ptrdiff_t>(begin);
+      return std::string(first, first + static_cast<std::ptrdiff_t>(length(i)));
     }
 
    private:
+    static constexpr std::uint32_t kBlock = 16;
+    static constexpr std::uint8_t kLong = 0xFF;  // the length is in long_lengths_
+    [[nodiscard]] std::size_t length(std::uint32_t i) const {
+      return lengths_[i] == kLong ? long_lengths_.at(i) : lengths_[i];
+    }
     std::deque<char> chars_;
-    std::deque<std::size_t> ends_;
+    std::deque<std::uint8_t> lengths_;
+    std::deque<std::size_t> block_begins_;
+    std::unordered_map<std::uint32_t, std::size_t> long_lengths_;  // names of 255 characters or more
   };
   enum class PendingOp : std::uint8_t {
     kNone, kFuture, kWait, kAsCompleted, kWaitFor, kWaitForCancel, kWaitForCancelled,
