@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "models/metrics.h"
@@ -44,7 +45,9 @@ class RequestStats {
 
  private:
   RequestWindow window_;
-  std::vector<sim::Time> start_;  // per task: when its current request arrived
+  // Per task: when its current request arrived. A deque, so growth never
+  // copies nor holds twice the table (a server's connections, millions).
+  std::deque<sim::Time> start_;
   sim::LatencyRecorder latency_;
   std::uint64_t completed_ = 0;
   std::uint64_t failed_ = 0;

@@ -47,6 +47,14 @@ void LocalsPool::release(Value* p, std::uint32_t n) {
   free_[n] = p;
 }
 
+void LocalsPool::clear() {
+  arena_.release();
+  oversize_.clear();
+  block_ = nullptr;
+  used_ = 0;
+  free_.clear();
+}
+
 void Interpreter::release(TaskCore& task) {
   locals_.release(task.locals, p_.functions[task.function].num_locals);
   task.locals = nullptr;

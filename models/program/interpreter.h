@@ -62,6 +62,9 @@ class LocalsPool {
  public:
   Value* allocate(std::uint32_t n);
   void release(Value* p, std::uint32_t n);
+  // Returns every array to the system at once: what was handed out must
+  // never be read again.
+  void clear();
 
  private:
   static constexpr std::size_t kBlock = 8192;  // values: 128 KiB
@@ -144,6 +147,10 @@ class Interpreter {
   // Frees what only a running task needs (its locals), once it has ended:
   // nothing may run or read them afterwards.
   void release(TaskCore& task);
+  // Returns the locals of every task to the system, once no task will run
+  // again and each was released (a large run's results then need no memory
+  // for them).
+  void release_all() { locals_.clear(); }
 
   // Runs until the task needs its runtime. `resume` is the outcome of the
   // last request (kStart the first time). `now` is the virtual time, which

@@ -76,6 +76,9 @@ class Store {
   [[nodiscard]] const std::vector<Value>& list(std::uint32_t id) const { return lists_[id]; }
   // Only for a list no other value refers to yet (see Op::kListAppend).
   void append_in_place(std::uint32_t id, Value v) { lists_[id].push_back(v); }
+  // Returns a list's spare capacity once it is complete (what appending
+  // left: up to half of it, for a list of a million tasks).
+  void shrink_list(std::uint32_t id) { lists_[id].shrink_to_fit(); }
 
   std::uint32_t add_exception(std::uint32_t type, Value message);
   [[nodiscard]] const ExceptionObject& exception(std::uint32_t id) const {

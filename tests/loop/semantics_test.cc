@@ -548,5 +548,33 @@ main:
   EXPECT_EQ(texts(r), (std::vector<std::string>{"main: alone: NameError", "main: in a sum: NameError", "main: 41 42"}));
 }
 
+TEST(Semantics, EveryTaskKeepsItsNameWhateverItsLength) {
+  // Names of 0 to 300 characters, across the lengths the loop stores in a
+  // byte and those it stores apart, in more than one block of names.
+  const std::string long_name(300, 'a');
+  const std::string limit_name(255, 'b');
+  const auto r = run_text(R"(
+functions:
+  f:
+    params: [i]
+    steps: [{sleep: 1ms}]
+main:
+  - spawn: {name: )" + long_name + R"(, fn: f, args: {i: 0}, into: a}
+  - spawn: {name: )" + limit_name + R"(, fn: f, args: {i: 0}, into: b}
+  - gather:
+      tasks: [{name: "t{i}", fn: f, args: {i: $i}, count: 40, as: i}]
+  - await: a
+  - await: b
+)");
+  std::vector<std::string> expected = {"main", long_name, limit_name};
+  for (int i = 0; i < 40; ++i) expected.push_back("t" + std::to_string(i));
+  std::vector<std::string> names;
+  for (const auto& t : r.tasks) names.push_back(t.name);
+  EXPECT_EQ(names, expected);
+  // A trace line names its task from the same table.
+  EXPECT_TRUE(time_of(r, long_name, "done -> None").has_value());
+  EXPECT_TRUE(time_of(r, "t39", "done -> None").has_value());
+}
+
 }  // namespace
 }  // namespace concsim::testing

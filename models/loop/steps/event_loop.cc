@@ -43,7 +43,7 @@ void EventLoop::start(std::uint32_t function) {
 TaskState EventLoop::main_state() const { return tasks_.empty() ? TaskState::kPending : tasks_[main_].state; }
 
 std::string EventLoop::main_result() const {
-  return tasks_.empty() ? "" : store_.format(tasks_[main_].result, this, true);
+  return tasks_.empty() ? "" : store_.format(tasks_[main_].result(), this, true);
 }
 
 std::string EventLoop::task_name(std::uint32_t task) const {
@@ -61,7 +61,7 @@ std::vector<TaskSummary> EventLoop::task_summaries() const {
   for (std::uint32_t i = 0; i < tasks_.size(); ++i) {
     const Task& t = tasks_[i];
     out.push_back(TaskSummary{names_.get(t.name), t.start, t.end, t.state,
-                              t.end >= 0 ? store_.format(t.result, this, true) : "", false});
+                              t.end >= 0 ? store_.format(t.result(), this, true) : "", false});
   }
   for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
     const Job& job = jobs_[j];
@@ -74,7 +74,7 @@ std::vector<TaskSummary> EventLoop::task_summaries() const {
 
 void EventLoop::release_run_state() {
   futures_.clear();
-  callback_pool_ = CallbackPool{};
+  std::unordered_map<std::uint32_t, std::vector<Callback>>().swap(more_callbacks_);
   std::vector<std::uint32_t>().swap(free_futures_);
   std::deque<Callback>().swap(ready_);
   std::deque<Callback>().swap(io_ready_);
@@ -84,6 +84,8 @@ void EventLoop::release_run_state() {
     t.waiter = FutRef{};
     t.future = FutRef{};
   }
+  for (Job& j : jobs_) interp_.release(j.core);
+  interp_.release_all();
 }
 
 void EventLoop::describe_waiting(std::vector<sim::WaitingTask>& out) const {

@@ -55,10 +55,11 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "models/exception_log.h"
@@ -210,102 +211,29 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     std::uint32_t gen;  // of the future named by a (or b for kWakeup)
     sim::Time ready_at = 0;
   };
-  // Done callbacks of a future beyond the first: lists lent to futures by
-  // index, returned when the future's callbacks are cleared or run.
-  struct CallbackPool {
-    std::vector<std::vector<Callback>> lists;
-    std::vector<std::uint32_t> free;
-  };
-  // Done callbacks of a future. Almost every future has exactly one (the
-  // task awaiting it), so the first lives inline, without its ready time
-  // (set when it is scheduled), and only more use a list of the pool: a
-  // performance trick that removes an allocation per await and keeps a
-  // Future at 56 bytes.
-  class CallbackList {
-   public:
-    void push_back(const Callback& cb, CallbackPool& pool) {
-      if (!has_first_) {
-        first_kind_ = cb.kind;
-        first_a_ = cb.a;
-        first_b_ = cb.b;
-        first_gen_ = cb.gen;
-        has_first_ = true;
-        return;
-      }
-      if (more_ == 0) {
-        if (pool.free.empty()) {
-          pool.lists.emplace_back();
-          more_ = static_cast<std::uint32_t>(pool.lists.size());
-        } else {
-          more_ = pool.free.back() + 1;
-          pool.free.pop_back();
-        }
-      }
-      pool.lists[more_ - 1].push_back(cb);
-    }
-    [[nodiscard]] bool empty() const { return !has_first_; }
-    void clear(CallbackPool& pool) {
-      has_first_ = false;
-      if (more_ != 0) {
-        std::vector<Callback>().swap(pool.lists[more_ - 1]);
-        pool.free.push_back(more_ - 1);
-        more_ = 0;
-      }
-    }
-    template <class Pred>
-    void remove_if(Pred pred, CallbackPool& pool) {
-      std::vector<Callback> all = take(pool);
-      for (const Callback& cb : all) {
-        if (!pred(cb)) push_back(cb, pool);
-      }
-    }
-    // Removes and returns every callback, in the order added.
-    std::vector<Callback> take(CallbackPool& pool) {
-      std::vector<Callback> out;
-      if (has_first_) out.push_back(first());
-      if (more_ != 0) {
-        const std::vector<Callback>& more = pool.lists[more_ - 1];
-        out.insert(out.end(), more.begin(), more.end());
-      }
-      clear(pool);
-      return out;
-    }
-    template <class F>
-    void drain(F f, CallbackPool& pool) {
-      if (!has_first_) return;
-      const Callback head = first();
-      std::vector<Callback> more;
-      if (more_ != 0) more.swap(pool.lists[more_ - 1]);
-      clear(pool);
-      f(head);
-      for (const Callback& cb : more) f(cb);
-    }
-    [[nodiscard]] std::size_t memory_bytes(const CallbackPool& pool) const {
-      return more_ != 0 ? pool.lists[more_ - 1].capacity() * sizeof(Callback) : 0;
-    }
-
-   private:
-    [[nodiscard]] Callback first() const { return Callback{first_kind_, first_a_, first_b_, first_gen_, 0}; }
-    CbKind first_kind_ = CbKind::kStep;
-    bool has_first_ = false;
-    std::uint32_t first_a_ = 0;
-    std::uint32_t first_b_ = 0;
-    std::uint32_t first_gen_ = 0;
-    std::uint32_t more_ = 0;  // 1 + index of the pool's list, or 0
-  };
   enum class FutState : std::uint8_t { kPending, kDone, kCancelled };
   enum class FutKind : std::uint8_t { kPlain, kTask, kGather };
   // Two per connection of a server (its task's and the I/O it waits on):
-  // the value is kept as kind and payload so that the flags fill its padding.
+  // 48 bytes. The value is kept as kind and payload so that the flags fill
+  // its padding. Almost every future has exactly one done callback (the task
+  // awaiting it), so the first lives here, without its ready time (set when
+  // it is scheduled), and only more go to a side table keyed by the future's
+  // index (more_callbacks_): a performance trick that removes an allocation
+  // per await and keeps the future small.
   struct Future {
     FutState state = FutState::kPending;
     FutKind kind = FutKind::kPlain;
     bool exception : 1 = false;
     bool live : 1 = false;
+    bool has_first : 1 = false;     // a done callback is held in first_*
+    bool has_more : 1 = false;      // more are in more_callbacks_[index]
+    std::uint8_t first_kind : 4 = 0;  // a CbKind
     ValueKind value_kind = ValueKind::kNull;
     std::uint32_t gen = 0;
     std::uint32_t owner = 0;      // task for kTask, gather for kGather
-    CallbackList callbacks;
+    std::uint32_t first_a = 0;
+    std::uint32_t first_b = 0;
+    std::uint32_t first_gen = 0;
     std::int64_t value_bits = 0;
     sim::EventId timer;           // a timer to cancel with the future
 
@@ -314,39 +242,60 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
       value_kind = v.kind;
       value_bits = v.bits;
     }
+    [[nodiscard]] Callback first() const {
+      return Callback{static_cast<CbKind>(first_kind), first_a, first_b, first_gen, 0};
+    }
   };
 
   // ---- tasks ----
   // Task names, one after the other: a million "conn123456" cost their
-  // characters and an offset (about 19 bytes each), not a std::string in the
-  // store (32 bytes, and twice that while its vector doubles). Deques, so
-  // growth never copies.
+  // characters, a byte of length each and an offset per block of 16 names
+  // (about 11.5 bytes each), not a std::string in the store (32 bytes, and
+  // twice that while its vector doubles) nor an offset per name. A name is
+  // found from its block's offset and the lengths before it in the block.
+  // Deques, so growth never copies.
   class NameTable {
    public:
     std::uint32_t add(std::string_view s) {
+      const auto i = static_cast<std::uint32_t>(lengths_.size());
+      if (i % kBlock == 0) block_begins_.push_back(chars_.size());
       chars_.insert(chars_.end(), s.begin(), s.end());
-      ends_.push_back(chars_.size());
-      return static_cast<std::uint32_t>(ends_.size() - 1);
+      if (s.size() >= kLong) {
+        lengths_.push_back(kLong);
+        long_lengths_.emplace(i, s.size());
+      } else {
+        lengths_.push_back(static_cast<std::uint8_t>(s.size()));
+      }
+      return i;
     }
     [[nodiscard]] std::string get(std::uint32_t i) const {
-      const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
-      return std::string(chars_.begin() + static_cast<std::ptrdiff_t>(begin),
-                         chars_.begin() + static_cast<std::ptrdiff_t>(ends_[i]));
+      std::size_t begin = block_begins_[i / kBlock];
+      for (std::uint32_t j = i - i % kBlock; j < i; ++j) begin += length(j);
+      const auto first = chars_.begin() + static_cast<std::ptrdiff_t>(begin);
+      return std::string(first, first + static_cast<std::ptrdiff_t>(length(i)));
     }
 
    private:
+    static constexpr std::uint32_t kBlock = 16;
+    static constexpr std::uint8_t kLong = 0xFF;  // the length is in long_lengths_
+    [[nodiscard]] std::size_t length(std::uint32_t i) const {
+      return lengths_[i] == kLong ? long_lengths_.at(i) : lengths_[i];
+    }
     std::deque<char> chars_;
-    std::deque<std::size_t> ends_;
+    std::deque<std::uint8_t> lengths_;
+    std::deque<std::size_t> block_begins_;
+    std::unordered_map<std::uint32_t, std::size_t> long_lengths_;  // names of 255 characters or more
   };
   enum class PendingOp : std::uint8_t {
     kNone, kFuture, kWait, kAsCompleted, kWaitFor, kWaitForCancel, kWaitForCancelled,
     kAcquire, kEventWait, kQueueGet, kQueuePut, kQueueJoin,
   };
-  // One per connection, kept to the end for the results: 104 bytes, laid
-  // out without padding holes.
+  // One per connection, kept to the end for the results: 96 bytes, laid
+  // out without padding holes (the result's kind sits with the small fields
+  // at the end, not in a Value's padding).
   struct Task {
     TaskCore core;
-    Value result;                  // result or exception
+    std::int64_t result_bits = 0;  // result or exception (result())
     sim::Time created = 0;
     sim::Time start = -1;
     sim::Time end = -1;
@@ -357,12 +306,19 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
     std::uint32_t completion = 0;  // order of completion, for as_completed (tasks < 2^30)
     TaskState state = TaskState::kPending;
     PendingOp op = PendingOp::kNone;
+    ValueKind result_kind = ValueKind::kNull;
     bool started : 1 = false;
     bool must_cancel : 1 = false;
     bool is_main : 1 = false;
+
+    [[nodiscard]] Value result() const { return Value{result_kind, result_bits}; }
+    void set_result(Value v) {
+      result_kind = v.kind;
+      result_bits = v.bits;
+    }
   };
-  static_assert(sizeof(Task) <= 104, "one per connection: the simulator's memory per connection");
-  static_assert(sizeof(Future) <= 56, "two futures per connection: the simulator's memory per connection");
+  static_assert(sizeof(Task) <= 96, "one per connection: the simulator's memory per connection");
+  static_assert(sizeof(Future) <= 48, "two futures per connection: the simulator's memory per connection");
 
   struct GatherState {
     FutRef outer;
@@ -435,7 +391,12 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   void free_future(FutRef r);
   void add_done_callback(FutRef f, Callback cb);
   void remove_done_callback(FutRef f, CbKind kind, std::uint32_t a);
-  void schedule_callbacks(Future& f);
+  // Done callbacks of future `index`, in the order added: the first in the
+  // future, the rest in more_callbacks_.
+  void push_callback(std::uint32_t index, Future& f, const Callback& cb);
+  void clear_callbacks(std::uint32_t index, Future& f);
+  std::vector<Callback> take_callbacks(std::uint32_t index, Future& f);
+  void schedule_callbacks(std::uint32_t index);
   void set_result(FutRef f, Value v);
   void set_exception(FutRef f, Value exc);
   bool cancel_future(FutRef f);
@@ -537,7 +498,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   ChunkedVector<Task> tasks_;
   NameTable names_;
   ChunkedVector<Future> futures_;
-  CallbackPool callback_pool_;
+  std::unordered_map<std::uint32_t, std::vector<Callback>> more_callbacks_;
   std::vector<std::uint32_t> free_futures_;
   std::vector<GatherState> gathers_;
   std::vector<WaitState> waits_;
@@ -574,7 +535,11 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   std::int64_t workers_started_ = 0;
   std::int64_t peak_resident_ = 0;
   std::int64_t peak_reserved_ = 0;
-  std::map<std::string, std::int64_t> peak_by_kind_;
+  // Frames, buffers, stacks resident and reserved, guard pages, kernel
+  // stacks: their peaks, in the order metrics() names them.
+  static constexpr std::size_t kMemoryKinds = 6;
+  std::int64_t peak_by_kind_[kMemoryKinds] = {};
+  bool memory_measured_ = false;  // memory_changed() has run: metrics() lists the kinds
   sim::Duration worker_cpu_ = 0;
   std::uint64_t voluntary_switches_ = 0;
   sim::LatencyRecorder latencies_;

@@ -25,7 +25,7 @@ EventLoop::FutRef EventLoop::new_future(FutKind kind, std::uint32_t owner) {
   f.owner = owner;
   f.set_value(Value::null());
   f.timer = sim::EventId{};
-  f.callbacks.clear(callback_pool_);
+  clear_callbacks(index, f);
   return FutRef{index, f.gen};
 }
 
@@ -36,7 +36,7 @@ void EventLoop::free_future(FutRef r) {
   f->timer = sim::EventId{};
   f->live = false;
   f->gen += 1;
-  f->callbacks.clear(callback_pool_);
+  clear_callbacks(r.index, *f);
   free_futures_.push_back(r.index);
 }
 
@@ -46,24 +46,65 @@ void EventLoop::add_done_callback(FutRef r, Callback cb) {
   if (f->state != FutState::kPending) {
     call_soon(cb);
   } else {
-    f->callbacks.push_back(cb, callback_pool_);
+    push_callback(r.index, *f, cb);
   }
 }
 
 void EventLoop::remove_done_callback(FutRef r, CbKind kind, std::uint32_t a) {
   Future* f = get(r);
   if (f == nullptr) return;
-  f->callbacks.remove_if([&](const Callback& c) { return c.kind == kind && c.a == a; }, callback_pool_);
+  for (const Callback& c : take_callbacks(r.index, *f)) {
+    if (!(c.kind == kind && c.a == a)) push_callback(r.index, *f, c);
+  }
 }
 
-void EventLoop::schedule_callbacks(Future& f) {
+void EventLoop::push_callback(std::uint32_t index, Future& f, const Callback& cb) {
+  if (!f.has_first) {
+    f.first_kind = static_cast<std::uint8_t>(cb.kind);
+    f.first_a = cb.a;
+    f.first_b = cb.b;
+    f.first_gen = cb.gen;
+    f.has_first = true;
+    return;
+  }
+  f.has_more = true;
+  more_callbacks_[index].push_back(cb);
+}
+
+void EventLoop::clear_callbacks(std::uint32_t index, Future& f) {
+  f.has_first = false;
+  if (f.has_more) {
+    more_callbacks_.erase(index);
+    f.has_more = false;
+  }
+}
+
+std::vector<EventLoop::Callback> EventLoop::take_callbacks(std::uint32_t index, Future& f) {
+  std::vector<Callback> out;
+  if (f.has_first) out.push_back(f.first());
+  if (f.has_more) {
+    const std::vector<Callback>& more = more_callbacks_[index];
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  clear_callbacks(index, f);
+  return out;
+}
+
+void EventLoop::schedule_callbacks(std::uint32_t index) {
   // The callbacks run in the order they were added, each on its own turn of
   // the ready queue (Future.__schedule_callbacks).
+  Future& f = futures_[index];
   if (f.timer.valid()) {
     sim_.cancel(f.timer);  // the future's timeout handle, cancelled with it
     f.timer = sim::EventId{};
   }
-  f.callbacks.drain([this](const Callback& cb) { call_soon(cb); }, callback_pool_);
+  if (!f.has_first) return;
+  const Callback head = f.first();
+  std::vector<Callback> more;
+  if (f.has_more) more.swap(more_callbacks_[index]);
+  clear_callbacks(index, f);
+  call_soon(head);
+  for (const Callback& cb : more) call_soon(cb);
 }
 
 void EventLoop::set_result(FutRef r, Value v) {
@@ -71,7 +112,7 @@ void EventLoop::set_result(FutRef r, Value v) {
   CONCSIM_CHECK(f != nullptr && f->state == FutState::kPending, "set_result on a finished future");
   f->state = FutState::kDone;
   f->set_value(v);
-  schedule_callbacks(*f);
+  schedule_callbacks(r.index);
 }
 
 void EventLoop::set_exception(FutRef r, Value exc) {
@@ -80,7 +121,7 @@ void EventLoop::set_exception(FutRef r, Value exc) {
   f->state = FutState::kDone;
   f->exception = true;
   f->set_value(exc);
-  schedule_callbacks(*f);
+  schedule_callbacks(r.index);
 }
 
 bool EventLoop::cancel_future(FutRef r) {
@@ -89,7 +130,7 @@ bool EventLoop::cancel_future(FutRef r) {
   if (f->kind == FutKind::kTask) return cancel_task(f->owner);
   if (f->kind == FutKind::kGather) return gather_cancel(f->owner);
   f->state = FutState::kCancelled;
-  schedule_callbacks(*f);
+  schedule_callbacks(r.index);
   return true;
 }
 

@@ -15,6 +15,10 @@ bool EventLoop::handle_gather_wait(std::uint32_t task, Request& req, Resume* nex
       const auto g = static_cast<std::uint32_t>(gathers_.size());
       gathers_.emplace_back();
       gathers_[g].children = req.value.index();
+      // The list is complete (usually built by appending, one task per
+      // connection) and kept until the gather is done: without its spare
+      // capacity, as it is the largest list of a server.
+      store_.shrink_list(req.value.index());
       gathers_[g].return_exceptions = req.flag;
       gathers_[g].outer = new_future(FutKind::kGather, g);
       // Registering callbacks adds no list, so the reference stays valid.
@@ -121,7 +125,7 @@ void EventLoop::on_gather_child(const Callback& cb) {
       return;
     }
     if (child.state == TaskState::kFailed) {
-      set_exception(g.outer, child.result);
+      set_exception(g.outer, child.result());
       return;
     }
   }
@@ -130,7 +134,7 @@ void EventLoop::on_gather_child(const Callback& cb) {
     results.reserve(children.size());
     for (Value c : children) {
       const Task& t = tasks_[c.index()];
-      results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result);
+      results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result());
     }
     if (g.cancel_requested) {
       set_exception(g.outer, exception("CancelledError", ""));

@@ -74,7 +74,7 @@ bool EventLoop::handle_sync(std::uint32_t task, Request& req, Resume* next) {
       const FutRef f = new_future(FutKind::kPlain, task);
       sync_[req.object].putters.push_back(f);
       tasks_[task].op_a = req.object;
-      tasks_[task].result = req.value;  // the item to put, kept while waiting
+      tasks_[task].set_result(req.value);  // the item to put, kept while waiting
       suspend(task, f, PendingOp::kQueuePut);
       return false;
     }
@@ -221,7 +221,7 @@ void EventLoop::resume_sync(std::uint32_t task, PendingOp op, std::uint32_t a, R
       }
       // Woken: try again, as asyncio's `while self.empty(): await getter`.
       Value item;
-      if (op == PendingOp::kQueueGet ? queue_try_get(a, &item) : queue_try_put(a, tasks_[task].result)) {
+      if (op == PendingOp::kQueueGet ? queue_try_get(a, &item) : queue_try_put(a, tasks_[task].result())) {
         step(task, Resume::with(op == PendingOp::kQueueGet ? item : Value::null()));
         return;
       }

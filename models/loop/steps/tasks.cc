@@ -211,8 +211,8 @@ void EventLoop::stop_runaway(std::uint32_t task, const std::string& detail) {
 
 Resume EventLoop::task_outcome(const Task& t) {
   if (t.state == TaskState::kCancelled) return Resume::raise(exception("CancelledError", ""));
-  if (t.state == TaskState::kFailed) return Resume::raise(t.result);
-  return Resume::with(t.result);
+  if (t.state == TaskState::kFailed) return Resume::raise(t.result());
+  return Resume::with(t.result());
 }
 
 void EventLoop::wakeup(std::uint32_t task, FutRef f) {
@@ -260,7 +260,7 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
   Task& t = tasks_[task];
   const bool cancelled = failed && v.kind == ValueKind::kException && store_.exception_type(v) == "CancelledError";
   t.state = cancelled ? TaskState::kCancelled : (failed ? TaskState::kFailed : TaskState::kDone);
-  t.result = v;
+  t.set_result(v);
   t.end = sim_.now();
   t.completion = static_cast<std::uint32_t>(++completions_);
   t.waiter = FutRef{};
@@ -271,6 +271,10 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
       ++failed_;
     } else {
       ++completed_;
+      // Room at the first finish for every task created so far: a server's
+      // connections all finish at the end of the run, its peak, where a
+      // doubling vector would hold up to twice their samples.
+      if (latencies_.count() == 0) latencies_.reserve(tasks_.size());
       latencies_.record(t.end - t.created);
     }
   }
@@ -282,10 +286,9 @@ void EventLoop::finish(std::uint32_t task, bool failed, Value v) {
   } else {
     trace(task, [&] { return "done -> " + store_.format(v, this, true); });
   }
-  Future& f = futures_[t.future.index];
   if (cancelled) {
-    f.state = FutState::kCancelled;
-    schedule_callbacks(f);
+    futures_[t.future.index].state = FutState::kCancelled;
+    schedule_callbacks(t.future.index);
   } else if (failed) {
     set_exception(t.future, v);
   } else {
