@@ -811,26 +811,7 @@ std::vector<TaskSummary> Loop::task_summaries() {
 void Loop::memory_changed() {
   const MachineProfile& m = options_.machine;
   const std::int64_t workers = static_cast<std::int64_t>(workers_started());
-  const std::int64_t frames = live_tasks_ * m.task_frame;
-  const std::int64_t buffers = options_.socket_per_task ? std::max<std::int64_t>(live_tasks_ - 1, 0) * m.socket_buffer : 0;
-  const std::int64_t stacks_resident = workers * m.stack_resident;
-  const std::int64_t stacks_reserved = workers * m.stack_reserved;
-  const std::int64_t guard = workers * m.guard_bytes;
-  const std::int64_t kernel = workers * m.kernel_stack;
-  const std::int64_t resident = frames + buffers + stacks_resident + kernel;
-  const std::int64_t reserved = frames + buffers + stacks_reserved + guard + kernel;
-  auto peak = [this](const char* key, std::int64_t v) {
-    std::int64_t& p = peak_by_kind_[key];
-    p = std::max(p, v);
-  };
-  peak("frames.resident", frames);
-  peak("buffers.resident", buffers);
-  peak("stacks.resident", stacks_resident);
-  peak("stacks.reserved", stacks_reserved);
-  peak("guard.reserved", guard);
-  peak("kernel_stacks.resident", kernel);
-  peak_resident_ = std::max(peak_resident_, resident);
-  peak_reserved_ = std::max(peak_reserved_, reserved);
+  const std::int64_t resident = memory_.update(m, live_tasks_, options_.socket_per_task, workers);
   if (resident > m.ram_bytes && !limit_hit_) {
     limit_hit_ = LimitHit{"ram", sim_.now(), 1 + workers};
     if (m.on_oom == OnOutOfMemory::kKill && !finished_) {
@@ -861,15 +842,8 @@ Metrics Loop::metrics() {
   }
   out.latency = summarize(latencies);
   out.peak_tasks = peak_tasks_;
-  out.memory.peak_resident = peak_resident_;
-  out.memory.peak_reserved = peak_reserved_;
-  out.memory.by_kind = peak_by_kind_;
-  out.cpu.cores = options_.machine.cores;
-  out.cpu.system_ns = stats_.system;
-  out.cpu.useful_ns = (stats_.busy - stats_.system) + worker_cpu_;
-  sim::Duration total = 0;
-  if (!sim::checked_mul(end, out.cpu.cores, &total)) total = sim::kTimeMax;
-  out.cpu.idle_ns = std::max<sim::Duration>(0, total - out.cpu.useful_ns - out.cpu.system_ns);
+  memory_.fill(out.memory);
+  fill_loop_cpu(out.cpu, end, options_.machine.cores, stats_.busy, stats_.system, worker_cpu_);
   out.context_switches.voluntary = voluntary_switches_;
   out.limit_hit = limit_hit_;
   if (requests_.any()) requests_.fill(out);

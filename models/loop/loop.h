@@ -45,6 +45,7 @@
 
 #include "models/loop/concsim_host.h"
 #include "models/loop/objects.h"
+#include "models/loop_memory.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/program/trace.h"
@@ -511,9 +512,7 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   bool killed_ = false;
 
   // Metrics.
-  std::int64_t peak_resident_ = 0;
-  std::int64_t peak_reserved_ = 0;
-  std::map<std::string, std::int64_t> peak_by_kind_;
+  LoopMemory memory_;
   std::uint64_t voluntary_switches_ = 0;
   std::optional<LimitHit> limit_hit_;
 };

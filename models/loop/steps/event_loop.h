@@ -64,6 +64,7 @@
 
 #include "models/exception_log.h"
 #include "models/loop/steps/chunked.h"
+#include "models/loop_memory.h"
 #include "models/machine.h"
 #include "models/metrics.h"
 #include "models/requests.h"
@@ -533,13 +534,7 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
   std::int64_t live_tasks_ = 0;        // created, not finished, main included
   std::int64_t peak_tasks_ = 0;        // of tasks but main
   std::int64_t workers_started_ = 0;
-  std::int64_t peak_resident_ = 0;
-  std::int64_t peak_reserved_ = 0;
-  // Frames, buffers, stacks resident and reserved, guard pages, kernel
-  // stacks: their peaks, in the order metrics() names them.
-  static constexpr std::size_t kMemoryKinds = 6;
-  std::int64_t peak_by_kind_[kMemoryKinds] = {};
-  bool memory_measured_ = false;  // memory_changed() has run: metrics() lists the kinds
+  LoopMemory memory_;
   sim::Duration worker_cpu_ = 0;
   std::uint64_t voluntary_switches_ = 0;
   sim::LatencyRecorder latencies_;

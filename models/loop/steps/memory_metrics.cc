@@ -6,28 +6,11 @@
 
 namespace concsim::models {
 
-// Resident and reserved memory now, by kind; peaks and the RAM limit. The
-// loop thread's own stack is the process's, as the thread model does not
-// count the main thread's either.
+// Resident and reserved memory now (models/loop_memory.h), their peaks and
+// the RAM limit.
 void EventLoop::memory_changed() {
   const MachineProfile& m = options_.machine;
-  const std::int64_t frames = live_tasks_ * m.task_frame;
-  const std::int64_t buffers = options_.socket_per_task ? std::max<std::int64_t>(live_tasks_ - 1, 0) * m.socket_buffer : 0;
-  const std::int64_t stacks_resident = workers_started_ * m.stack_resident;
-  const std::int64_t stacks_reserved = workers_started_ * m.stack_reserved;
-  const std::int64_t guard = workers_started_ * m.guard_bytes;
-  const std::int64_t kernel = workers_started_ * m.kernel_stack;
-  const std::int64_t resident = frames + buffers + stacks_resident + kernel;
-  const std::int64_t reserved = frames + buffers + stacks_reserved + guard + kernel;
-  // Peaks by kind in a fixed array, named only in metrics(): this runs for
-  // every task created, and a map keyed by strings cost a string and six
-  // lookups each time (a performance trick: about a tenth of the
-  // instructions of a million connections).
-  const std::int64_t now[kMemoryKinds] = {frames, buffers, stacks_resident, stacks_reserved, guard, kernel};
-  for (std::size_t i = 0; i < kMemoryKinds; ++i) peak_by_kind_[i] = std::max(peak_by_kind_[i], now[i]);
-  memory_measured_ = true;
-  peak_resident_ = std::max(peak_resident_, resident);
-  peak_reserved_ = std::max(peak_reserved_, reserved);
+  const std::int64_t resident = memory_.update(m, live_tasks_, options_.socket_per_task, workers_started_);
   if (resident > m.ram_bytes && !limit_hit_) {
     limit_hit_ = LimitHit{"ram", sim_.now(), 1 + workers_started_};
     if (m.on_oom == OnOutOfMemory::kKill && !finished_) {
@@ -52,21 +35,8 @@ Metrics EventLoop::metrics() {
   out.failed = failed_;
   out.latency = summarize(latencies_);
   out.peak_tasks = peak_tasks_;
-  out.memory.peak_resident = peak_resident_;
-  out.memory.peak_reserved = peak_reserved_;
-  if (memory_measured_) {
-    static constexpr const char* kNames[kMemoryKinds] = {"frames.resident", "buffers.resident", "stacks.resident",
-                                                         "stacks.reserved", "guard.reserved", "kernel_stacks.resident"};
-    for (std::size_t i = 0; i < kMemoryKinds; ++i) out.memory.by_kind[kNames[i]] = peak_by_kind_[i];
-  }
-  out.cpu.cores = options_.machine.cores;
-  out.cpu.system_ns = stats_.system;
-  out.cpu.useful_ns = (stats_.busy - stats_.system) + worker_cpu_;
-  // Saturates, as the thread scheduler does, for a run that ends near the
-  // largest representable time.
-  sim::Duration total = 0;
-  if (!sim::checked_mul(end, out.cpu.cores, &total)) total = sim::kTimeMax;
-  out.cpu.idle_ns = std::max<sim::Duration>(0, total - out.cpu.useful_ns - out.cpu.system_ns);
+  memory_.fill(out.memory);
+  fill_loop_cpu(out.cpu, end, options_.machine.cores, stats_.busy, stats_.system, worker_cpu_);
   out.context_switches.voluntary = voluntary_switches_;
   out.limit_hit = limit_hit_;
   if (requests_.any()) requests_.fill(out);
