@@ -87,6 +87,12 @@ class Store {
   void set_log_entry(std::uint32_t id, std::uint32_t entry) { exceptions_[id].log_entry = entry; }
   // Shortcut: an exception of type `type` with a string message.
   Value make_exception(std::string_view type, std::string_view message);
+  // gather(return_exceptions=True)'s entry for a cancelled child: CPython
+  // 3.11 builds CancelledError('') there, an empty message rather than none
+  // (asyncio/tasks.py, gather's _done_callback).
+  Value gather_cancelled() {
+    return Value::exception(add_exception(intern("CancelledError"), Value::string(intern(""))));
+  }
   [[nodiscard]] std::string_view exception_type(Value exc) const {
     return strings_[exceptions_[exc.index()].type];
   }

@@ -88,7 +88,7 @@ void ThreadModel::on_joined(std::uint32_t waiter, std::uint32_t finished) {
       std::vector<Value> results;
       for (Value c : store_.list(w.op_a)) {
         const Thread& t = threads_[c.index()];
-        results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result);
+        results.push_back(t.state == TaskState::kCancelled ? store_.gather_cancelled() : t.result);
       }
       wake(waiter, Resume::with(Value::list(store_.add_list(std::move(results)))));
       return;
@@ -158,7 +158,7 @@ bool ThreadModel::join_request(int core, std::uint32_t id, Request& req, Resume*
         std::vector<Value> results;
         for (Value c : children) {
           const Thread& o = threads_[c.index()];
-          results.push_back(o.state == TaskState::kCancelled ? exception("CancelledError", "") : o.result);
+          results.push_back(o.state == TaskState::kCancelled ? store_.gather_cancelled() : o.result);
         }
         *next = Resume::with(Value::list(store_.add_list(std::move(results))));
         return true;

@@ -134,7 +134,7 @@ void EventLoop::on_gather_child(const Callback& cb) {
     results.reserve(children.size());
     for (Value c : children) {
       const Task& t = tasks_[c.index()];
-      results.push_back(t.state == TaskState::kCancelled ? exception("CancelledError", "") : t.result());
+      results.push_back(t.state == TaskState::kCancelled ? store_.gather_cancelled() : t.result());
     }
     if (g.cancel_requested) {
       set_exception(g.outer, exception("CancelledError", ""));
