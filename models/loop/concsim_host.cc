@@ -265,6 +265,7 @@ Value ConcsimHost::build_concsim(vm::Vm& vm) {
   add_natives(vm, m,
               {{"cpu", c_cpu},
                {"io", c_io},
+               {"ns", i_ns},
                {"exponential", d_exponential},
                {"uniform", d_uniform},
                {"normal", d_normal},

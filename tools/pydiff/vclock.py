@@ -472,6 +472,24 @@ def install_loop(asyncio):
             self._real = selectors.DefaultSelector()
             self._loop = None
             self._waiter = None
+            # concsim.io(d): non-blocking I/O that completes exactly d on, as
+            # a read that becomes ready (concsim's model of I/O): entries
+            # (deadline_ns, seq, handle). select() returns the due ones as
+            # readable, so the loop queues their callbacks as it queues a
+            # socket's, before the timers that are due.
+            self._io = []
+            self._io_seq = itertools.count()
+
+        def add_io(self, deadline_ns, handle):
+            heapq.heappush(self._io, (deadline_ns, next(self._io_seq), handle))
+
+        def _due_io(self):
+            events_ = []
+            while self._io and self._io[0][0] <= COORD.now_ns:
+                _, _, handle = heapq.heappop(self._io)
+                key = selectors.SelectorKey(_IoCompletion, -1, selectors.EVENT_READ, (handle, None))
+                events_.append((key, selectors.EVENT_READ))
+            return events_
 
         def register(self, fileobj, events_, data=None):
             return self._real.register(fileobj, events_, data)
@@ -491,7 +509,7 @@ def install_loop(asyncio):
         def _deadline(self, timeout):
             now = COORD.now_ns
             if timeout is None:
-                return None
+                return self._io[0][0] if self._io else None
             if timeout <= 0:
                 return now
             scheduled = self._loop._scheduled if self._loop is not None else None
@@ -504,10 +522,12 @@ def install_loop(asyncio):
                     deadline = min(deadline, now + MAXIMUM_SELECT_TIMEOUT * NS_PER_S)
             else:
                 deadline = now + math.ceil(timeout * 1e9)
+            if self._io:
+                deadline = min(deadline, self._io[0][0])
             return deadline if deadline > now else now + 1
 
         def select(self, timeout=None):
-            ready = self._real.select(0)
+            ready = self._real.select(0) + self._due_io()
             if ready:
                 return ready
             self._waiter = COORD.current
@@ -515,7 +535,7 @@ def install_loop(asyncio):
                 COORD.block(self._deadline(timeout), what="the event loop's select()")
             finally:
                 self._waiter = None
-            return self._real.select(0)
+            return self._real.select(0) + self._due_io()
 
         def wakeup(self):
             """The self-pipe was written: wake the loop thread if it waits in select."""
@@ -825,11 +845,25 @@ class Harness:
         logger.propagate = False
 
 
+class _IoCompletion:
+    """The file object of a concsim.io completion in the selector's events."""
+
+
 class Backend:
     """What concsim.py calls under the harness."""
 
     def cpu(self, seconds):
         COORD.cpu(duration_ns(seconds))
+
+    def io(self, seconds):
+        """The future of an I/O operation that completes round(seconds * 1e9)
+        ns from now, through the loop's select(), as concsim models it."""
+        import asyncio
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        handle = asyncio.events.Handle(asyncio.futures._set_result_unless_cancelled, (fut, None), loop, None)
+        loop._selector.add_io(COORD.now_ns + duration_ns(seconds), handle)
+        return fut
 
 
 def render_text(result):

@@ -21,8 +21,8 @@ The same file runs three ways:
 - under the differential harness (tools/pydiff/vclock.py), which runs real
   CPython on a virtual clock: there `cpu(d)` holds one of the modelled
   machine's cores for d seconds of virtual time (waiting first come first
-  served when every core is held) and `io(d)` is `asyncio.sleep(d)` on that
-  clock.
+  served when every core is held) and `io(d)` completes exactly d later
+  through the loop's select(), as under concsim.
 
 Durations are float (or int) seconds; concsim and the harness take
 round(d * 1e9) nanoseconds. A negative duration raises ValueError.
@@ -37,7 +37,7 @@ import math
 import random
 import time
 
-__all__ = ["cpu", "io", "exponential", "uniform", "normal", "lognormal", "empirical"]
+__all__ = ["cpu", "io", "ns", "exponential", "uniform", "normal", "lognormal", "empirical"]
 
 # Set by the differential harness to its scheduler (an object with a
 # cpu(seconds) method); None under plain CPython.
@@ -72,10 +72,30 @@ def cpu(d):
 
 
 async def io(d):
-    """Wait d seconds for non-blocking I/O: exactly `await asyncio.sleep(d)`
-    (so io(0) is one trip through the event loop, as asyncio.sleep(0))."""
+    """Wait d seconds for non-blocking I/O: other tasks run meanwhile.
+
+    Under concsim and the harness the operation completes exactly
+    round(d * 1e9) ns on and its completion arrives as a socket's does,
+    through the event loop's select() (before the timers due at the same
+    time; no float arithmetic on loop.time()). Under plain CPython it is
+    `await asyncio.sleep(d)`."""
     _check(d, "io")
+    if _backend is not None:
+        await _backend.io(d)
+        return
     await asyncio.sleep(d)
+
+
+def ns(n):
+    """n nanoseconds, as a duration to pass to cpu, io, asyncio.sleep or
+    time.sleep. Under concsim the value is exact: asyncio.sleep(ns(n)) wakes
+    exactly n ns on, where asyncio.sleep(n / 1e9) wakes at the first
+    nanosecond at or after loop.time() + n / 1e9, which float rounding may put
+    1 ns later (CPython's arithmetic). `concsim lower --exact` writes YAML
+    durations this way. Here it is n / 1e9 seconds."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError("ns() takes an integer")
+    return n / 1e9
 
 
 # Seeded distributions: the YAML language's (configs/README.md,
