@@ -66,6 +66,8 @@ std::string run_help();
 int cmd_run(const std::vector<std::string>& args);
 std::string validate_help();
 int cmd_validate(const std::vector<std::string>& args);
+std::string lower_help();
+int cmd_lower(const std::vector<std::string>& args);
 std::string sweep_help();
 int cmd_sweep(const std::vector<std::string>& args);
 std::string merge_help();

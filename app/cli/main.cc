@@ -25,6 +25,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table{
       {"run", "run a workload and print its results", run_help, cmd_run},
       {"validate", "check a workload without running it", validate_help, cmd_validate},
+      {"lower", "write a YAML workload's program as the Python program it stands for", lower_help, cmd_lower},
       {"sweep", "run a workload over a grid of values, in parallel, and report", sweep_help, cmd_sweep},
       {"merge", "collect the shards of a sweep and write its report", merge_help, cmd_merge},
       {"baseline", "record a finished sweep's figures for later checks", baseline_help, cmd_baseline},

@@ -413,9 +413,7 @@ std::optional<Expr> parse_expr(std::string_view text, Store& store, const NameRe
   return e;
 }
 
-std::optional<Template> parse_template(std::string_view text, Store& store,
-                                       const NameResolver& resolve, ExprError* error) {
-  Template t;
+bool split_template(std::string_view text, TemplateText* out, ExprError* error) {
   std::string literal;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -430,24 +428,37 @@ std::optional<Template> parse_template(std::string_view text, Store& store,
       const std::size_t close = text.find('}', i + 1);
       if (close == std::string_view::npos) {
         if (error != nullptr) *error = ExprError{i, "unclosed \"{\" in template"};
-        return std::nullopt;
+        return false;
       }
-      ExprError inner;
-      auto e = parse_expr(text.substr(i + 1, close - i - 1), store, resolve, &inner);
-      if (!e) {
-        if (error != nullptr) *error = ExprError{i + 1 + inner.offset, inner.message};
-        return std::nullopt;
-      }
-      t.literals.push_back(std::move(literal));
+      out->literals.push_back(std::move(literal));
       literal.clear();
-      t.holes.push_back(std::move(*e));
+      out->holes.push_back(text.substr(i + 1, close - i - 1));
+      out->hole_offsets.push_back(i + 1);
       i = close + 1;
     } else {
       literal += c;
       ++i;
     }
   }
-  t.literals.push_back(std::move(literal));
+  out->literals.push_back(std::move(literal));
+  return true;
+}
+
+std::optional<Template> parse_template(std::string_view text, Store& store,
+                                       const NameResolver& resolve, ExprError* error) {
+  TemplateText parts;
+  if (!split_template(text, &parts, error)) return std::nullopt;
+  Template t;
+  t.literals = std::move(parts.literals);
+  for (std::size_t k = 0; k < parts.holes.size(); ++k) {
+    ExprError inner;
+    auto e = parse_expr(parts.holes[k], store, resolve, &inner);
+    if (!e) {
+      if (error != nullptr) *error = ExprError{parts.hole_offsets[k] + inner.offset, inner.message};
+      return std::nullopt;
+    }
+    t.holes.push_back(std::move(*e));
+  }
   return t;
 }
 

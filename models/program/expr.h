@@ -84,6 +84,17 @@ std::optional<Expr> parse_expr(std::string_view text, Store& store, const NameRe
 std::optional<Template> parse_template(std::string_view text, Store& store,
                                        const NameResolver& resolve, ExprError* error);
 
+// A template's text split into its literals ("{{" and "}}" unescaped; one
+// more than the holes) and the text of its holes, with each hole's byte
+// offset. Returns false with *error at an unclosed "{". The step
+// interpreter's parse_template and `concsim lower` both read templates so.
+struct TemplateText {
+  std::vector<std::string> literals;
+  std::vector<std::string_view> holes;
+  std::vector<std::size_t> hole_offsets;
+};
+bool split_template(std::string_view text, TemplateText* out, ExprError* error);
+
 // Exact duration literal: digits, optional fraction, unit ns|us|ms|s|m|h.
 // Returns false with a reason when malformed, finer than 1 ns, or too large.
 bool parse_duration_literal(std::string_view text, std::int64_t* ns, std::string* error);
