@@ -70,9 +70,7 @@ void schedule_callbacks(Loop& loop, FutureObj* f) {
   f->callbacks.clear();
   Value self = Value::borrow(f);
   for (Value& cb : cbs) {
-    std::vector<Value> args = loop.spare_vector();
-    args.push_back(self);
-    loop.call_soon(std::move(cb), std::move(args));
+    loop.call_soon(std::move(cb), loop.args_of(self));
   }
   loop.recycle(std::move(cbs));
 }
@@ -128,9 +126,7 @@ Value Loop::future_result(FutureObj* f) {
 
 void Loop::add_done_callback(FutureObj* f, Value fn) {
   if (f->state != FutState::kPending) {
-    std::vector<Value> args = spare_vector();
-    args.push_back(Value::borrow(f));
-    call_soon(std::move(fn), std::move(args));
+    call_soon(std::move(fn), args_of(Value::borrow(f)));
     return;
   }
   if (f->callbacks.capacity() == 0) f->callbacks = spare_vector();

@@ -208,6 +208,14 @@ class Loop final : public vm::Host, public sim::EventHandler, public sim::StallS
   // futures' callback lists reuse the buffers of those that have died, so
   // that an await allocates none. spare_vector() is empty.
   std::vector<vm::Value> spare_vector();
+  // A spare vector holding the arguments, in order (each moved in when
+  // passed as an rvalue): the argument list of a handle the loop creates.
+  template <class... A>
+  std::vector<vm::Value> args_of(A&&... a) {
+    std::vector<vm::Value> v = spare_vector();
+    (v.push_back(std::forward<A>(a)), ...);
+    return v;
+  }
   void recycle(std::vector<vm::Value>&& v);
   // call_soon / call_later / call_at: a Handle.
   vm::Value call_soon(vm::Value fn, std::vector<vm::Value> args);

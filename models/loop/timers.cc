@@ -176,10 +176,7 @@ void Loop::timer_cancelled(HandleObj* h) {
 Value Loop::io_future(sim::Duration d) {
   Value f = new_future();
   Value h = vm::make<HandleObj>(handle_class_, set_result_unless_cancelled_);
-  std::vector<Value> args = spare_vector();
-  args.push_back(f);
-  args.push_back(Value::none());
-  h.as<HandleObj>()->args = std::move(args);
+  h.as<HandleObj>()->args = args_of(f, Value::none());
   std::uint32_t slot;
   if (io_free_.empty()) {
     slot = static_cast<std::uint32_t>(io_pending_.size());

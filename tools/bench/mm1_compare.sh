@@ -61,24 +61,10 @@ usage() {
        "[--seed S] [--lambda L] [--mu M] [--build DIR] [--workload yes|no] [--json-out FILE]" >&2
   exit 2
 }
-while (($#)); do
-  [ $# -ge 2 ] || usage
-  case "$1" in
-    --format) format="$2" ;;
-    --customers) customers="$2" ;;
-    --seed) seed="$2" ;;
-    --lambda) lambda="$2" ;;
-    --mu) mu="$2" ;;
-    --build) build="$2" ;;
-    --workload) workload="$2" ;;
-    --json-out) json_out="$2" ;;
-    *) usage ;;
-  esac
-  shift 2
-done
+source tools/bench/mm1_args.sh
+mm1_parse_args "--format --customers --seed --lambda --mu --build --workload --json-out" "$@"
 case "$format" in markdown|json) ;; *) usage ;; esac
 case "$workload" in yes|no) ;; *) usage ;; esac
-case "$customers" in ''|*[!0-9]*) usage ;; esac
 
 python="${PYTHON:-}"
 if [ -z "$python" ]; then

@@ -31,16 +31,8 @@ usage() {
   echo "usage: bash tools/bench/mm1_profile.sh [--customers N] [--build DIR]" >&2
   exit 2
 }
-while (($#)); do
-  [ $# -ge 2 ] || usage
-  case "$1" in
-    --customers) customers="$2" ;;
-    --build) build="$2" ;;
-    *) usage ;;
-  esac
-  shift 2
-done
-case "$customers" in ''|*[!0-9]*) usage ;; esac
+source tools/bench/mm1_args.sh
+mm1_parse_args "--customers --build" "$@"
 if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
   echo "mm1_profile: valgrind is not installed (Debian: apt-get install valgrind)" >&2
   exit 3

@@ -53,6 +53,7 @@
 // on memory addresses are listed in README.md ("The event loop's semantics").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -269,18 +270,28 @@ class EventLoop final : public sim::EventHandler, public sim::StallSource, publi
       }
       return i;
     }
+    // One iterator walks the block's lengths (a deque's operator[] finds the
+    // chunk of every element anew), and the characters are copied a chunk at
+    // a time (std::copy from deque iterators), not one by one as
+    // std::string's constructor from iterators does.
     [[nodiscard]] std::string get(std::uint32_t i) const {
+      const std::uint32_t block_first = i - i % kBlock;
       std::size_t begin = block_begins_[i / kBlock];
-      for (std::uint32_t j = i - i % kBlock; j < i; ++j) begin += length(j);
+      auto len = lengths_.begin() + static_cast<std::ptrdiff_t>(block_first);
+      for (std::uint32_t j = block_first; j < i; ++j, ++len) begin += length(j, *len);
+      const std::size_t n = length(i, *len);
+      std::string out(n, '\0');
       const auto first = chars_.begin() + static_cast<std::ptrdiff_t>(begin);
-      return std::string(first, first + static_cast<std::ptrdiff_t>(length(i)));
+      std::copy(first, first + static_cast<std::ptrdiff_t>(n), out.begin());
+      return out;
     }
 
    private:
     static constexpr std::uint32_t kBlock = 16;
     static constexpr std::uint8_t kLong = 0xFF;  // the length is in long_lengths_
-    [[nodiscard]] std::size_t length(std::uint32_t i) const {
-      return lengths_[i] == kLong ? long_lengths_.at(i) : lengths_[i];
+    // The length of name i, whose byte in lengths_ is `stored`.
+    [[nodiscard]] std::size_t length(std::uint32_t i, std::uint8_t stored) const {
+      return stored == kLong ? long_lengths_.at(i) : stored;
     }
     std::deque<char> chars_;
     std::deque<std::uint8_t> lengths_;
