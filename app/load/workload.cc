@@ -22,6 +22,7 @@
 #include "app/load/text.h"
 #include "app/load/units.h"
 #include "models/program/expr.h"
+#include "models/program/lower.h"
 #include "models/threads/ablation.h"
 
 namespace concsim::load {
@@ -297,7 +298,8 @@ class Loader {
     compile_ = compile;
     const Node root = doc_.root();
     root.expect_document({"name", "description", "seed", "model", "machine", "connections", "shared", "sync",
-                          "functions", "main", "server", "limits", "loop", "threads", "sweep", "python"},
+                          "functions", "main", "server", "limits", "loop", "threads", "sweep", "python",
+                          "engine"},
                          "workload");
     Workload w;
     w.name = std::filesystem::path(doc_.name()).stem().string();
@@ -309,6 +311,16 @@ class Loader {
     if (auto n = root.get("model")) {
       w.model = std::string(n->as_enum<std::string_view>(
           {{"async", "async"}, {"threads", "threads"}, {"async+executor", "async+executor"}, {"pool", "pool"}}));
+    }
+    if (auto n = root.get("engine")) {
+      w.engine = std::string(n->as_enum<std::string_view>({{"steps", "steps"}, {"python", "python"}}));
+      if (w.engine == "python") {
+        if (root.has("python")) n->fail("engine applies to a program of YAML steps; this one is a Python file");
+        if (root.has("server")) {
+          n->fail("a server workload's connection loop is not lowered to Python; write its handler in "
+                  "Python instead (handler: {python: FILE, function: NAME})");
+        }
+      }
     }
     if (auto n = root.get("machine")) {
       w.machine = non_empty_string(*n);
@@ -445,11 +457,32 @@ class Loader {
       if (error.at.line > 0) pos = SourcePos{file_of(error.at), error.at.line, error.at.column};
       throw ConfigError(pos, error.at.path, error.message);
     }
+    if (w.engine == "python") lower_to_vm(w, root);
     check_overrides_are_read(w);
     return w;
   }
 
  private:
+  // `engine: python`: the program lowered to Python (with exact durations,
+  // as the YAML's) and compiled by the Python front end.
+  void lower_to_vm(Workload& w, const Node& root) {
+    if (w.model != "async" && w.model != "threads") {
+      root.fail_key("engine", "engine python runs under model async or threads, not " + quote(w.model));
+    }
+    models::LowerOptions options;
+    options.title = w.file + ", lowered to Python (engine: python)";
+    options.exact = true;
+    std::string source;
+    models::CompileError error;
+    if (!models::lower_to_python(w.program, options, &source, &error)) {
+      SourcePos pos = root.pos();
+      if (error.at.line > 0) pos = SourcePos{file_of(error.at), error.at.line, error.at.column};
+      throw ConfigError(pos, error.at.path, error.message);
+    }
+    // Tracebacks name the lowered text, which `concsim lower --exact` prints.
+    w.python = compile_python(source, std::filesystem::path(w.file).filename().string() + " (lowered)");
+  }
+
   // ---- positions ----
 
   // The compiler's SourceRef has no file; nearly everything comes from the

@@ -55,6 +55,10 @@ struct Workload {
   // (asyncio.run(main()) and all); empty for a program of YAML steps.
   std::string python_file;
   std::shared_ptr<const vm::Program> python;
+  // `engine: python`: a program of YAML steps run as the Python it lowers to
+  // (models/program/lower.h, exact durations) on the VM, instead of by the
+  // step interpreter; `python` is then that program.
+  std::string engine = "steps";
   // A server whose handler is a Python function (`handler: {python: FILE,
   // function: NAME}`): `python` is that file with the server's scaffolding
   // (app/load/server_python.h), run on the event loop with the server's

@@ -8,7 +8,8 @@ Each workload of YAML steps is lowered to the Python program it stands for
 
 1. Two engines, one program. The YAML under the step interpreter
    (`concsim run W.yaml`) and `concsim lower --exact W.yaml` under the VM and
-   the VM's asyncio (`concsim run W.py`), on the workload's model and machine
+   the VM's asyncio (`concsim run W.py`, and `concsim run W.yaml --set
+   engine=python`, which must agree with it), on the workload's model and machine
    (with Python code free: op_cost 0, as the step interpreter runs no Python):
    the same status, logged lines (time, task, text) and main result (or
    exception), exactly; and the same end time on `ideal`. On a machine with
@@ -130,6 +131,15 @@ def check(concsim, workload, tmp, sets):
                           "--machine", machine if machine == "ideal" else free_python_machine(tmp, machine)])
     if py_doc is None:
         return ["the lowered program wrote no JSON: " + p.stderr.strip()[-300:]]
+    # `engine: python` runs the same lowering from the workload itself.
+    engine_doc, p = run_json([concsim, "run", workload, "--format", "json", "--set", "engine=python", "--seed", seed,
+                              "--machine", machine if machine == "ideal" else free_python_machine(tmp, machine)]
+                             + sets)
+    if engine_doc is None:
+        return ["the run with engine: python wrote no JSON: " + p.stderr.strip()[-300:]]
+    for key in ("status", "end_time_ns", "output"):
+        if engine_doc.get(key) != py_doc.get(key):
+            return ["engine: python and the lowered file differ in %s" % key]
     if random:
         if outcome(yaml_doc) != outcome(py_doc):
             return ["status: yaml %s, python %s" % (outcome(yaml_doc), outcome(py_doc))]
