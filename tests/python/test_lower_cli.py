@@ -5,6 +5,7 @@
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -57,6 +58,28 @@ class LowerCli(unittest.TestCase):
         p = lower("configs/lectures/gather.yaml", "--set", "main.0.gather.tasks.0.args.delay=2s")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("delay=Duration(2000000000)", p.stdout)
+
+
+    def test_engine_python_is_refused_where_nothing_can_be_lowered(self):
+        run = lambda *a: subprocess.run([CONCSIM, "run"] + list(a), capture_output=True, text=True, cwd=ROOT)
+        p = run("configs/default.yaml", "--set", "engine=python")
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"^--set:1:\d+: engine: a server workload's connection loop is not lowered")
+        p = run("configs/lectures/gather.yaml", "--set", "engine=python", "--model", "pool")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("engine: engine python runs under model async or threads", p.stderr)
+        p = run("configs/lectures/gather.yaml", "--set", "engine=fast")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("engine", p.stderr)
+
+    def test_engine_python_runs_the_lowered_program(self):
+        p = subprocess.run([CONCSIM, "run", "configs/lectures/gather.yaml", "--set", "engine=python", "--format",
+                            "json"], capture_output=True, text=True, cwd=ROOT)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # A Python run: its printed lines are the output, from the YAML's task names.
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["output"][0], {"t_ns": 0, "task": "A", "stream": "stdout", "text": "Starting fetch A"})
+        self.assertEqual(doc["end_time_ns"], 1000000000)
 
 
 if __name__ == "__main__":
