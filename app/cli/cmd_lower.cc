@@ -1,5 +1,7 @@
 // concsim lower FILE: the program of a YAML workload, written as Python.
+#include <filesystem>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "app/cli/command.h"
@@ -14,7 +16,7 @@ namespace concsim::cli {
 
 std::string lower_help() {
   std::ostringstream out;
-  out << "Usage: concsim lower FILE [--set K=V]... [--out PATH]\n\n"
+  out << "Usage: concsim lower FILE [--set K=V]... [--exact] [--out PATH]\n\n"
          "Writes the program of FILE, a workload of YAML steps (main, functions,\n"
          "shared, sync), as the Python 3.11 program it stands for: each step as the\n"
          "asyncio code configs/README.md says it is. `concsim run` runs the result\n"
@@ -43,6 +45,20 @@ int cmd_lower(const std::vector<std::string>& args) {
   models::LowerOptions options;
   options.title = w.file + ", lowered to Python by concsim " CONCSIM_VERSION;
   options.exact = vm.count("exact") != 0;
+  // How the workload runs, which the Python file does not say.
+  std::string run = "concsim run " + std::filesystem::path(w.file).stem().string() + ".py";
+  if (w.model != "async") run += " --model " + w.model;
+  if (w.machine != "ideal") run += " --machine " + w.machine;
+  if (w.seed != 1) run += " --seed " + std::to_string(w.seed);
+  options.notes.push_back("Run as the workload runs: " + run);
+  if (w.executor_workers != 0) {
+    options.notes.push_back("Not carried: loop.executor_workers " + std::to_string(w.executor_workers) +
+                            " (the default executor has min(32, cores + 4) workers).");
+  }
+  if (w.horizon != sim::kTimeMax || w.max_events != std::numeric_limits<std::uint64_t>::max()) {
+    options.notes.push_back("Not carried: limits (pass --max-events, or stop the program yourself).");
+  }
+  if (w.processes != 1) options.notes.push_back("Not carried: loop.processes.");
   std::string source;
   models::CompileError error;
   if (!models::lower_to_python(w.program, options, &source, &error)) {

@@ -1208,6 +1208,7 @@ class Loader {
       s.kind = StepKind::kWaitFor;
       v.expect_keys({"task", "timeout", "into"});
       s.tasks.push_back(task_spec(v.require("task")));
+      if (!s.tasks.back().count.empty()) v.require("task").fail_key("count", "wait_for waits for one task: no count");
       s.duration = duration(v.require("timeout"));
       s.has_timeout = true;
       s.into = optional_variable(v, "into").value_or("");

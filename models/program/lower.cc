@@ -33,27 +33,75 @@ struct Failure {
 
 // ---- names ----
 
-// Names the generated code uses itself, and Python's keywords: a variable,
-// function or sync object of the program with one of these names gets a "_"
-// appended. Names starting with "_" are the runtime's: such a program name
-// gets a "v" in front.
+// Names the generated code uses itself (its imports, the runtime's public
+// names and the builtins the runtime calls) and Python's keywords.
 const std::set<std::string, std::less<>>& reserved_names() {
   static const std::set<std::string, std::less<>> names{
       "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
       "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
       "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-      "asyncio", "time", "cpu", "io", "ns", "print", "range", "list", "type", "isinstance", "Duration",
-      "exponential", "uniform", "normal", "lognormal", "empirical", "round", "abs", "len", "str", "int",
-      "Exception", "BaseException", "CancelledError", "TimeoutError", "TypeError", "ValueError",
-      "ZeroDivisionError", "OverflowError", "NameError", "RuntimeError"};
+      "asyncio", "time", "cpu", "io", "ns", "exponential", "uniform", "normal", "lognormal", "empirical",
+      "Duration", "main", "print", "range", "isinstance", "str", "len", "ord", "zip", "divmod", "abs",
+      "round", "list", "type", "int", "bool", "BaseException", "Exception", "OverflowError", "TypeError",
+      "ValueError", "ZeroDivisionError", "TimeoutError", "NameError", "RuntimeError"};
   return names;
 }
 
-std::string py_name(std::string_view name) {
-  if (!name.empty() && name[0] == '_') return "v" + std::string(name);
-  if (reserved_names().count(name) != 0) return std::string(name) + "_";
-  return std::string(name);
-}
+// The step language keeps variables, functions, sync objects and exception
+// types apart; Python has one namespace. Each name of the program gets a
+// Python name of its own: its own where nothing else is called so, else its
+// own with a suffix ("_fn", "_sync", "_error", or "_" for a variable whose
+// name is reserved; "v" in front of a name starting with "_", which is the
+// runtime's), never one the program or the runtime uses for something else.
+class Names {
+ public:
+  void add_variable(const std::string& n) { add(variables_, n); }
+  void add_function(const std::string& n) { add(functions_, n); }
+  void add_sync(const std::string& n) { add(syncs_, n); }
+  void add_exception(const std::string& n) { add(exceptions_, n); }
+
+  // Once every name is added: the Python names.
+  void assign() {
+    for (const std::string& v : variables_) {
+      py_var_[v] = ok(v, {}) ? v : unique(v[0] == '_' ? "v" + v : v + "_");
+    }
+    for (const std::string& f : functions_) {
+      py_fn_[f] = f == "main" ? "main" : ok(f, {&variables_, &syncs_, &exceptions_}) ? f : unique(f + "_fn");
+    }
+    for (const std::string& y : syncs_) py_sync_[y] = ok(y, {&variables_, &exceptions_}) ? y : unique(y + "_sync");
+    for (const std::string& e : exceptions_) py_exc_[e] = ok(e, {&variables_}) ? e : unique(e + "_error");
+  }
+
+  [[nodiscard]] const std::string& var(const std::string& n) const { return py_var_.at(n); }
+  [[nodiscard]] const std::string& fn(const std::string& n) const { return py_fn_.at(n); }
+  [[nodiscard]] const std::string& sync(const std::string& n) const { return py_sync_.at(n); }
+  [[nodiscard]] const std::string& exception(const std::string& n) const { return py_exc_.at(n); }
+  // A name for a generated function (a thread variant of a function).
+  std::string unique(std::string base) {
+    while (reserved_names().count(base) != 0 || all_.count(base) != 0 || taken_.count(base) != 0) base += "_";
+    taken_.insert(base);
+    return base;
+  }
+
+ private:
+  void add(std::set<std::string>& to, const std::string& n) {
+    to.insert(n);
+    all_.insert(n);
+  }
+  bool ok(const std::string& n, std::initializer_list<const std::set<std::string>*> others) {
+    if (n.empty() || n[0] == '_' || reserved_names().count(n) != 0 || taken_.count(n) != 0) return false;
+    for (const auto* o : others) {
+      if (o->count(n) != 0) return false;
+    }
+    taken_.insert(n);
+    return true;
+  }
+
+  std::set<std::string> variables_, functions_, syncs_, exceptions_;
+  std::set<std::string> all_;    // every name of the program
+  std::set<std::string> taken_;  // the Python names given so far
+  std::map<std::string, std::string> py_var_, py_fn_, py_sync_, py_exc_;
+};
 
 // A Python string literal for any UTF-8 text.
 std::string py_string(std::string_view s) {
@@ -108,7 +156,7 @@ std::string float_literal(double v) {
 // parser (expr.h) reads it; its postfix code is then written back as nested
 // calls of the runtime's helpers (`a + b` is `_add(a, b)`), and `and`/`or`,
 // whose code jumps over the right operand, as Python's.
-std::string py_expr(const std::string& text, const SourceRef& at) {
+std::string py_expr(const std::string& text, const SourceRef& at, const Names& py) {
   Store store;
   std::vector<std::string> names;  // the slot the parser was given -> the name
   const NameResolver resolve = [&names](std::string_view name) -> std::optional<VarRef> {
@@ -155,7 +203,7 @@ std::string py_expr(const std::string& text, const SourceRef& at) {
         break;
       }
       case ExprOp::kLocal:
-      case ExprOp::kShared: stack.push_back(py_name(names.at(op.operand))); break;
+      case ExprOp::kShared: stack.push_back(py.var(names.at(op.operand))); break;
       case ExprOp::kNeg:
         // A negative integer literal reads as one (no overflow: its
         // magnitude fits, since the parser took it as a positive int).
@@ -191,32 +239,40 @@ std::string py_expr(const std::string& text, const SourceRef& at) {
     }
   }
   if (stack.size() != 1) fail(at, "cannot lower the expression \"" + text + "\"");
-  std::string out = std::move(stack.back());
-  // The outermost parentheses of and/or/not are not needed.
-  if (out.size() > 2 && out.front() == '(' && out.back() == ')') {
+  return std::move(stack.back());
+}
+
+// The same without the parentheses around an outermost and/or/not, where
+// the expression stands alone (an assignment, a condition, a return).
+std::string bare(std::string e) {
+  if (e.size() > 2 && e.front() == '(' && e.back() == ')') {
     int depth = 0;
-    bool outer = true;
-    for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-      if (out[i] == '(') ++depth;
-      if (out[i] == ')') --depth;
-      if (depth == 0) outer = false;
+    bool in_string = false;
+    for (std::size_t i = 0; i + 1 < e.size(); ++i) {
+      const char c = e[i];
+      if (in_string) {
+        if (c == '\\') ++i;
+        else if (c == '"') in_string = false;
+        continue;
+      }
+      if (c == '"') in_string = true;
+      if (c == '(') ++depth;
+      if (c == ')' && --depth == 0) return e;  // "(a) or (b)": not one group
     }
-    // (Parentheses inside string literals balance or not; the check is only
-    // for the common case and keeps them when unsure.)
-    if (outer && out.find('"') == std::string::npos) out = out.substr(1, out.size() - 2);
+    return e.substr(1, e.size() - 2);
   }
-  return out;
+  return e;
 }
 
 // A template ("request {id} took {elapsed}") as a Python expression of a str.
-std::string py_template(const std::string& text, const SourceRef& at) {
+std::string py_template(const std::string& text, const SourceRef& at, const Names& py) {
   TemplateText t;
   ExprError error;
   if (!split_template(text, &t, &error)) fail(at, error.message);
   std::vector<std::string> parts;
   for (std::size_t k = 0; k < t.literals.size(); ++k) {
     if (!t.literals[k].empty()) parts.push_back(py_string(t.literals[k]));
-    if (k < t.holes.size()) parts.push_back("_fmt(" + py_expr(std::string(t.holes[k]), at) + ")");
+    if (k < t.holes.size()) parts.push_back("_fmt(" + bare(py_expr(std::string(t.holes[k]), at, py)) + ")");
   }
   if (parts.empty()) parts.push_back(py_string(""));
   std::string out;
@@ -236,11 +292,6 @@ bool builtin_exception(std::string_view t) {
   return std::find(kTypes.begin(), kTypes.end(), t) != kTypes.end();
 }
 
-std::string exception_class(std::string_view t) {
-  if (t == "CancelledError") return "asyncio.CancelledError";
-  if (builtin_exception(t)) return std::string(t);
-  return py_name(t);
-}
 
 // ---- the program ----
 
@@ -259,14 +310,24 @@ struct PyFunction {
 class Lowerer {
  public:
   Lowerer(const ProgramAst& ast, bool exact) : ast_(ast), exact_(exact) {
-    for (const SharedDef& s : ast.shared) shared_.insert(s.name);
-    for (const FunctionDef& f : ast.functions) functions_.emplace(f.name, &f);
+    for (const SharedDef& s : ast.shared) {
+      shared_.insert(s.name);
+      names_.add_variable(s.name);
+    }
+    for (const SyncDef& s : ast.sync) names_.add_sync(s.name);
+    for (const FunctionDef& f : ast.functions) {
+      functions_.emplace(f.name, &f);
+      names_.add_function(f.name);
+      for (const std::string& p : f.params) names_.add_variable(p);
+      collect_names(f.steps);
+    }
+    names_.assign();
   }
 
   std::string run(const LowerOptions& options) {
     for (const FunctionDef& f : ast_.functions) {
       PyFunction fn;
-      fn.name = f.name == "main" ? "main" : py_name(f.name);
+      fn.name = names_.fn(f.name);
       fn.step_name = f.name;
       fn.params = f.params;
       fn.steps = &f.steps;
@@ -286,31 +347,22 @@ class Lowerer {
     out += "# The program of the YAML file as Python, step by step: `concsim run` on\n"
            "# this file runs it on the same models, and CPython runs it too (with\n"
            "# concsim.py, from the concsim sources' tools/python, importable).\n";
+    for (const std::string& note : options.notes) out += "# " + note + "\n";
     out += "import asyncio\nimport time\n\n";
     out += exact_ ? "from concsim import cpu, io, ns" : "from concsim import cpu, io";
     for (const std::string& d : distributions_) out += ", " + d;
-    out += "\n\n";
-    out += std::string(steps_runtime_source());
-    std::vector<std::string> own_types;
-    for (const std::string& t : exception_types_) {
-      if (t != "CancelledError" && !builtin_exception(t)) own_types.push_back(t);
-    }
-    if (!own_types.empty()) {
-      out += "\n\n# The step language matches exception types by name: each type the program\n"
-             "# names is a class of its own.\n";
-      for (const std::string& t : own_types) out += "class " + py_name(t) + "(Exception):\n    pass\n\n\n";
-    } else {
-      out += "\n\n";
-    }
+    out += "\n";
+    // The program first: shared variables and sync objects, the functions;
+    // then what the step language needs of Python (its values, its
+    // exception classes), then the run.
     if (!ast_.shared.empty()) {
-      out += "# shared\n";
-      for (const SharedDef& s : ast_.shared) out += py_name(s.name) + " = " + py_expr(s.initial, s.at) + "\n";
-      out += "\n";
+      out += "\n# shared\n";
+      for (const SharedDef& s : ast_.shared) out += names_.var(s.name) + " = " + bare(py_expr(s.initial, s.at, names_)) + "\n";
     }
     if (!ast_.sync.empty()) {
-      out += "# sync\n";
+      out += "\n# sync\n";
       for (const SyncDef& s : ast_.sync) {
-        out += py_name(s.name) + " = ";
+        out += names_.sync(s.name) + " = ";
         switch (s.kind) {
           case SyncKind::kSemaphore: out += "asyncio.Semaphore(" + std::to_string(s.value) + ")"; break;
           case SyncKind::kBoundedSemaphore: out += "asyncio.BoundedSemaphore(" + std::to_string(s.value) + ")"; break;
@@ -322,10 +374,23 @@ class Lowerer {
         }
         out += "\n";
       }
-      out += "\n";
     }
-    // `body` starts with the blank lines before the first function.
-    out += body.substr(out.size() >= 2 && out.compare(out.size() - 2, 2, "\n\n") == 0 ? 2 : 0);
+    out += body;
+    out += "\n\n" + std::string(steps_runtime_source());
+    std::vector<std::string> own_types;
+    for (const std::string& t : exception_types_) {
+      if (t != "CancelledError" && !builtin_exception(t)) own_types.push_back(t);
+    }
+    if (!own_types.empty()) {
+      out += "\n\n# The step language matches exception types by name: each type the program\n"
+             "# names is a class of its own.\n";
+      for (std::size_t i = 0; i < own_types.size(); ++i) {
+        const std::string& t = own_types[i];
+        const std::string& c = names_.exception(t);
+        out += std::string(i == 0 ? "" : "\n\n") + "class " + c + "(Exception):\n    pass\n";
+        if (c != t) out += "\n\n" + c + ".__name__ = " + c + ".__qualname__ = " + py_string(t) + "\n";
+      }
+    }
     out += "\n\nasyncio.run(main())\n";
     return out;
   }
@@ -339,13 +404,15 @@ class Lowerer {
     temp_ = 0;
     const bool async = fn.mode == Mode::kAsync;
     std::string params;
-    for (std::size_t i = 0; i < fn.params.size(); ++i) params += (i == 0 ? "" : ", ") + py_name(fn.params[i]);
+    for (std::size_t i = 0; i < fn.params.size(); ++i) params += (i == 0 ? "" : ", ") + names_.var(fn.params[i]);
     line(0, std::string(async ? "async def " : "def ") + fn.name + "(" + params + "):");
     std::set<std::string> assigned;
     collect_assigned(*fn.steps, assigned);
     std::string globals;
     for (const std::string& n : assigned) {
-      if (shared_.count(n) != 0) globals += (globals.empty() ? "" : ", ") + py_name(n);
+      // A parameter of the shared variable's name hides it, as in the step language.
+      const bool param = std::find(fn.params.begin(), fn.params.end(), n) != fn.params.end();
+      if (shared_.count(n) != 0 && !param) globals += (globals.empty() ? "" : ", ") + names_.var(n);
     }
     if (!globals.empty()) line(1, "global " + globals);
     // asyncio.run() names its task Task-1; the step language calls it main.
@@ -407,19 +474,19 @@ class Lowerer {
   }
 
   std::string assign(const std::string& into, const std::string& value) {
-    return into.empty() ? value : py_name(into) + " = " + value;
+    return into.empty() ? value : names_.var(into) + " = " + value;
   }
 
   bool async() const { return fn_->mode == Mode::kAsync; }
 
   // ---- durations ----
 
-  // A duration operand of sleep, io, cpu or block (exact if asked).
+  // A duration operand of sleep, io, cpu, block or a timeout (exact if asked).
   std::string wait_time(const DurationSpec& d) {
     if (!exact_) return seconds(d);
     switch (d.kind) {
       case DurationSpec::Kind::kConstant: return "ns(" + std::to_string(d.constant) + ")";
-      case DurationSpec::Kind::kExpression: return "_exact(" + py_expr(d.expression, d.at) + ")";
+      case DurationSpec::Kind::kExpression: return "_exact(" + py_expr(d.expression, d.at, names_) + ")";
       case DurationSpec::Kind::kDistribution: return "_exact_seconds(" + seconds(d) + ")";
     }
     return seconds(d);
@@ -429,7 +496,7 @@ class Lowerer {
   std::string seconds(const DurationSpec& d) {
     switch (d.kind) {
       case DurationSpec::Kind::kConstant: return seconds_literal(d.constant);
-      case DurationSpec::Kind::kExpression: return "_sec(" + py_expr(d.expression, d.at) + ")";
+      case DurationSpec::Kind::kExpression: return "_sec(" + py_expr(d.expression, d.at, names_) + ")";
       case DurationSpec::Kind::kDistribution: break;
     }
     const sim::Distribution& dist = d.distribution;
@@ -485,7 +552,7 @@ class Lowerer {
   };
 
   std::string arg_value(const TaskSpec& t, std::size_t i) {
-    return py_expr(t.args[i].second, t.arg_at.size() > i ? t.arg_at[i] : t.at);
+    return py_expr(t.args[i].second, t.arg_at.size() > i ? t.arg_at[i] : t.at, names_);
   }
 
   CallText call(const TaskSpec& t, Mode mode) {
@@ -496,7 +563,7 @@ class Lowerer {
       const FunctionDef& f = *it->second;
       for (const std::string& param : f.params) {
         for (std::size_t i = 0; i < t.args.size(); ++i) {
-          if (t.args[i].first == param) c.args.emplace_back(py_name(param), arg_value(t, i));
+          if (t.args[i].first == param) c.args.emplace_back(names_.var(param), arg_value(t, i));
         }
       }
       c.fn = function_name(f, mode);
@@ -511,7 +578,7 @@ class Lowerer {
     fn.mode = mode;
     fn.at = t.at;
     queue_.push_back(fn);
-    for (std::size_t i = 0; i < t.args.size(); ++i) c.args.emplace_back(py_name(t.args[i].first), arg_value(t, i));
+    for (std::size_t i = 0; i < t.args.size(); ++i) c.args.emplace_back(names_.var(t.args[i].first), arg_value(t, i));
     c.fn = fn.name;
     return c;
   }
@@ -525,9 +592,12 @@ class Lowerer {
   // The Python name of a tree's function called in `mode`: its thread
   // variant (for an executor job) is written once, when first used.
   std::string function_name(const FunctionDef& f, Mode mode) {
-    if (mode == Mode::kAsync) return py_name(f.name);
-    const std::string name = py_name(f.name) + "_in_thread";
-    if (thread_variants_.insert(f.name).second) {
+    if (mode == Mode::kAsync) return names_.fn(f.name);
+    const auto known = thread_variants_.find(f.name);
+    if (known != thread_variants_.end()) return known->second;
+    const std::string name = names_.unique(names_.fn(f.name) + "_in_thread");
+    thread_variants_.emplace(f.name, name);
+    {
       PyFunction fn;
       fn.name = name;
       fn.step_name = f.name;
@@ -544,7 +614,7 @@ class Lowerer {
   std::string create_task(const TaskSpec& t) {
     std::string name;
     if (!t.name.empty()) {
-      name = py_template(t.name, t.at);
+      name = py_template(t.name, t.at, names_);
     } else {
       name = py_string(t.function.empty() ? fn_->step_name + ".task" : t.function);
     }
@@ -567,14 +637,14 @@ class Lowerer {
     std::vector<std::string> out;
     for (const TaskSpec& t : tasks) {
       if (!t.ref.empty()) {
-        out.push_back("*_tasks(" + py_expr(t.ref, t.at) + ")");
+        out.push_back("*_tasks(" + py_expr(t.ref, t.at, names_) + ")");
         continue;
       }
       if (!t.count.empty()) {
         const std::string list = temp("tasks");
         line(indent, list + " = []");
-        const std::string index = t.index_var.empty() ? "_" : py_name(t.index_var);
-        line(indent, "for " + index + " in range(_count(" + py_expr(t.count, t.count_at) + ")):");
+        const std::string index = t.index_var.empty() ? "_" : names_.var(t.index_var);
+        line(indent, "for " + index + " in range(" + count_expr(t.count, t.count_at) + "):");
         line(indent + 1, list + ".append(" + create_task(t) + ")");
         out.push_back("*" + list);
         continue;
@@ -588,6 +658,44 @@ class Lowerer {
       }
     }
     return out;
+  }
+
+  // A repeat's times, an async_for's items, a spec's count: a literal as
+  // it is, else checked at run time.
+  std::string count_expr(const std::string& text, const SourceRef& at) {
+    const std::string e = bare(py_expr(text, at, names_));
+    if (!e.empty() && std::all_of(e.begin(), e.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      return e;
+    }
+    return "_count(" + e + ")";
+  }
+
+  // Every name the steps use: variables, and exception types.
+  void collect_names(const Steps& ss) {
+    std::set<std::string> assigned;
+    collect_assigned(ss, assigned);
+    for (const std::string& n : assigned) names_.add_variable(n);
+    for (const Step& s : ss) {
+      if (s.kind == StepKind::kRaise) names_.add_exception(s.text);
+      for (const ExceptClause& e : s.excepts) {
+        for (const std::string& t : e.types) names_.add_exception(t);
+        collect_names(e.steps);
+      }
+      for (const TaskSpec& t : s.tasks) {
+        for (const auto& [param, _] : t.args) names_.add_variable(param);
+        collect_names(t.steps);
+      }
+      collect_names(s.body);
+      collect_names(s.else_body);
+      collect_names(s.exit_body);
+      collect_names(s.finally_body);
+    }
+  }
+
+  std::string exception_class(const std::string& t) const {
+    if (t == "CancelledError") return "asyncio.CancelledError";
+    if (builtin_exception(t)) return t;
+    return names_.exception(t);
   }
 
   static std::string join(const std::vector<std::string>& items) {
@@ -618,17 +726,17 @@ class Lowerer {
       case StepKind::kYield:
         line(in, async() ? "await asyncio.sleep(0)" : "pass  # yield: a worker thread has nothing to yield to");
         return;
-      case StepKind::kLog: line(in, "print(" + py_template(s.text, s.at) + ")"); return;
+      case StepKind::kLog: line(in, "print(" + py_template(s.text, s.at, names_) + ")"); return;
       case StepKind::kSet:
         for (std::size_t i = 0; i < s.assignments.size(); ++i) {
           const SourceRef& at = s.assignment_at.size() > i ? s.assignment_at[i] : s.at;
-          line(in, py_name(s.assignments[i].first) + " = " + py_expr(s.assignments[i].second, at));
+          line(in, names_.var(s.assignments[i].first) + " = " + bare(py_expr(s.assignments[i].second, at, names_)));
         }
         return;
-      case StepKind::kReturn: line(in, s.expr.empty() ? "return" : "return " + py_expr(s.expr, s.expr_at)); return;
+      case StepKind::kReturn: line(in, s.expr.empty() ? "return" : "return " + bare(py_expr(s.expr, s.expr_at, names_))); return;
       case StepKind::kRaise:
         exception_types_.insert(s.text);
-        line(in, "raise " + exception_class(s.text) + "(" + (s.message.empty() ? "" : py_template(s.message, s.at)) + ")");
+        line(in, "raise " + exception_class(s.text) + "(" + (s.message.empty() ? "" : py_template(s.message, s.at, names_)) + ")");
         return;
       case StepKind::kReraise: line(in, "raise"); return;
       case StepKind::kCall: {
@@ -642,7 +750,7 @@ class Lowerer {
         return;
       case StepKind::kAwait:
         no_thread(s, "await");
-        line(in, assign(s.into, "await " + py_expr(s.expr, s.expr_at)));
+        line(in, assign(s.into, "await " + py_expr(s.expr, s.expr_at, names_)));
         return;
       case StepKind::kGather: {
         no_thread(s, "gather");
@@ -656,14 +764,14 @@ class Lowerer {
         const std::string tasks = temp("tasks");
         wrapped(in, tasks + " = [", task_operands(s.tasks, in), "]");
         std::string call = "await asyncio.wait(" + tasks;
-        if (s.has_timeout) call += ", timeout=" + seconds(s.duration);
+        if (s.has_timeout) call += ", timeout=" + wait_time(s.duration);
         if (s.return_when == ReturnWhen::kFirstCompleted) call += ", return_when=asyncio.FIRST_COMPLETED";
         if (s.return_when == ReturnWhen::kFirstException) call += ", return_when=asyncio.FIRST_EXCEPTION";
         const std::string done = temp("done");
         line(in, done + ", _ = " + call + ")");
         // Lists in the order the tasks were given, as the step language's.
-        if (!s.done.empty()) line(in, py_name(s.done) + " = [t for t in " + tasks + " if t in " + done + "]");
-        if (!s.pending.empty()) line(in, py_name(s.pending) + " = [t for t in " + tasks + " if t not in " + done + "]");
+        if (!s.done.empty()) line(in, names_.var(s.done) + " = [t for t in " + tasks + " if t in " + done + "]");
+        if (!s.pending.empty()) line(in, names_.var(s.pending) + " = [t for t in " + tasks + " if t not in " + done + "]");
         return;
       }
       case StepKind::kAsCompleted: {
@@ -678,27 +786,27 @@ class Lowerer {
       case StepKind::kWaitFor: {
         no_thread(s, "wait_for");
         const TaskSpec& t = s.tasks.at(0);
-        const std::string task = !t.ref.empty() ? py_expr(t.ref, t.at) : create_task(t);
-        wrapped(in, assign(s.into, "await asyncio.wait_for("), {task, seconds(s.duration)}, ")");
+        const std::string task = !t.ref.empty() ? py_expr(t.ref, t.at, names_) : create_task(t);
+        wrapped(in, assign(s.into, "await asyncio.wait_for("), {task, wait_time(s.duration)}, ")");
         return;
       }
-      case StepKind::kCancel: line(in, "_cancel(" + py_expr(s.expr, s.expr_at) + ")"); return;
-      case StepKind::kAcquire: no_thread(s, "acquire"); line(in, "await " + py_name(s.text) + ".acquire()"); return;
-      case StepKind::kRelease: line(in, py_name(s.text) + ".release()"); return;
-      case StepKind::kEventSet: line(in, py_name(s.text) + ".set()"); return;
-      case StepKind::kEventClear: line(in, py_name(s.text) + ".clear()"); return;
-      case StepKind::kEventWait: no_thread(s, "wait_event"); line(in, "await " + py_name(s.text) + ".wait()"); return;
+      case StepKind::kCancel: line(in, "_cancel(" + py_expr(s.expr, s.expr_at, names_) + ")"); return;
+      case StepKind::kAcquire: no_thread(s, "acquire"); line(in, "await " + names_.sync(s.text) + ".acquire()"); return;
+      case StepKind::kRelease: line(in, names_.sync(s.text) + ".release()"); return;
+      case StepKind::kEventSet: line(in, names_.sync(s.text) + ".set()"); return;
+      case StepKind::kEventClear: line(in, names_.sync(s.text) + ".clear()"); return;
+      case StepKind::kEventWait: no_thread(s, "wait_event"); line(in, "await " + names_.sync(s.text) + ".wait()"); return;
       case StepKind::kQueuePut:
         no_thread(s, "put");
-        line(in, "await " + py_name(s.text) + ".put(" + py_expr(s.expr, s.expr_at) + ")");
+        line(in, "await " + names_.sync(s.text) + ".put(" + py_expr(s.expr, s.expr_at, names_) + ")");
         return;
-      case StepKind::kQueueGet: no_thread(s, "get"); line(in, assign(s.into, "await " + py_name(s.text) + ".get()")); return;
-      case StepKind::kQueueTaskDone: line(in, py_name(s.text) + ".task_done()"); return;
-      case StepKind::kQueueJoin: no_thread(s, "join"); line(in, "await " + py_name(s.text) + ".join()"); return;
+      case StepKind::kQueueGet: no_thread(s, "get"); line(in, assign(s.into, "await " + names_.sync(s.text) + ".get()")); return;
+      case StepKind::kQueueTaskDone: line(in, names_.sync(s.text) + ".task_done()"); return;
+      case StepKind::kQueueJoin: no_thread(s, "join"); line(in, "await " + names_.sync(s.text) + ".join()"); return;
       case StepKind::kAsyncWith:
         no_thread(s, "async_with");
         if (!s.text.empty()) {
-          line(in, "async with " + py_name(s.text) + ":");
+          line(in, "async with " + names_.sync(s.text) + ":");
           block(s.body, in + 1);
           return;
         }
@@ -711,10 +819,20 @@ class Lowerer {
         return;
       case StepKind::kAsyncFor:
       case StepKind::kRepeat: {
-        const std::string var = s.as.empty() ? "_" : py_name(s.as);
-        line(in, "for " + var + " in range(_count(" + py_expr(s.expr, s.expr_at) + ")):");
-        const std::size_t before = lines_.size();
-        if (s.kind == StepKind::kAsyncFor) steps(s.else_body, in + 1);  // __anext__
+        const std::string var = s.as.empty() ? "_" : names_.var(s.as);
+        const std::string count = count_expr(s.expr, s.expr_at);
+        std::size_t before;
+        if (s.kind == StepKind::kAsyncFor && !s.else_body.empty()) {
+          // async for: __anext__ (the fetch steps) runs, then the name is bound.
+          const std::string round = temp("round");
+          line(in, "for " + round + " in range(" + count + "):");
+          before = lines_.size();
+          steps(s.else_body, in + 1);
+          if (!s.as.empty()) line(in + 1, var + " = " + round);
+        } else {
+          line(in, "for " + var + " in range(" + count + "):");
+          before = lines_.size();
+        }
         steps(s.body, in + 1);
         if (lines_.size() == before) line(in + 1, "pass");
         return;
@@ -724,11 +842,11 @@ class Lowerer {
         block(s.body, in + 1);
         return;
       case StepKind::kWhile:
-        line(in, "while " + py_expr(s.expr, s.expr_at) + ":");
+        line(in, "while " + bare(py_expr(s.expr, s.expr_at, names_)) + ":");
         block(s.body, in + 1);
         return;
       case StepKind::kIf:
-        line(in, "if " + py_expr(s.expr, s.expr_at) + ":");
+        line(in, "if " + bare(py_expr(s.expr, s.expr_at, names_)) + ":");
         block(s.body, in + 1);
         if (!s.else_body.empty()) {
           line(in, "else:");
@@ -756,7 +874,7 @@ class Lowerer {
             // keeps the variable.
             const std::string caught = temp("exc");
             line(in, "except " + types + " as " + caught + ":");
-            line(in + 1, py_name(e.as) + " = " + caught);
+            line(in + 1, names_.var(e.as) + " = " + caught);
             steps(e.steps, in + 1);
           }
         }
@@ -790,7 +908,8 @@ class Lowerer {
   std::set<std::string> shared_;
   std::map<std::string, const FunctionDef*> functions_;
   std::deque<PyFunction> queue_;
-  std::set<std::string> thread_variants_;
+  std::map<std::string, std::string> thread_variants_;  // function -> its thread variant's name
+  Names names_;
   std::set<std::string> exception_types_;
   std::vector<std::string> distributions_;
   std::vector<std::string> lines_;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "models/program/program.h"
 #include "models/program/steps.h"
@@ -31,8 +32,11 @@ struct LowerOptions {
   // person writes them, or (exact) as concsim.ns(4000000): exact nanoseconds
   // under concsim, as the step language's, where float seconds are rounded
   // as CPython rounds them (a timer at loop.time() + 0.004 may fire 1 ns
-  // later than 4 ms on). Timeouts are float seconds either way.
+  // later than 4 ms on). The same for the timeouts of wait and wait_for.
   bool exact = false;
+  // Comment lines for the header: how to run the program as the workload
+  // runs it (its model, machine, seed), what of the workload it leaves out.
+  std::vector<std::string> notes;
 };
 
 // Fills *out with the program's Python source. Returns false and fills

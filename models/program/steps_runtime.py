@@ -3,7 +3,7 @@
 # The step language has durations (whole nanoseconds), 64-bit integers that
 # raise OverflowError, arithmetic that keeps units, `==` by kind (True is not
 # 1), and prints values its own way ("1.5s", "['a', 'b']", "Type('message')").
-# These helpers give exactly that, so the program below means what its YAML
+# These helpers give exactly that, so the program above means what its YAML
 # means (configs/README.md, "Values, expressions and templates").
 
 _INT_MIN = -9223372036854775807 - 1
@@ -271,9 +271,7 @@ def _count(v):
     """A repeat's times or an async_for's items."""
     if _kind(v) != "int":
         raise TypeError("expected an int, got " + _kind(v))
-    if v < 0:
-        raise ValueError("a count must not be negative")
-    return v
+    return v  # a negative count runs no round, as range() of it
 
 
 def _tasks(v):

@@ -38,7 +38,7 @@ import tempfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 COMPARE = os.path.join(ROOT, "tools", "pydiff", "compare.py")
-RANDOM = ("exponential(", "uniform(", "normal(", "lognormal(", "empirical(")
+RANDOM = ("exponential", "uniform", "normal", "lognormal", "empirical")
 
 
 def run_json(args):
@@ -125,7 +125,8 @@ def check(concsim, workload, tmp, sets):
     if p.returncode != 0:
         return ["concsim lower --exact failed: " + p.stderr.strip()]
     with open(exact, encoding="utf-8") as f:
-        random = any(r in f.read() for r in RANDOM)
+        imports = next((line for line in f if line.startswith("from concsim import ")), "")
+    random = any(name in imports.split() or name + "," in imports.split() for name in RANDOM)
     model, machine, seed = yaml_doc["model"], yaml_doc["machine"], str(yaml_doc["seed"])
     py_doc, p = run_json([concsim, "run", exact, "--format", "json", "--model", model, "--seed", seed,
                           "--machine", machine if machine == "ideal" else free_python_machine(tmp, machine)])
