@@ -484,7 +484,14 @@ Value Loop::occupy(sim::Duration d, bool blocking) {
   busy_for_ = d;
   note_busy_name();
   if (recorder_.accepting_lines()) {
-    recorder_.line(sim_.now(), 0, busy_name() + ": " + (blocking ? "block " : "cpu ") + sim::format_duration(d));
+    // "<name>: cpu <d>", built in one buffer: one line per cpu() call, so
+    // the name is not copied and the text not regrown piece by piece.
+    const std::string& name = busy_task_name_.is(Kind::kStr) ? vm::str_of(busy_task_name_) : busy_name_;
+    const std::string duration = sim::format_duration(d);
+    std::string text;
+    text.reserve(name.size() + 8 + duration.size());
+    text.append(name).append(blocking ? ": block " : ": cpu ").append(duration);
+    recorder_.line(sim_.now(), 0, std::move(text));
   }
   if (blocking) {
     sim_.schedule_in(d, *this, tag(Tag::kBusyDone));

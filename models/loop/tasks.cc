@@ -361,8 +361,10 @@ Value Loop::await_native(vm::Vm& vm, vm::Fiber& fiber, const Value& aw) {
   }
   if (aw.is(Kind::kNative)) {
     auto* n = aw.as<vm::NativeObj>();
-    if (vm.isinstance(aw, future_class_)) return await_future(t, static_cast<FutureObj*>(n));
+    // The exact class first: a native coroutine (every await of io() and
+    // sleep()) is no future, and the test costs less than isinstance.
     if (n->cls.same(native_coro_class_)) return await_native_coro(t, static_cast<NativeCoro*>(n));
+    if (vm.isinstance(aw, future_class_)) return await_future(t, static_cast<FutureObj*>(n));
   }
   return vm.raise(vm.b().TypeError, "object " + vm::str_of(vm.type_of(aw).as<vm::ClassObj>()->name) +
                                         " can't be used in 'await' expression");
