@@ -10,6 +10,26 @@
 
 namespace concsim::models {
 
+void collect_assigned(const Steps& steps, std::vector<std::string>& out) {
+  for (const Step& s : steps) {
+    for (const auto& [name, _] : s.assignments) out.push_back(name);
+    for (const std::string* n : {&s.into, &s.as, &s.done, &s.pending}) {
+      if (!n->empty()) out.push_back(*n);
+    }
+    for (const TaskSpec& t : s.tasks) {
+      if (!t.index_var.empty()) out.push_back(t.index_var);
+    }
+    for (const ExceptClause& c : s.excepts) {
+      if (!c.as.empty()) out.push_back(c.as);
+      collect_assigned(c.steps, out);
+    }
+    collect_assigned(s.body, out);
+    collect_assigned(s.else_body, out);
+    collect_assigned(s.exit_body, out);
+    collect_assigned(s.finally_body, out);
+  }
+}
+
 std::uint32_t Program::find_function(std::string_view name) const {
   for (std::size_t i = 0; i < functions.size(); ++i) {
     if (functions[i].name == name) return static_cast<std::uint32_t>(i);
@@ -135,27 +155,9 @@ class Compiler {
   }
   static std::uint32_t local_var(std::uint32_t slot) { return slot; }
 
-  // Every name a body assigns, so that a read before the assignment in code
-  // order (a loop's second round) still resolves to the same local.
-  void collect_assigned(const Steps& steps, std::vector<std::string>& out) {
-    for (const Step& s : steps) {
-      for (const auto& [name, _] : s.assignments) out.push_back(name);
-      for (const std::string* n : {&s.into, &s.as, &s.done, &s.pending}) {
-        if (!n->empty()) out.push_back(*n);
-      }
-      for (const TaskSpec& t : s.tasks) {
-        if (!t.index_var.empty()) out.push_back(t.index_var);
-      }
-      for (const ExceptClause& c : s.excepts) {
-        if (!c.as.empty()) out.push_back(c.as);
-        collect_assigned(c.steps, out);
-      }
-      collect_assigned(s.body, out);
-      collect_assigned(s.else_body, out);
-      collect_assigned(s.exit_body, out);
-      collect_assigned(s.finally_body, out);
-    }
-  }
+  // Every name a body assigns (collect_assigned, steps.h) is declared up
+  // front, so that a read before the assignment in code order (a loop's
+  // second round) still resolves to the same local.
   void declare_assigned(const Steps& steps) {
     std::vector<std::string> names;
     collect_assigned(steps, names);

@@ -152,6 +152,11 @@ std::string float_literal(double v) {
 
 // ---- expressions ----
 
+// Whether a Python expression is a non-negative integer literal.
+bool digits(const std::string& e) {
+  return !e.empty() && std::all_of(e.begin(), e.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
 // An expression of the step language as Python. The step interpreter's own
 // parser (expr.h) reads it; its postfix code is then written back as nested
 // calls of the runtime's helpers (`a + b` is `_add(a, b)`), and `and`/`or`,
@@ -207,8 +212,7 @@ std::string py_expr(const std::string& text, const SourceRef& at, const Names& p
       case ExprOp::kNeg:
         // A negative integer literal reads as one (no overflow: its
         // magnitude fits, since the parser took it as a positive int).
-        if (!stack.back().empty() && std::all_of(stack.back().begin(), stack.back().end(),
-                                                 [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        if (digits(stack.back())) {
           stack.back() = "-" + stack.back();
         } else {
           call1("_neg");
@@ -406,8 +410,9 @@ class Lowerer {
     std::string params;
     for (std::size_t i = 0; i < fn.params.size(); ++i) params += (i == 0 ? "" : ", ") + names_.var(fn.params[i]);
     line(0, std::string(async ? "async def " : "def ") + fn.name + "(" + params + "):");
-    std::set<std::string> assigned;
-    collect_assigned(*fn.steps, assigned);
+    std::vector<std::string> written;
+    collect_assigned(*fn.steps, written);
+    const std::set<std::string> assigned(written.begin(), written.end());
     std::string globals;
     for (const std::string& n : assigned) {
       // A parameter of the shared variable's name hides it, as in the step language.
@@ -422,26 +427,6 @@ class Lowerer {
     std::string out;
     for (const std::string& l : lines_) out += l + "\n";
     return out;
-  }
-
-  void collect_assigned(const Steps& ss, std::set<std::string>& out) {
-    for (const Step& s : ss) {
-      for (const auto& [name, _] : s.assignments) out.insert(name);
-      for (const std::string* n : {&s.into, &s.as, &s.done, &s.pending}) {
-        if (!n->empty()) out.insert(*n);
-      }
-      for (const TaskSpec& t : s.tasks) {
-        if (!t.index_var.empty()) out.insert(t.index_var);
-      }
-      for (const ExceptClause& e : s.excepts) {
-        if (!e.as.empty()) out.insert(e.as);
-        collect_assigned(e.steps, out);
-      }
-      collect_assigned(s.body, out);
-      collect_assigned(s.else_body, out);
-      collect_assigned(s.exit_body, out);
-      collect_assigned(s.finally_body, out);
-    }
   }
 
   void line(int indent, const std::string& text) { lines_.push_back(std::string(4 * indent, ' ') + text); }
@@ -462,9 +447,7 @@ class Lowerer {
   std::string temp(std::string_view base) { return "_" + std::string(base) + std::to_string(++temp_); }
 
   void steps(const Steps& ss, int indent) {
-    const std::size_t before = lines_.size();
     for (const Step& s : ss) step(s, indent);
-    (void)before;
   }
   // A block: its steps, or `pass` when it has none.
   void block(const Steps& ss, int indent) {
@@ -664,7 +647,7 @@ class Lowerer {
   // it is, else checked at run time.
   std::string count_expr(const std::string& text, const SourceRef& at) {
     const std::string e = bare(py_expr(text, at, names_));
-    if (!e.empty() && std::all_of(e.begin(), e.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (digits(e)) {
       return e;
     }
     return "_count(" + e + ")";
@@ -672,7 +655,7 @@ class Lowerer {
 
   // Every name the steps use: variables, and exception types.
   void collect_names(const Steps& ss) {
-    std::set<std::string> assigned;
+    std::vector<std::string> assigned;
     collect_assigned(ss, assigned);
     for (const std::string& n : assigned) names_.add_variable(n);
     for (const Step& s : ss) {

@@ -130,6 +130,12 @@ struct SharedDef {
   SourceRef at;
 };
 
+// Every variable a body assigns (set, into, as, done, pending, a count's
+// index, an except clause's as), in the order written, nested bodies
+// included; inline task bodies are functions of their own and left out. The
+// compiler declares these as locals; the lowering (lower.h) reads them too.
+void collect_assigned(const Steps& steps, std::vector<std::string>& out);
+
 struct ProgramAst {
   std::vector<FunctionDef> functions;
   std::vector<SyncDef> sync;
